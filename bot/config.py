@@ -1,0 +1,118 @@
+"""Settings, from the environment or a ``.env`` file, validated once at start-up.
+
+Every field here is documented in the README's settings table with its default; the env names are
+part of the contract with operators, so keep them stable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_CACHE_DIR = Path.home() / ".cache" / "orderbot"
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+
+class MplusSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MPLUS_", env_file=".env", extra="ignore")
+
+    url: AnyHttpUrl = Field(AnyHttpUrl("http://127.0.0.1:8088/"), description="SOAP endpoint, no credentials")
+    ident: str = Field(..., min_length=1)
+    secret: SecretStr
+    wsdl: str | None = Field(None, description="WSDL path or URL; default: MPLUS_URL?wsdl")
+    wsdl_cache: Path = DEFAULT_CACHE_DIR / "wsdl-cache.sqlite"
+    wsdl_cache_ttl_s: int = Field(86_400, ge=0)
+    timeout_s: float = Field(15.0, gt=0)
+    connect_timeout_s: float = Field(3.0, gt=0)
+    read_retries: int = Field(3, ge=1, le=10)
+    retry_backoff_s: float = Field(0.3, ge=0)
+
+    @field_validator("url")
+    @classmethod
+    def _no_credentials_in_url(cls, value: AnyHttpUrl) -> AnyHttpUrl:
+        # Credentials belong in MPLUS_IDENT/MPLUS_SECRET so they can be kept out of logs.
+        if value.query and ("ident=" in value.query or "secret=" in value.query):
+            raise ValueError("must not contain ident/secret; set MPLUS_IDENT and MPLUS_SECRET instead")
+        return value
+
+    @property
+    def endpoint(self) -> str:
+        return str(self.url)
+
+    @property
+    def wsdl_location(self) -> str:
+        return self.wsdl or f"{self.endpoint}?wsdl"
+
+
+def describe_validation_error(err: ValidationError, prefix: str = "") -> str:
+    """One line naming the first bad setting, in env-var spelling, without echoing its value."""
+    first = err.errors()[0]
+    name = prefix + "_".join(str(part) for part in first["loc"]).upper()
+    problem = "is missing" if first["type"] == "missing" else f"is invalid: {first['msg']}"
+    return f"configuration error: {name} {problem}"
+
+
+class BotSettings(BaseSettings):
+    """Everything `orderbot run` needs besides Mplus; env names are given explicitly (no prefix)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    slack_bot_token: SecretStr = Field(validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: AnyHttpUrl = Field(AnyHttpUrl(SLACK_API_DEFAULT), validation_alias="SLACK_API_URL")
+    command: str = Field("/order", validation_alias="ORDERBOT_COMMAND", pattern=r"^/[a-z0-9_\-]{1,31}$")
+    host: str = Field("0.0.0.0", validation_alias="HOST")
+    port: int = Field(3000, validation_alias="PORT", ge=0, le=65535)
+    database_url: str = Field("sqlite:///orderbot.sqlite3", validation_alias="DATABASE_URL")
+    list_page_size: int = Field(20, validation_alias="ORDERBOT_LIST_PAGE_SIZE", ge=5, le=40)
+    workers: int = Field(8, validation_alias="ORDERBOT_WORKERS", ge=1, le=64)
+    catalogue_ttl_s: int = Field(300, validation_alias="ORDERBOT_CATALOGUE_TTL_S", ge=0)
+    log_level: str = Field("INFO", validation_alias="ORDERBOT_LOG_LEVEL")
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token_shape(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+
+class Settings:
+    """The bot's whole configuration: Slack/bot settings plus Mplus settings."""
+
+    def __init__(self, bot: BotSettings, mplus: MplusSettings) -> None:
+        self.bot = bot
+        self.mplus = mplus
+        if not bot.socket_mode and bot.slack_signing_secret is None:
+            raise ConfigError("configuration error: SLACK_SIGNING_SECRET is missing (needed in HTTP mode)")
+
+
+class ConfigError(Exception):
+    """A one-line, secret-free description of what is wrong with the configuration."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read env/.env once; any problem becomes one ConfigError line naming the setting."""
+    try:
+        bot = BotSettings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as err:
+        raise ConfigError(describe_validation_error(err)) from None
+    try:
+        mplus = MplusSettings()  # type: ignore[call-arg]
+    except ValidationError as err:
+        raise ConfigError(describe_validation_error(err, prefix="MPLUS_")) from None
+    return Settings(bot, mplus)

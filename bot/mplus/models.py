@@ -1,0 +1,411 @@
+"""Pydantic models for what crosses the Mplus boundary.
+
+Responses arrive in two shapes that these models both accept: zeep's ``serialize_object`` output and
+the plain dicts of the lxml fast path (``wire.element_to_dict``). Both keep Mplus's camelCase names
+and list wrappers (``lineList: {line: [...]}``), so the unwrapping lives here, once.
+Money is integer cents everywhere; quantities are ``Quantity`` (integer + decimal places).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
+
+from bot.mplus.money import Quantity
+
+MPLUS_TZ = ZoneInfo("Europe/Amsterdam")
+
+
+def _unwrap_list(item_key: str) -> BeforeValidator:
+    """Accept ``None``, a bare list, or Mplus's wrapper ``{item_key: [...] | {...}}`` as a list."""
+
+    def unwrap(value: Any) -> list[Any]:
+        if value is None or value == "":
+            return []
+        if isinstance(value, dict):
+            value = value.get(item_key)
+            if value is None:
+                return []
+        if isinstance(value, list):
+            return value
+        return [value]
+
+    return BeforeValidator(unwrap)
+
+
+def _mplus_date(value: Any) -> date | None:
+    # [P] reads 0/0/0 as "no date"; so do we.
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return date.fromisoformat(value) if value else None
+    day, mon, year = int(value.get("day") or 0), int(value.get("mon") or 0), int(value.get("year") or 0)
+    if not (day and mon and year):
+        return None
+    return date(year, mon, day)
+
+
+def _mplus_datetime(value: Any) -> datetime | None:
+    # Mplus sends Amsterdam wall-clock time; isdst/timezone are ignored by every known client.
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        return datetime.fromisoformat(value) if value else None
+    fields = {k: int(value.get(k) or 0) for k in ("sec", "min", "hour", "day", "mon", "year")}
+    if not (fields["day"] and fields["mon"] and fields["year"]):
+        return None
+    return datetime(
+        fields["year"],
+        fields["mon"],
+        fields["day"],
+        fields["hour"],
+        fields["min"],
+        fields["sec"],
+        tzinfo=MPLUS_TZ,
+    )
+
+
+MplusDate = Annotated[date | None, BeforeValidator(_mplus_date)]
+MplusDateTime = Annotated[datetime | None, BeforeValidator(_mplus_datetime)]
+
+
+class MplusModel(BaseModel):
+    # extra="ignore" is the model-level half of strict=False: newer server fields must not break us.
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_absent(cls, value: Any) -> Any:
+        # zeep reports absent optional elements as None; absent means "use the default" here.
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if v is not None}
+        return value
+
+
+class DeliveryState(StrEnum):
+    NOTHING = "ORDER-DELIVERY-STATE-NOTHING"
+    PARTIAL = "ORDER-DELIVERY-STATE-PARTIAL"
+    COMPLETE = "ORDER-DELIVERY-STATE-COMPLETE"
+
+
+class CancelState(StrEnum):
+    NOTHING = "ORDER-CANCEL-STATE-NOTHING"
+    PARTIAL = "ORDER-CANCEL-STATE-PARTIAL"
+    COMPLETE = "ORDER-CANCEL-STATE-COMPLETE"
+
+
+class CompleteState(StrEnum):
+    NOTHING = "ORDER-COMPLETE-STATE-NOTHING"
+    PARTIAL = "ORDER-COMPLETE-STATE-PARTIAL"
+    PARTIAL_DELIVERY_PENDING = "ORDER-COMPLETE-STATE-PARTIAL-DELIVERY-PENDING"
+    COMPLETE = "ORDER-COMPLETE-STATE-COMPLETE"
+
+
+class YearNumber(MplusModel):
+    year: int = 0
+    number: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.number}"
+
+
+class Address(MplusModel):
+    name: str | None = None
+    contact: str | None = None
+    address: str | None = None
+    zipcode: str | None = None
+    city: str | None = None
+    country: str | None = None
+    company_name: str | None = None
+
+
+class OrderLine(MplusModel):
+    line_id: str | None = None
+    article_number: int
+    text: str = ""
+    quantity: Quantity
+    price: int = 0
+    """Unit price in cents, VAT-inclusive under VAT-METHOD-INCLUSIVE."""
+    total_incl_amount: int = 0
+    total_excl_amount: int = 0
+    vat_percentage: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _flatten_line_data(cls, value: Any) -> Any:
+        # Mplus nests quantity and prices in LineData; one flat line is what every caller wants.
+        if not isinstance(value, dict) or "data" not in value:
+            return value
+        data = value.get("data") or {}
+        flat = {k: v for k, v in value.items() if k != "data"}
+        flat["quantity"] = Quantity(
+            quantity=int(data.get("quantity") or 0), decimal_places=int(data.get("decimalPlaces") or 0)
+        )
+        for key in ("price", "totalInclAmount", "totalExclAmount", "vatPercentage"):
+            if data.get(key) is not None:
+                flat[key] = data[key]
+        return flat
+
+
+class Payment(MplusModel):
+    payment_id: str | None = None
+    financial_date: MplusDate = None
+    entry_timestamp: MplusDateTime = None
+    method: str = ""
+    description: str | None = None
+    amount: int = 0
+
+
+class Order(MplusModel):
+    order_id: str
+    ext_order_id: str = ""
+    invoice_ids: Annotated[list[str], _unwrap_list("id")] = Field(default_factory=list)
+    sync_marker: int | None = None
+    order_type: str | None = None
+    entry_branch_number: int | None = None
+    employee_number: int | None = None
+    entry_timestamp: MplusDateTime = None
+    relation_number: int | None = None
+    relation_name: str = ""
+    delivery_address: Address | None = None
+    invoice_address: Address | None = None
+    financial_date: MplusDate = None
+    financial_branch_number: int | None = None
+    reference: str = ""
+    total_incl_amount: int = 0
+    total_excl_amount: int = 0
+    vat_method: str | None = None
+    delivery_method: str | None = None
+    delivery_date: MplusDate = None
+    payment_method: str | None = None
+    change_counter: int | None = None
+    version_number: int | None = None
+    prepaid_amount: int = 0
+    fully_paid: bool = False
+    delivery_state: DeliveryState | str = DeliveryState.NOTHING
+    cancel_state: CancelState | str = CancelState.NOTHING
+    complete_state: CompleteState | str = CompleteState.NOTHING
+    order_number: YearNumber | None = None
+    order_category_number: int | None = None
+    order_category_description: str | None = None
+    lines: Annotated[list[OrderLine], _unwrap_list("line")] = Field(default_factory=list, alias="lineList")
+    payments: Annotated[list[Payment], _unwrap_list("payment")] = Field(
+        default_factory=list, alias="paymentList"
+    )
+    packing_slip_ids: Annotated[list[str], _unwrap_list("id")] = Field(default_factory=list)
+    order_string: str | None = None
+    """Not an Order element in Mplus; filled from createOrder's info when known."""
+
+    @property
+    def number(self) -> str:
+        """The human order number, ``2026-42``; falls back to the internal id."""
+        if self.order_number and self.order_number.year:
+            return str(self.order_number)
+        return self.order_id
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancel_state == CancelState.COMPLETE
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.delivery_state == DeliveryState.COMPLETE
+
+    @property
+    def is_invoiced(self) -> bool:
+        return bool(self.invoice_ids)
+
+    @property
+    def outstanding_cents(self) -> int:
+        if self.fully_paid or self.is_cancelled:
+            return 0
+        return max(self.total_incl_amount - self.prepaid_amount, 0)
+
+
+class CreatedOrder(MplusModel):
+    order_id: str
+    order_string: str = ""
+    order_queued: bool = False
+    recovered: bool = False
+    """True when the create call's answer was lost and findOrder proved that it landed."""
+
+
+class UpdateResult(StrEnum):
+    OK = "UPDATE-ORDER-RESULT-OK"
+    NO_CHANGES = "UPDATE-ORDER-RESULT-NO-CHANGES"
+
+
+class CancelOutcome(MplusModel):
+    result: str
+    message: str = ""
+    pending: bool = False
+    recovered: bool = False
+
+
+class PayOutcome(MplusModel):
+    invoice_id: str | None = None
+    recovered: bool = False
+
+
+class DeliverOutcome(MplusModel):
+    packing_slip_id: str | None = None
+    invoice_id: str | None = None
+    recovered: bool = False
+
+
+class DeliveryMethod(MplusModel):
+    delivery_method: str
+    description: str = ""
+    button_text: str = ""
+    enabled: bool = True
+
+    @property
+    def code(self) -> str:
+        return self.delivery_method
+
+
+class OrderCategory(MplusModel):
+    order_category_number: int
+    order_category_description: str = ""
+    allow_cancel: bool = True
+    allow_process: bool = True
+
+    @property
+    def number(self) -> int:
+        return self.order_category_number
+
+    @property
+    def description(self) -> str:
+        return self.order_category_description
+
+
+class PaymentMethod(MplusModel):
+    method: str
+    description: str = ""
+    button_text: str = ""
+    allow_negative_amount: bool = False
+    active: bool = True
+    type: str | None = None
+
+
+class Relation(MplusModel):
+    relation_number: int
+    ext_relation_id: str | None = None
+    sync_marker: int | None = None
+    active: bool | None = None
+    name: str = ""
+    address: str | None = None
+    zipcode: str | None = None
+    city: str | None = None
+    country: str | None = None
+    contact: str | None = None
+    telephone: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    relation_code: str | None = None
+    company_name: str | None = None
+
+
+class ApiVersion(MplusModel):
+    major_number: int
+    minor_number: int
+    revision_number: int
+    in_debug_mode: bool = False
+    service_version_display_string: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.major_number}.{self.minor_number}.{self.revision_number}"
+
+
+class SyncMarkers(MplusModel):
+    order_sync_marker: int = 0
+    relation_sync_marker: int = 0
+    article_sync_marker: int = 0
+    invoice_sync_marker: int = 0
+    receipt_sync_marker: int = 0
+    employee_sync_marker: int = 0
+
+
+# Requests the bot sends. Plain snake_case models; ``wire`` turns them into Mplus dicts.
+
+
+class OrderQuery(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    sync_marker: int | None = None
+    sync_marker_limit: int | None = None
+    from_financial_date: date | None = None
+    through_financial_date: date | None = None
+    branch_numbers: tuple[int, ...] = ()
+    relation_numbers: tuple[int, ...] = ()
+    order_ids: tuple[str, ...] = ()
+    order_numbers: tuple[YearNumber, ...] = ()
+    include_lines: bool = True
+
+
+class NewOrderLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    article_number: int
+    quantity: Quantity
+    price_cents: int | None = None
+    """None lets Mplus take the article's catalogue price."""
+    text: str | None = None
+
+
+class NewOrder(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    ext_order_id: str
+    relation_number: int
+    lines: tuple[NewOrderLine, ...]
+    delivery_method: str | None = None
+    delivery_date: date | None = None
+    order_category_number: int | None = None
+    reference: str = ""
+    branch_number: int | None = None
+    financial_date: date | None = None
+
+
+class OrderChange(NewOrder):
+    """A full order sent back with updateOrder; the lock fields guard against lost updates."""
+
+    order_id: str
+    change_counter: int | None = None
+    version_number: int | None = None
+
+
+class PaymentInput(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    method: str
+    amount_cents: int
+
+
+class RelationQuery(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str | None = None
+    ext_relation_id: str | None = None
+    email: str | None = None
+    city: str | None = None
+    zipcode: str | None = None
+    telephone: str | None = None
+
+
+class NewRelation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    address: str | None = None
+    zipcode: str | None = None
+    city: str | None = None
+    country: str | None = None
+    email: str | None = None
+    telephone: str | None = None
+    relation_number: int | None = None

@@ -16,6 +16,27 @@ def _emulator(_args: argparse.Namespace, rest: list[str]) -> int:
     return emulator_main(rest)
 
 
+def _run(args: argparse.Namespace, _rest: list[str]) -> int:
+    from bot.config import ConfigError, load_settings
+    from bot.logs import configure_logging
+
+    overrides = {"port": args.port} if args.port is not None else {}
+    try:
+        settings = load_settings(**overrides)
+    except ConfigError as err:
+        print(err, file=sys.stderr)
+        return 2
+    configure_logging(settings.bot.log_level)
+    from bot.server import build_runtime, serve_http, serve_socket_mode
+
+    runtime = build_runtime(settings)
+    if settings.bot.socket_mode:
+        serve_socket_mode(runtime)
+    else:
+        serve_http(runtime, settings.bot.host, settings.bot.port)
+    return 0
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser = argparse.ArgumentParser(prog="orderbot", description="Slack chat-ops for MplusKASSA orders")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -27,6 +48,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
         add_help=False,
     )
     commands["emulator"] = _emulator
+
+    run = sub.add_parser("run", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)")
+    run.add_argument("--port", type=int, default=None, help="HTTP port (default: PORT or 3000)")
+    commands["run"] = _run
     return parser, commands
 
 

@@ -1,0 +1,14 @@
+"""The thin Slack layer: parse what Slack sent, call the product core, reply with its views."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack.deps import Deps
+
+
+def register(app: App, deps: Deps) -> None:
+    from handlers import actions, commands
+
+    commands.register(app, deps)
+    actions.register(app, deps)

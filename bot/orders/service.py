@@ -1,0 +1,90 @@
+"""The order workflow, free of Slack: what a person asks for, answered from Mplus as models."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.mplus.client import MplusClient
+from bot.mplus.errors import NotFound
+from bot.mplus.models import DeliveryMethod, Order, OrderCategory, OrderQuery, YearNumber
+from bot.orders.catalogue import CatalogueCache
+from bot.orders.periods import Period
+
+_ORDER_NUMBER = re.compile(r"^(\d{4})-(\d{1,9})$")
+_ORDER_ID = re.compile(r"^[0-9A-Za-z\-]{6,64}$")
+
+
+class OrderKeyError(ValueError):
+    """Text that is neither an order number (2026-42) nor an order id."""
+
+
+class OrderKey(BaseModel):
+    """How a person names an order: its number (2026-42) or Mplus's internal id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: str | None = None
+    number: YearNumber | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> OrderKey:
+        text = text.strip()
+        match = _ORDER_NUMBER.match(text)
+        if match:
+            return cls(number=YearNumber(year=int(match[1]), number=int(match[2])))
+        if _ORDER_ID.match(text):
+            return cls(order_id=text.lower())
+        raise OrderKeyError(
+            f"`{text[:40]}` is not an order number or id — use a number like 2026-42 or a 32-character id"
+        )
+
+    def __str__(self) -> str:
+        return str(self.number) if self.number else str(self.order_id)
+
+
+class OrderService:
+    def __init__(self, client: MplusClient, catalogue: CatalogueCache) -> None:
+        self._client = client
+        self._catalogue = catalogue
+
+    def list_orders(
+        self, period: Period, branch: int | None = None, relation: int | None = None
+    ) -> list[Order]:
+        """Orders by financial date, newest first; lines are not fetched (the list doesn't show them)."""
+        query = OrderQuery(
+            from_financial_date=period.start,
+            through_financial_date=period.end,
+            branch_numbers=(branch,) if branch is not None else (),
+            relation_numbers=(relation,) if relation is not None else (),
+            include_lines=False,
+        )
+        orders = self._client.get_orders(query)
+        return sorted(orders, key=_newest_first)
+
+    def find(self, ext_order_id: str) -> Order:
+        return self._client.find_order(ext_order_id)
+
+    def show(self, key: OrderKey) -> Order:
+        if key.order_id is not None:
+            return self._client.get_order(key.order_id)
+        assert key.number is not None
+        matches = self._client.get_orders(OrderQuery(order_numbers=(key.number,)))
+        if not matches:
+            raise NotFound("order", str(key.number))
+        return matches[0]
+
+    def get(self, order_id: str) -> Order:
+        return self._client.get_order(order_id)
+
+    def delivery_methods(self) -> list[DeliveryMethod]:
+        return self._catalogue.delivery_methods()
+
+    def categories(self) -> list[OrderCategory]:
+        return self._catalogue.categories()
+
+
+def _newest_first(order: Order) -> tuple[int, int]:
+    number = order.order_number or YearNumber()
+    return (-number.year, -number.number)

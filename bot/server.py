@@ -1,0 +1,102 @@
+"""Serving the bot: HTTP (waitress, a production WSGI server) or Socket Mode.
+
+HTTP routes: every Slack request at ``POST /slack/events``; ``GET /healthz`` reports whether Mplus
+answers, so a load balancer or on-call can tell "bot down" from "Mplus down".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot.config import Settings
+from bot.mplus.client import MplusClient
+from bot.mplus.errors import MplusError
+from bot.orders.catalogue import CatalogueCache
+from bot.orders.service import OrderService
+from bot.slack.app import build_app
+from bot.slack.deps import Deps
+
+log = logging.getLogger(__name__)
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    mplus: MplusClient
+    deps: Deps
+    app: App
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    mplus = MplusClient(settings.mplus)
+    service = OrderService(mplus, CatalogueCache(mplus, settings.bot.catalogue_ttl_s))
+    deps = Deps(orders=service, command=settings.bot.command, list_page_size=settings.bot.list_page_size)
+    return Runtime(settings=settings, mplus=mplus, deps=deps, app=build_app(settings.bot, deps))
+
+
+def health(mplus: MplusClient) -> tuple[int, dict[str, Any]]:
+    try:
+        version = mplus.ping()
+    except MplusError as err:
+        return 503, {"status": "degraded", "mplus": "unreachable", "detail": type(err).__name__}
+    return 200, {"status": "ok", "mplus": "reachable", "mplus_api_version": str(version)}
+
+
+def wsgi_app(runtime: Runtime) -> WSGIApp:
+    slack = SlackRequestHandler(runtime.app, path="/slack/events")
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
+            status, body = health(runtime.mplus)
+            payload = json.dumps(body).encode()
+            reason = "OK" if status == 200 else "Service Unavailable"
+            start_response(f"{status} {reason}", [("Content-Type", "application/json")])
+            return [payload]
+        if path == "/slack/events":
+            return slack(environ, start_response)
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found\n"]
+
+    return application
+
+
+def make_http_server(runtime: Runtime, host: str, port: int) -> Any:
+    """A waitress server bound to host:port (0 = a free port); call ``.run()`` to serve."""
+    import waitress.server
+
+    return waitress.server.create_server(
+        wsgi_app(runtime), host=host, port=port, threads=runtime.settings.bot.workers, ident="orderbot"
+    )
+
+
+def serve_http(runtime: Runtime, host: str, port: int) -> None:
+    server = make_http_server(runtime, host, port)
+    log.info(
+        "orderbot listening on http://%s:%d/slack/events (healthz at /healthz)", host, server.effective_port
+    )
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        log.info("orderbot stopping")
+    finally:
+        server.close()
+
+
+def serve_socket_mode(runtime: Runtime) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    token = runtime.settings.bot.slack_app_token
+    assert token is not None
+    log.info("orderbot connecting to Slack in Socket Mode")
+    SocketModeHandler(runtime.app, token.get_secret_value()).start()

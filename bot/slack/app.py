@@ -1,0 +1,52 @@
+"""Builds the Bolt App: a WebClient that retries politely, and the handlers registered on it."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+import handlers
+from bot.config import BotSettings
+from bot.slack.deps import Deps
+
+log = logging.getLogger(__name__)
+
+
+def build_web_client(settings: BotSettings) -> WebClient:
+    # slack_sdk retries only connection errors by default; 429s (honouring Retry-After) and 5xx
+    # must be added, or a busy channel loses messages.
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=str(settings.slack_api_url),
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=5),
+            ServerErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+def build_app(settings: BotSettings, deps: Deps) -> App:
+    signing_secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    )
+    app = App(
+        client=build_web_client(settings),
+        signing_secret=signing_secret,
+        # auth.test at start-up would make the bot unstartable while Slack is briefly down.
+        token_verification_enabled=False,
+        process_before_response=False,
+        listener_executor=ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="slack-work"),
+        logger=logging.getLogger("bot.slack.bolt"),
+    )
+    handlers.register(app, deps)
+    return app

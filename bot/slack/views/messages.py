@@ -1,0 +1,90 @@
+"""Small messages: help, errors and notices."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.slack import text
+from bot.slack.views._common import EMPTY, SECTION_TEXT_MAX, TOTAL_TEXT_BUDGET, finish, pack_rows, safe_line
+
+BLOCK_HELP = "help"
+BLOCK_ERROR = "error"
+BLOCK_ERROR_ID = "error_id"
+BLOCK_NOTICE = "notice"
+
+ERROR_MESSAGE_MAX = 2500
+ERROR_ID_MAX = 64
+COMMAND_MAX = 40
+
+
+class HelpEntry(NamedTuple):
+    usage: str
+    """Arguments after the command, raw (escaped when shown): ``<…>`` is required, ``[…]`` optional."""
+    description: str
+
+
+# One row per sub-command; adding a command to the bot means adding a row here.
+HELP_COMMANDS: tuple[HelpEntry, ...] = (
+    HelpEntry("help", "Show this help."),
+    HelpEntry(
+        "list [today|yesterday|week|YYYY-MM-DD|YYYY-MM-DD..YYYY-MM-DD] [branch N] [relation N]",
+        "List orders by financial date (default today), optionally for one branch or relation.",
+    ),
+    HelpEntry("find <extOrderId>", "Find an order by its external order id."),
+    HelpEntry("show <orderId | orderNumber like 2026-42>", "Show one order with its lines and buttons."),
+    HelpEntry("methods", "List the delivery methods set up in Mplus."),
+    HelpEntry("categories", "List the order categories set up in Mplus."),
+)
+
+
+def help_view(command: str) -> list[dict]:
+    """Usage of every sub-command of ``command`` (e.g. ``/order``), from ``HELP_COMMANDS``."""
+    shown = safe_line(command, COMMAND_MAX)
+    rows = [
+        f"`{shown} {text.escape(entry.usage)}` — {text.escape(entry.description)}" for entry in HELP_COMMANDS
+    ]
+    blocks: list[Block] = [
+        HeaderBlock(block_id=f"{BLOCK_HELP}_header", text=PlainTextObject(text="Orderbot help", emoji=True)),
+        # Packed like any list so a longer table still splits into valid sections.
+        *pack_rows(rows, block_id=BLOCK_HELP, max_rows=len(rows), budget=TOTAL_TEXT_BUDGET // 2).sections,
+    ]
+    return finish(blocks)
+
+
+def error_view(message: str, error_id: str | None = None) -> list[dict]:
+    """A user-facing error; ``error_id`` (for the logs) shown small so on-call can find the details."""
+    blocks: list[Block] = [
+        SectionBlock(
+            block_id=BLOCK_ERROR,
+            text=MarkdownTextObject(
+                text=f"⚠️ {text.safe(message, ERROR_MESSAGE_MAX) or 'Something went wrong.'}"
+            ),
+        )
+    ]
+    if error_id:
+        blocks.append(
+            ContextBlock(
+                block_id=BLOCK_ERROR_ID,
+                elements=[
+                    MarkdownTextObject(
+                        text=f"error id: {safe_line(error_id, ERROR_ID_MAX)} — give this to on-call"
+                    )
+                ],
+            )
+        )
+    return finish(blocks)
+
+
+def notice_view(message: str) -> list[dict]:
+    """A plain one-section message."""
+    body = text.safe(message, SECTION_TEXT_MAX) or EMPTY
+    return finish([SectionBlock(block_id=BLOCK_NOTICE, text=MarkdownTextObject(text=body))])

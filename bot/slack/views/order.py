@@ -1,0 +1,309 @@
+"""The order card: one order as Block Kit, with the buttons that can apply to it.
+
+Shows only the relation's name from the relation data: addresses, phone numbers and e-mail stay out of
+Slack channels on purpose.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ValidationError
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.mplus.models import CompleteState, DeliveryMethod, DeliveryState, Order, OrderCategory, OrderLine
+from bot.mplus.money import format_cents, format_quantity
+from bot.slack import text
+from bot.slack.ids import ActionId, OrderRef
+from bot.slack.views._common import (
+    EMPTY,
+    FIELD_TEXT_MAX,
+    HEADER_MAX,
+    SECTION_FIELDS_MAX,
+    finish,
+    format_date,
+    one_line,
+    pack_rows,
+    safe_line,
+)
+
+# Stable block ids: handlers find the parts of a card by these (e.g. to swap the actions for a spinner).
+BLOCK_ORDER_HEADER = "order_header"
+BLOCK_ORDER_DETAILS = "order_details"
+BLOCK_ORDER_STATE = "order_state"
+BLOCK_ORDER_LINES = "order_lines"  # more line sections get "order_lines_2", "order_lines_3", …
+BLOCK_ORDER_TOTALS = "order_totals"
+BLOCK_ORDER_META = "order_meta"
+BLOCK_ORDER_ACTIONS = "order_actions"
+
+# Per-value caps, in escaped characters. Chosen so a full card stays far below 12k characters of text.
+NUMBER_MAX = 40
+ORDER_STRING_MAX = 80
+RELATION_MAX = 200
+EXT_ID_MAX = 100
+REFERENCE_MAX = 300
+DESCRIPTION_MAX = 100
+LINE_TEXT_MAX = 80
+SUMMARY_RELATION_MAX = 60
+CARD_LINES_MAX = 40
+CARD_LINES_BUDGET = 6000
+
+
+class Catalogue(BaseModel):
+    """Lookups the card needs, built by the caller from Mplus reads (usually cached)."""
+
+    delivery_methods: list[DeliveryMethod] = []
+    categories: list[OrderCategory] = []
+
+    def delivery_description(self, code: str | None) -> str | None:
+        """The description of delivery method ``code``; None if unknown or undescribed."""
+        if not code:
+            return None
+        for method in self.delivery_methods:
+            if method.code == code:
+                return method.description or None
+        return None
+
+    def category(self, number: int | None) -> OrderCategory | None:
+        if number is None:
+            return None
+        for category in self.categories:
+            if category.number == number:
+                return category
+        return None
+
+
+# ------------------------------------------------------------------------------- state
+
+
+def _state_words(order: Order) -> list[tuple[str, str]]:
+    """(emoji, plain words) per state badge; words contain no untrusted text."""
+    badges: list[tuple[str, str]] = []
+    if order.is_cancelled:
+        badges.append(("🚫", "cancelled"))
+    else:
+        if order.is_delivered:
+            badges.append(("📦", "delivered"))
+        elif order.delivery_state == DeliveryState.PARTIAL:
+            badges.append(("🚚", "partly delivered"))
+        else:
+            badges.append(("🚚", "open"))
+    if order.fully_paid:
+        badges.append(("💶", "paid"))
+    elif order.prepaid_amount > 0:
+        # Also shown on a cancelled order: a deposit there may have to be refunded.
+        badges.append(("💶", f"deposit {format_cents(order.prepaid_amount)}"))
+    elif not order.is_cancelled:
+        badges.append(("💶", "unpaid"))
+    if order.is_invoiced:
+        # Explains why Pay / Edit / Cancel are missing from the card.
+        badges.append(("🧾", "invoiced"))
+    if order.complete_state == CompleteState.COMPLETE:
+        badges.append(("✅", "complete"))
+    return badges
+
+
+def order_state_badges(order: Order, *, short: bool = False) -> str:
+    """Escaped mrkdwn badges, e.g. ``🚚 open · 💶 deposit € 10,00 · ✅ complete``.
+
+    ``short`` drops the emoji for list rows, where many of them side by side are noise.
+    """
+    parts = [word if short else f"{emoji} {word}" for emoji, word in _state_words(order)]
+    return text.escape(" · ".join(parts))
+
+
+def order_summary_text(order: Order) -> str:
+    """One escaped plain line for a message's ``text`` (notifications, screen readers)."""
+    parts = [f"Order {_number(order)}"]
+    if order.relation_name.strip():
+        parts.append(text.safe(one_line(order.relation_name), SUMMARY_RELATION_MAX))
+    parts.append(format_cents(order.total_incl_amount))
+    parts.append(text.escape(", ".join(word for _, word in _state_words(order))))
+    return " · ".join(parts)
+
+
+# ----------------------------------------------------------------------------- actions
+
+
+def available_actions(order: Order, catalogue: Catalogue) -> list[ActionId]:
+    """The card buttons that can apply to ``order``, in display order; Refresh is always there.
+
+    Mirrors what Mplus would refuse anyway, so users are not offered a button that can only fail.
+    """
+    actions: list[ActionId] = []
+    open_for_change = not order.is_cancelled and not order.is_invoiced
+    # outstanding > 0 as well as "not fully paid": a zero-total or prepaid-in-full order has nothing to pay.
+    if open_for_change and not order.fully_paid and order.outstanding_cents > 0:
+        actions.append(ActionId.PAY)
+    if not order.is_cancelled and not order.is_delivered:
+        actions.append(ActionId.DELIVER)
+    category = catalogue.category(order.order_category_number)
+    # An unknown category allows cancel: Mplus still checks, and hiding it would strand the order.
+    cancel_allowed = category is None or category.allow_cancel
+    if open_for_change and not order.is_delivered and cancel_allowed:
+        actions.append(ActionId.CANCEL)
+    if open_for_change:
+        actions.append(ActionId.EDIT)
+    actions.append(ActionId.REFRESH)
+    return actions
+
+
+_BUTTON_TEXT = {
+    ActionId.PAY: "💶 Pay",
+    ActionId.DELIVER: "📦 Deliver",
+    ActionId.CANCEL: "Cancel order",
+    ActionId.EDIT: "✏️ Edit",
+    ActionId.REFRESH: "🔄 Refresh",
+}
+_BUTTON_STYLE = {ActionId.PAY: "primary", ActionId.CANCEL: "danger"}
+
+
+def _button(action: ActionId, value: str, number: str) -> ButtonElement:
+    confirm = None
+    if action is ActionId.CANCEL:
+        # Cancelling cannot be undone in Mplus; one stray click must not do it.
+        confirm = ConfirmObject(
+            title="Cancel this order?",
+            text=f"Order {number} will be cancelled in Mplus. This cannot be undone.",
+            confirm="Cancel order",
+            deny="Keep order",
+            style="danger",
+        )
+    return ButtonElement(
+        text=_BUTTON_TEXT.get(action, action.value),
+        action_id=action.value,
+        value=value,
+        style=_BUTTON_STYLE.get(action),
+        confirm=confirm,
+    )
+
+
+def _actions_block(order: Order, catalogue: Catalogue, number: str) -> ActionsBlock | None:
+    try:
+        value = OrderRef(order_id=order.order_id).encode()
+    except ValidationError:
+        # An id OrderRef cannot carry (empty or absurdly long) cannot be acted on from a button;
+        # show the card without buttons rather than no card at all.
+        return None
+    buttons = [_button(action, value, number) for action in available_actions(order, catalogue)]
+    return ActionsBlock(block_id=BLOCK_ORDER_ACTIONS, elements=buttons)
+
+
+# -------------------------------------------------------------------------------- card
+
+
+def _number(order: Order) -> str:
+    return text.safe(one_line(order.number), NUMBER_MAX) or "?"
+
+
+def _header_text(order: Order) -> str:
+    # Plain text, but escaped all the same: the rule is one escaping path for every Mplus string.
+    header = f"Order {_number(order)}"
+    order_string = one_line(order.order_string)
+    if order_string and order_string != one_line(order.number):
+        header += " · " + text.safe(order_string, min(ORDER_STRING_MAX, HEADER_MAX - len(header) - 3))
+    return header
+
+
+def _field(label: str, value: str) -> MarkdownTextObject:
+    # ``value`` is already escaped; labels are ours. The cap is a guard, values are capped far lower.
+    return MarkdownTextObject(text=f"*{label}*\n{value}"[:FIELD_TEXT_MAX])
+
+
+def _relation(order: Order) -> str:
+    name = safe_line(order.relation_name, RELATION_MAX) if order.relation_name.strip() else ""
+    number = f"#{order.relation_number}" if order.relation_number is not None else ""
+    if name and number:
+        return f"{name} ({number})"
+    return name or number or EMPTY
+
+
+def _category_text(order: Order, catalogue: Catalogue) -> str | None:
+    if order.order_category_number is None:
+        return None
+    category = catalogue.category(order.order_category_number)
+    description = (category.description if category else "") or order.order_category_description or ""
+    if description.strip():
+        return safe_line(description, DESCRIPTION_MAX)
+    return f"#{order.order_category_number}"
+
+
+def _detail_fields(order: Order, catalogue: Catalogue) -> list[MarkdownTextObject]:
+    fields = [_field("Relation", _relation(order))]
+    if order.ext_order_id.strip():
+        fields.append(_field("Ext id", safe_line(order.ext_order_id, EXT_ID_MAX)))
+    if financial := format_date(order.financial_date):
+        fields.append(_field("Financial date", financial))
+    if delivery := format_date(order.delivery_date):
+        fields.append(_field("Delivery date", delivery))
+    if order.delivery_method:
+        method = catalogue.delivery_description(order.delivery_method) or order.delivery_method
+        fields.append(_field("Delivery method", safe_line(method, DESCRIPTION_MAX)))
+    if category := _category_text(order, catalogue):
+        fields.append(_field("Category", category))
+    if order.reference.strip():
+        # Not one_line: a multi-line reference is fine inside its own field.
+        fields.append(_field("Reference", text.safe(order.reference.strip(), REFERENCE_MAX)))
+    return fields[:SECTION_FIELDS_MAX]
+
+
+def _line_row(line: OrderLine) -> str:
+    label = safe_line(line.text, LINE_TEXT_MAX) if line.text.strip() else f"article {line.article_number}"
+    return (
+        f"{format_quantity(line.quantity)} × {label} · {format_cents(line.price)}"
+        f" = *{format_cents(line.total_incl_amount)}*"
+    )
+
+
+def _totals_fields(order: Order) -> list[MarkdownTextObject]:
+    return [
+        _field("Total incl. VAT", format_cents(order.total_incl_amount)),
+        _field("Prepaid", format_cents(order.prepaid_amount)),
+        _field("Outstanding", format_cents(order.outstanding_cents)),
+    ]
+
+
+def order_card(order: Order, catalogue: Catalogue, *, with_actions: bool = True) -> list[dict]:
+    """The full order card: header, details, state, lines, totals and (optionally) buttons.
+
+    At most about a dozen blocks and well under 12k characters of text for any order: lines beyond
+    ``CARD_LINES_MAX`` (or the text budget) are summarised as "… and N more lines".
+    """
+    blocks: list[Block] = [
+        HeaderBlock(block_id=BLOCK_ORDER_HEADER, text=PlainTextObject(text=_header_text(order), emoji=True)),
+        SectionBlock(block_id=BLOCK_ORDER_DETAILS, fields=_detail_fields(order, catalogue)),
+        ContextBlock(
+            block_id=BLOCK_ORDER_STATE, elements=[MarkdownTextObject(text=order_state_badges(order))]
+        ),
+        DividerBlock(),
+    ]
+    if order.lines:
+        packed = pack_rows(
+            [_line_row(line) for line in order.lines],
+            block_id=BLOCK_ORDER_LINES,
+            max_rows=CARD_LINES_MAX,
+            budget=CARD_LINES_BUDGET,
+            more="… and {n} more lines",
+        )
+        blocks.extend(packed.sections)
+    else:
+        blocks.append(SectionBlock(block_id=BLOCK_ORDER_LINES, text=MarkdownTextObject(text="_No lines._")))
+    blocks.append(SectionBlock(block_id=BLOCK_ORDER_TOTALS, fields=_totals_fields(order)))
+    blocks.append(
+        ContextBlock(
+            block_id=BLOCK_ORDER_META,
+            elements=[MarkdownTextObject(text=f"order id {safe_line(order.order_id, 64)}")],
+        )
+    )
+    if with_actions and (actions := _actions_block(order, catalogue, _number(order))):
+        blocks.append(actions)
+    return finish(blocks)

@@ -1,0 +1,72 @@
+"""Button presses on order cards and lists: ack at once, then re-render from Mplus."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_bolt.context.respond import Respond
+
+from bot.orders.periods import PeriodError, parse_period
+from bot.slack import views
+from bot.slack.deps import Deps
+from bot.slack.ids import ActionId, InvalidValue, ListPage, OrderRef
+from bot.slack.messages import NOT_YET, STALE_BUTTON
+from handlers.command_parser import ListCommand
+from handlers.commands import list_reply
+from handlers.replies import catalogue, message, reply_on_failure
+
+
+def _ack(ack: Ack) -> None:
+    ack()
+
+
+def _value(body: dict[str, Any]) -> str:
+    return str((body.get("actions") or [{}])[0].get("value") or "")
+
+
+def _stale(respond: Respond) -> None:
+    respond(
+        text=STALE_BUTTON,
+        blocks=views.error_view(STALE_BUTTON),
+        response_type="ephemeral",
+        replace_original=False,
+    )
+
+
+def register(app: App, deps: Deps) -> None:
+    def refresh_card(body: dict[str, Any], respond: Respond) -> None:
+        try:
+            ref = OrderRef.decode(_value(body))
+        except InvalidValue:
+            _stale(respond)
+            return
+        with reply_on_failure(respond, f"refresh {ref.order_id}"):
+            order = deps.orders.get(ref.order_id)
+            respond(
+                replace_original=True,
+                **message(views.order_card(order, catalogue(deps)), views.order_summary_text(order)),
+            )
+
+    def next_list_page(body: dict[str, Any], respond: Respond) -> None:
+        try:
+            page = ListPage.decode(_value(body))
+            period = parse_period(page.period or "week")
+        except (InvalidValue, PeriodError):
+            _stale(respond)
+            return
+        command = ListCommand(
+            period=period, branch=page.branch, relation=page.relation, period_text=page.period
+        )
+        with reply_on_failure(respond, "list next page"):
+            respond(replace_original=True, **list_reply(command, deps, offset=page.offset))
+
+    def not_yet(respond: Respond) -> None:
+        respond(
+            text=NOT_YET, blocks=views.notice_view(NOT_YET), response_type="ephemeral", replace_original=False
+        )
+
+    app.action(ActionId.REFRESH.value)(ack=_ack, lazy=[refresh_card])
+    app.action(ActionId.LIST_NEXT.value)(ack=_ack, lazy=[next_list_page])
+    for action in (ActionId.PAY, ActionId.DELIVER, ActionId.CANCEL, ActionId.EDIT):
+        app.action(action.value)(ack=_ack, lazy=[not_yet])

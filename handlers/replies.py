@@ -1,0 +1,48 @@
+"""Shared reply plumbing: failures become a clear ephemeral message with an error id."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from slack_bolt.context.respond import Respond
+
+from bot.slack import views
+from bot.slack.deps import Deps
+from bot.slack.messages import describe_failure
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def reply_on_failure(respond: Respond, context: str) -> Iterator[None]:
+    try:
+        yield
+    except Exception as err:  # the user must hear about every failure, whatever it is
+        message, error_id = describe_failure(err, context)
+        try:
+            respond(
+                text=message,
+                blocks=views.error_view(message, error_id),
+                response_type="ephemeral",
+                replace_original=False,
+            )
+        except Exception:
+            log.exception("error_id=%s could not tell the user about the failure", error_id)
+
+
+def catalogue(deps: Deps) -> views.Catalogue:
+    """Descriptions for cards; if Mplus can't give them now, cards fall back to codes."""
+    try:
+        return views.Catalogue(
+            delivery_methods=deps.orders.delivery_methods(), categories=deps.orders.categories()
+        )
+    except Exception as err:
+        log.warning("catalogue unavailable, showing codes: %s", type(err).__name__)
+        return views.Catalogue()
+
+
+def message(blocks: list[dict[str, Any]], text: str) -> dict[str, Any]:
+    return {"blocks": blocks, "text": text}

@@ -24,9 +24,9 @@ class MplusSettings(BaseSettings):
     wsdl: str | None = Field(None, description="WSDL path or URL; default: MPLUS_URL?wsdl")
     wsdl_cache: Path = DEFAULT_CACHE_DIR / "wsdl-cache.sqlite"
     wsdl_cache_ttl_s: int = Field(86_400, ge=0)
-    timeout_s: float = Field(15.0, gt=0)
+    timeout_s: float = Field(10.0, gt=0)
     connect_timeout_s: float = Field(3.0, gt=0)
-    read_retries: int = Field(3, ge=1, le=10)
+    read_retries: int = Field(2, ge=1, le=10)
     retry_backoff_s: float = Field(0.3, ge=0)
 
     @field_validator("url")

@@ -61,6 +61,7 @@ def make_settings(url: str, tmp_path: Path, **overrides: object) -> MplusSetting
         "timeout_s": 3.0,
         "connect_timeout_s": 1.0,
         "retry_backoff_s": 0.05,
+        "read_retries": 3,
     }
     values.update(overrides)
     return MplusSettings(_env_file=None, **values)  # type: ignore[arg-type]

@@ -12,9 +12,8 @@ from bot.slack import views
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, InvalidValue, ListPage, OrderRef
 from bot.slack.messages import NOT_YET, STALE_BUTTON
-from handlers.command_parser import ListCommand
-from handlers.commands import list_reply
-from handlers.replies import catalogue, message, reply_on_failure
+from handlers.read_commands import ListCommand, card_reply, list_reply
+from handlers.replies import reply_on_failure
 
 
 def _ack(ack: Ack) -> None:
@@ -43,10 +42,7 @@ def register(app: App, deps: Deps) -> None:
             return
         with reply_on_failure(respond, f"refresh {ref.order_id}"):
             order = deps.orders.get(ref.order_id)
-            respond(
-                replace_original=True,
-                **message(views.order_card(order, catalogue(deps)), views.order_summary_text(order)),
-            )
+            respond(replace_original=True, **card_reply(order, deps))
 
     def next_list_page(body: dict[str, Any], respond: Respond) -> None:
         try:

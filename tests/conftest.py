@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from mplus_emulator.server import EmulatorServer
 
 from bot.config import MplusSettings
 from bot.mplus.client import MplusClient
+from mplus_emulator.server import EmulatorServer
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

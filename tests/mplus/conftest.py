@@ -18,7 +18,12 @@ from tests.conftest import EMULATOR_IDENT, EMULATOR_SECRET, official_wsdl_or_ski
 def emulator_server(request: pytest.FixtureRequest) -> Iterator[EmulatorServer]:
     wsdl_path = official_wsdl_or_skip() if request.param == "official-wsdl" else None
     server = EmulatorServer(
-        host="127.0.0.1", port=0, seed="demo", ident=EMULATOR_IDENT, secret=EMULATOR_SECRET, wsdl_path=wsdl_path
+        host="127.0.0.1",
+        port=0,
+        seed="demo",
+        ident=EMULATOR_IDENT,
+        secret=EMULATOR_SECRET,
+        wsdl_path=wsdl_path,
     )
     server.start()
     yield server

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from slack_sdk.models.blocks import (
@@ -32,26 +33,10 @@ class HelpEntry(NamedTuple):
     description: str
 
 
-# One row per sub-command; adding a command to the bot means adding a row here.
-HELP_COMMANDS: tuple[HelpEntry, ...] = (
-    HelpEntry("help", "Show this help."),
-    HelpEntry(
-        "list [today|yesterday|week|YYYY-MM-DD|YYYY-MM-DD..YYYY-MM-DD] [branch N] [relation N]",
-        "List orders by financial date (default today), optionally for one branch or relation.",
-    ),
-    HelpEntry("find <extOrderId>", "Find an order by its external order id."),
-    HelpEntry("show <orderId | orderNumber like 2026-42>", "Show one order with its lines and buttons."),
-    HelpEntry("methods", "List the delivery methods set up in Mplus."),
-    HelpEntry("categories", "List the order categories set up in Mplus."),
-)
-
-
-def help_view(command: str) -> list[dict]:
-    """Usage of every sub-command of ``command`` (e.g. ``/order``), from ``HELP_COMMANDS``."""
+def help_view(command: str, entries: Sequence[HelpEntry]) -> list[dict]:
+    """Usage of every sub-command of ``command`` (e.g. ``/order``), one row per entry."""
     shown = safe_line(command, COMMAND_MAX)
-    rows = [
-        f"`{shown} {text.escape(entry.usage)}` — {text.escape(entry.description)}" for entry in HELP_COMMANDS
-    ]
+    rows = [f"`{shown} {text.escape(entry.usage)}` — {text.escape(entry.description)}" for entry in entries]
     blocks: list[Block] = [
         HeaderBlock(block_id=f"{BLOCK_HELP}_header", text=PlainTextObject(text="Orderbot help", emoji=True)),
         # Packed like any list so a longer table still splits into valid sections.

@@ -1,0 +1,162 @@
+"""The read subcommands: help, list, find, show, methods, categories."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.orders.periods import Period, PeriodError, looks_like_period, parse_period
+from bot.orders.service import OrderKey, OrderKeyError
+from bot.slack import views
+from bot.slack.deps import Deps
+from bot.slack.ids import ListPage
+from handlers.command_parser import Command, Subcommand, UsageError, no_args, one_arg, positive_int
+from handlers.context import CommandContext
+from handlers.replies import catalogue, message
+
+DEFAULT_PERIOD = "week"
+MAX_EXT_ID = 100
+
+
+class HelpCommand(Command):
+    pass
+
+
+class ListCommand(Command):
+    period: Period
+    branch: int | None = None
+    relation: int | None = None
+    period_text: str = DEFAULT_PERIOD
+
+
+class FindCommand(Command):
+    ext_order_id: str
+
+
+class ShowCommand(Command):
+    key: OrderKey
+
+
+class MethodsCommand(Command):
+    pass
+
+
+class CategoriesCommand(Command):
+    pass
+
+
+def parse_list(args: list[str], today: date | None) -> Command:
+    period_text = DEFAULT_PERIOD
+    branch: int | None = None
+    relation: int | None = None
+    rest = list(args)
+    if rest and looks_like_period(rest[0]):
+        period_text = rest.pop(0)
+    while rest:
+        word = rest.pop(0).lower()
+        if word == "branch":
+            branch = positive_int(rest.pop(0) if rest else None, "branch", "list")
+        elif word == "relation":
+            relation = positive_int(rest.pop(0) if rest else None, "relation", "list")
+        else:
+            raise UsageError(f"`{word[:40]}` is not a list filter", "list")
+    try:
+        period = parse_period(period_text, today)
+    except PeriodError as err:
+        raise UsageError(str(err), "list") from None
+    return ListCommand(period=period, branch=branch, relation=relation, period_text=period_text)
+
+
+def parse_find(args: list[str], _today: date | None) -> Command:
+    ext = one_arg(args, "find", "external order id")
+    if len(ext) > MAX_EXT_ID:
+        raise UsageError(f"that external id is longer than {MAX_EXT_ID} characters", "find")
+    return FindCommand(ext_order_id=ext)
+
+
+def parse_order_key(args: list[str], subcommand: str) -> OrderKey:
+    try:
+        return OrderKey.parse(one_arg(args, subcommand, "order number or id"))
+    except OrderKeyError as err:
+        raise UsageError(str(err), subcommand) from None
+
+
+def parse_show(args: list[str], _today: date | None) -> Command:
+    return ShowCommand(key=parse_order_key(args, "show"))
+
+
+def list_reply(command: ListCommand, deps: Deps, offset: int) -> dict[str, Any]:
+    orders = deps.orders.list_orders(command.period, command.branch, command.relation)
+    filters = "".join(
+        f" · {name} {value}"
+        for name, value in (("branch", command.branch), ("relation", command.relation))
+        if value
+    )
+    page = ListPage(
+        period=command.period_text, branch=command.branch, relation=command.relation, offset=offset
+    )
+    title = f"Orders {command.period.label}{filters}"
+    blocks = views.order_list(orders, page, title=title, page_size=deps.list_page_size)
+    return message(blocks, f"{title}: {len(orders)} orders")
+
+
+def card_reply(order: Any, deps: Deps) -> dict[str, Any]:
+    return message(views.order_card(order, catalogue(deps)), views.order_summary_text(order))
+
+
+def answer_help(_command: HelpCommand, ctx: CommandContext) -> dict[str, Any]:
+    return message(views.help_view(ctx.deps.command, ctx.subcommands.help_entries()), "Orderbot help")
+
+
+def answer_list(command: ListCommand, ctx: CommandContext) -> dict[str, Any]:
+    return list_reply(command, ctx.deps, offset=0)
+
+
+def answer_find(command: FindCommand, ctx: CommandContext) -> dict[str, Any]:
+    return card_reply(ctx.deps.orders.find(command.ext_order_id), ctx.deps)
+
+
+def answer_show(command: ShowCommand, ctx: CommandContext) -> dict[str, Any]:
+    return card_reply(ctx.deps.orders.show(command.key), ctx.deps)
+
+
+def answer_methods(_command: MethodsCommand, ctx: CommandContext) -> dict[str, Any]:
+    return message(views.delivery_methods_view(ctx.deps.orders.delivery_methods()), "Delivery methods")
+
+
+def answer_categories(_command: CategoriesCommand, ctx: CommandContext) -> dict[str, Any]:
+    return message(views.categories_view(ctx.deps.orders.categories()), "Order categories")
+
+
+SUBCOMMANDS = (
+    Subcommand("help", "", "Show this help.", no_args("help", HelpCommand), answer_help),
+    Subcommand(
+        "list",
+        "[today|yesterday|week|YYYY-MM-DD|YYYY-MM-DD..YYYY-MM-DD] [branch N] [relation N]",
+        "List orders by financial date (default: the last 7 days), optionally for one branch or relation.",
+        parse_list,
+        answer_list,
+    ),
+    Subcommand("find", "<extOrderId>", "Find an order by its external order id.", parse_find, answer_find),
+    Subcommand(
+        "show",
+        "<orderId | order number like 2026-42>",
+        "Show one order with its lines and buttons.",
+        parse_show,
+        answer_show,
+    ),
+    Subcommand(
+        "methods",
+        "",
+        "List the delivery methods set up in Mplus.",
+        no_args("methods", MethodsCommand),
+        answer_methods,
+    ),
+    Subcommand(
+        "categories",
+        "",
+        "List the order categories set up in Mplus.",
+        no_args("categories", CategoriesCommand),
+        answer_categories,
+    ),
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from bot.config import MplusSettings
 from bot.mplus.client import MplusClient
+from bot.store.db import Base, Database
 from mplus_emulator.server import EmulatorServer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -75,3 +77,39 @@ def mplus_settings(emulator: EmulatorServer, tmp_path: Path) -> MplusSettings:
 @pytest.fixture
 def client(mplus_settings: MplusSettings) -> MplusClient:
     return MplusClient(mplus_settings)
+
+
+POSTGRES_ENV = "ORDERBOT_TEST_POSTGRES_URL"
+
+
+def _postgres_url_or_skip() -> str:
+    url = os.environ.get(POSTGRES_ENV)
+    if url:
+        return url
+    reason = f"{POSTGRES_ENV} is not set (./dev test starts a private PostgreSQL server and sets it)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"PostgreSQL is required in CI: {reason}")
+    print(f"SKIP: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh, empty store on SQLite and on a real PostgreSQL server."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}" if request.param == "sqlite" else _postgres_url_or_skip()
+    db = Database(url)
+    if request.param == "postgresql":
+        from bot.store import tables  # noqa: F401 - registers every table before drop_all
+
+        Base.metadata.drop_all(db.engine)
+    db.create_schema()
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def sqlite_database(tmp_path: Path) -> Iterator[Database]:
+    db = Database(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    db.create_schema()
+    yield db
+    db.dispose()

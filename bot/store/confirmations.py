@@ -1,0 +1,174 @@
+"""Single-use, expiring confirmation tokens for cancel / pay / deliver.
+
+A token is claimed with one conditional UPDATE (pending → running), so a double click, a Slack
+redelivery or a second bot process can never run the same confirmed action twice.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import JSON, BigInteger, String, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.store.db import Base, Database, UtcDateTime, utcnow
+
+
+class ConfirmationState(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    WITHDRAWN = "withdrawn"
+
+
+class ConfirmationRow(Base):
+    __tablename__ = "confirmations"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    action: Mapped[str] = mapped_column(String(20))
+    order_id: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    order_sync_marker: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    state: Mapped[str] = mapped_column(String(16), default=ConfirmationState.PENDING)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class Confirmation(BaseModel):
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+    token: str
+    action: str
+    order_id: str
+    user_id: str
+    channel_id: str
+    params: dict[str, Any]
+    order_sync_marker: int | None
+    state: ConfirmationState
+    result: dict[str, Any] | None
+    created_at: datetime
+    expires_at: datetime
+
+
+class ClaimOutcome(StrEnum):
+    WON = "won"
+    """This caller runs the action; nobody else ever will."""
+    ALREADY_RUNNING = "already_running"
+    ALREADY_DONE = "already_done"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    UNKNOWN = "unknown"
+
+
+class Claim(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    outcome: ClaimOutcome
+    confirmation: Confirmation | None = None
+
+
+class ConfirmationStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def create(
+        self,
+        *,
+        action: str,
+        order_id: str,
+        user_id: str,
+        channel_id: str,
+        params: dict[str, Any],
+        order_sync_marker: int | None,
+        ttl: timedelta,
+        now: datetime | None = None,
+    ) -> Confirmation:
+        now = now or utcnow()
+        row = ConfirmationRow(
+            token=secrets.token_urlsafe(18),
+            action=action,
+            order_id=order_id,
+            user_id=user_id,
+            channel_id=channel_id,
+            params=params,
+            order_sync_marker=order_sync_marker,
+            state=ConfirmationState.PENDING,
+            created_at=now,
+            expires_at=now + ttl,
+        )
+        with self._db.transaction() as session:
+            session.add(row)
+            session.flush()
+            return Confirmation.model_validate(row)
+
+    def get(self, token: str) -> Confirmation | None:
+        with self._db.transaction() as session:
+            row = session.get(ConfirmationRow, token)
+            return Confirmation.model_validate(row) if row else None
+
+    def claim(self, token: str, now: datetime | None = None) -> Claim:
+        now = now or utcnow()
+        with self._db.transaction() as session:
+            won = session.execute(
+                update(ConfirmationRow)
+                .where(
+                    ConfirmationRow.token == token,
+                    ConfirmationRow.state == ConfirmationState.PENDING,
+                    ConfirmationRow.expires_at > now,
+                )
+                .values(state=ConfirmationState.RUNNING)
+            ).rowcount
+        current = self.get(token)
+        if current is None:
+            return Claim(outcome=ClaimOutcome.UNKNOWN)
+        if won == 1:
+            return Claim(outcome=ClaimOutcome.WON, confirmation=current)
+        outcome = {
+            ConfirmationState.RUNNING: ClaimOutcome.ALREADY_RUNNING,
+            ConfirmationState.DONE: ClaimOutcome.ALREADY_DONE,
+            ConfirmationState.FAILED: ClaimOutcome.ALREADY_DONE,
+            ConfirmationState.WITHDRAWN: ClaimOutcome.WITHDRAWN,
+        }.get(current.state, ClaimOutcome.EXPIRED)
+        return Claim(outcome=outcome, confirmation=current)
+
+    def finish(self, token: str, *, ok: bool, result: dict[str, Any]) -> None:
+        with self._db.transaction() as session:
+            session.execute(
+                update(ConfirmationRow)
+                .where(ConfirmationRow.token == token)
+                .values(
+                    state=ConfirmationState.DONE if ok else ConfirmationState.FAILED,
+                    result=result,
+                    finished_at=utcnow(),
+                )
+            )
+
+    def withdraw(self, token: str) -> bool:
+        """Back: a pending confirmation can no longer be confirmed."""
+        with self._db.transaction() as session:
+            return (
+                session.execute(
+                    update(ConfirmationRow)
+                    .where(ConfirmationRow.token == token, ConfirmationRow.state == ConfirmationState.PENDING)
+                    .values(state=ConfirmationState.WITHDRAWN, finished_at=utcnow())
+                ).rowcount
+                == 1
+            )
+
+    def pending_for(self, order_id: str) -> list[Confirmation]:
+        with self._db.transaction() as session:
+            rows = session.scalars(
+                select(ConfirmationRow).where(
+                    ConfirmationRow.order_id == order_id, ConfirmationRow.state == ConfirmationState.PENDING
+                )
+            )
+            return [Confirmation.model_validate(r) for r in rows]

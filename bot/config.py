@@ -71,6 +71,47 @@ class BotSettings(BaseSettings):
     workers: int = Field(8, validation_alias="ORDERBOT_WORKERS", ge=1, le=64)
     catalogue_ttl_s: int = Field(300, validation_alias="ORDERBOT_CATALOGUE_TTL_S", ge=0)
     log_level: str = Field("INFO", validation_alias="ORDERBOT_LOG_LEVEL")
+    allow_create: str = Field("", validation_alias="ORDERBOT_ALLOW_CREATE")
+    allow_edit: str = Field("", validation_alias="ORDERBOT_ALLOW_EDIT")
+    allow_cancel: str = Field("", validation_alias="ORDERBOT_ALLOW_CANCEL")
+    allow_pay: str = Field("", validation_alias="ORDERBOT_ALLOW_PAY")
+    allow_deliver: str = Field("", validation_alias="ORDERBOT_ALLOW_DELIVER")
+    allow_subscribe: str = Field("", validation_alias="ORDERBOT_ALLOW_SUBSCRIBE")
+    channels: str = Field("", validation_alias="ORDERBOT_CHANNELS")
+    group_cache_s: int = Field(60, validation_alias="ORDERBOT_GROUP_CACHE_S", ge=0)
+    confirm_ttl_s: int = Field(600, validation_alias="ORDERBOT_CONFIRM_TTL_S", ge=10)
+
+    @field_validator(
+        "allow_create", "allow_edit", "allow_cancel", "allow_pay", "allow_deliver", "allow_subscribe"
+    )
+    @classmethod
+    def _allow_list_shape(cls, value: str) -> str:
+        from bot.orders.permissions import AllowList
+
+        AllowList.parse(value)
+        return value
+
+    @field_validator("channels")
+    @classmethod
+    def _channel_ids(cls, value: str) -> str:
+        for item in (part.strip() for part in value.split(",")):
+            if item and not (item[0] in "CGD" and item.isalnum() and item.isupper()):
+                raise ValueError(f"`{item[:30]}` is not a Slack channel id (C…)")
+        return value
+
+    @property
+    def allowed_channels(self) -> frozenset[str]:
+        return frozenset(part.strip() for part in self.channels.split(",") if part.strip())
+
+    def allow_lists(self) -> dict[str, str]:
+        return {
+            "create": self.allow_create,
+            "edit": self.allow_edit,
+            "cancel": self.allow_cancel,
+            "pay": self.allow_pay,
+            "deliver": self.allow_deliver,
+            "subscribe": self.allow_subscribe,
+        }
 
     @field_validator("slack_bot_token")
     @classmethod

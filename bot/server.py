@@ -10,18 +10,25 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
 
-from bot.config import Settings
+from bot.config import BotSettings, Settings
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError
 from bot.orders.catalogue import CatalogueCache
+from bot.orders.permissions import Action, AllowList, Permissions
 from bot.orders.service import OrderService
-from bot.slack.app import build_app
+from bot.slack.app import build_app, build_web_client
 from bot.slack.deps import Deps
+from bot.store.audit import AuditLog
+from bot.store.confirmations import ConfirmationStore
+from bot.store.db import Database
+from bot.store.idempotency import IdempotencyKeys
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +42,37 @@ class Runtime:
     mplus: MplusClient
     deps: Deps
     app: App
+    slack: WebClient
+
+
+def build_permissions(settings: BotSettings, slack: WebClient) -> Permissions:
+    def group_members(group_id: str) -> list[str]:
+        return list(slack.usergroups_users_list(usergroup=group_id).get("users") or [])
+
+    rules = {Action(name): AllowList.parse(raw) for name, raw in settings.allow_lists().items()}
+    return Permissions(rules, group_members, cache_s=settings.group_cache_s)
 
 
 def build_runtime(settings: Settings) -> Runtime:
     mplus = MplusClient(settings.mplus)
     service = OrderService(mplus, CatalogueCache(mplus, settings.bot.catalogue_ttl_s))
-    deps = Deps(orders=service, command=settings.bot.command, list_page_size=settings.bot.list_page_size)
-    return Runtime(settings=settings, mplus=mplus, deps=deps, app=build_app(settings.bot, deps))
+    db = Database(settings.bot.database_url)
+    db.create_schema()
+    slack = build_web_client(settings.bot)
+    deps = Deps(
+        orders=service,
+        permissions=build_permissions(settings.bot, slack),
+        db=db,
+        audit=AuditLog(db),
+        confirmations=ConfirmationStore(db),
+        idempotency=IdempotencyKeys(db),
+        command=settings.bot.command,
+        list_page_size=settings.bot.list_page_size,
+        confirm_ttl=timedelta(seconds=settings.bot.confirm_ttl_s),
+        allowed_channels=settings.bot.allowed_channels,
+    )
+    app = build_app(settings.bot, deps, slack)
+    return Runtime(settings=settings, mplus=mplus, deps=deps, app=app, slack=slack)
 
 
 def health(mplus: MplusClient) -> tuple[int, dict[str, Any]]:

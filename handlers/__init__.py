@@ -8,7 +8,8 @@ from bot.slack.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
-    from handlers import actions, commands
+    from handlers import actions, channels, commands
 
+    channels.register(app, deps)
     commands.register(app, deps)
     actions.register(app, deps)

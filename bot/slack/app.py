@@ -35,12 +35,12 @@ def build_web_client(settings: BotSettings) -> WebClient:
     )
 
 
-def build_app(settings: BotSettings, deps: Deps) -> App:
+def build_app(settings: BotSettings, deps: Deps, client: WebClient) -> App:
     signing_secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
     app = App(
-        client=build_web_client(settings),
+        client=client,
         signing_secret=signing_secret,
         # auth.test at start-up would make the bot unstartable while Slack is briefly down.
         token_verification_enabled=False,

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+from bot.orders.permissions import Permissions
 from bot.orders.service import OrderService
+from bot.store.audit import AuditLog
+from bot.store.confirmations import ConfirmationStore
+from bot.store.db import Database
+from bot.store.idempotency import IdempotencyKeys
 
 
 @dataclass(frozen=True)
 class Deps:
     orders: OrderService
+    permissions: Permissions
+    db: Database
+    audit: AuditLog
+    confirmations: ConfirmationStore
+    idempotency: IdempotencyKeys
     command: str = "/order"
     list_page_size: int = 20
+    confirm_ttl: timedelta = timedelta(minutes=10)
+    allowed_channels: frozenset[str] = field(default_factory=frozenset)

@@ -77,3 +77,29 @@ def describe_failure(err: Exception, context: str) -> tuple[str, str]:
         return for_mplus_error(err), error_id
     log.exception("error_id=%s %s failed unexpectedly", error_id, context, exc_info=err)
     return UNEXPECTED, error_id
+
+
+_ACTION_VERBS = {
+    "create": "create orders",
+    "edit": "edit orders",
+    "cancel": "cancel orders",
+    "pay": "record payments",
+    "deliver": "deliver orders",
+    "subscribe": "change this channel's order notifications",
+}
+
+
+def not_allowed(action: str, setting: str, configured: bool) -> str:
+    verb = _ACTION_VERBS.get(action, action)
+    if not configured:
+        return (
+            f"Nobody may {verb} with Orderbot yet. An admin can grant it by listing Slack user ids "
+            f"(U…), user groups (S…) or * in the {setting} setting."
+        )
+    return (
+        f"You are not allowed to {verb}. An admin can add your Slack user id, or a user group "
+        f"you are in, to {setting}."
+    )
+
+
+CHANNEL_NOT_ENABLED = "Orderbot is not enabled in this channel. Ask an admin to add it to ORDERBOT_CHANNELS."

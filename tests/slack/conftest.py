@@ -85,12 +85,25 @@ def bot_settings(fake: FakeSlack, **overrides: Any) -> BotSettings:
     return BotSettings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+def request_overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
+    marker = request.node.get_closest_marker("bot_settings")
+    return dict(marker.kwargs) if marker else {}
+
+
 @pytest.fixture
-def rig(emulator: EmulatorServer, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[BotRig]:
+def rig(
+    request: pytest.FixtureRequest, emulator: EmulatorServer, fake_slack: FakeSlack, tmp_path: Path
+) -> Iterator[BotRig]:
+    """The bot, served over HTTP. ``@pytest.mark.bot_settings(name=value, …)`` overrides BotSettings."""
     fake_slack.reset()
     if not fake_slack.user_info(ALICE):
         fake_slack.add_user(ALICE, "alice")
-    settings = Settings(bot_settings(fake_slack), make_settings(emulator.url, tmp_path, timeout_s=8.0))
+    settings = Settings(
+        bot_settings(
+            fake_slack, database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}", **request_overrides(request)
+        ),
+        make_settings(emulator.url, tmp_path, timeout_s=8.0),
+    )
     runtime = build_runtime(settings)
     server = make_http_server(runtime, "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, name="bot-http", daemon=True)

@@ -21,6 +21,7 @@ from bot.config import BotSettings, Settings
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError
 from bot.orders.catalogue import CatalogueCache
+from bot.orders.confirmed_actions import ConfirmedActions
 from bot.orders.permissions import Action, AllowList, Permissions
 from bot.orders.service import OrderService
 from bot.slack.app import build_app, build_web_client
@@ -59,16 +60,20 @@ def build_runtime(settings: Settings) -> Runtime:
     db = Database(settings.bot.database_url)
     db.create_schema()
     slack = build_web_client(settings.bot)
+    audit = AuditLog(db)
+    confirmations = ConfirmationStore(db)
+    ttl = timedelta(seconds=settings.bot.confirm_ttl_s)
     deps = Deps(
         orders=service,
         permissions=build_permissions(settings.bot, slack),
         db=db,
-        audit=AuditLog(db),
-        confirmations=ConfirmationStore(db),
+        audit=audit,
+        confirmations=confirmations,
         idempotency=IdempotencyKeys(db),
+        confirmed=ConfirmedActions(mplus, confirmations, audit, ttl),
         command=settings.bot.command,
         list_page_size=settings.bot.list_page_size,
-        confirm_ttl=timedelta(seconds=settings.bot.confirm_ttl_s),
+        confirm_ttl=ttl,
         allowed_channels=settings.bot.allowed_channels,
     )
     app = build_app(settings.bot, deps, slack)

@@ -8,8 +8,9 @@ from bot.slack.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
-    from handlers import actions, channels, commands
+    from handlers import actions, channels, commands, confirm_flow
 
     channels.register(app, deps)
     commands.register(app, deps)
     actions.register(app, deps)
+    confirm_flow.register(app, deps)

@@ -64,5 +64,4 @@ def register(app: App, deps: Deps) -> None:
 
     app.action(ActionId.REFRESH.value)(ack=_ack, lazy=[refresh_card])
     app.action(ActionId.LIST_NEXT.value)(ack=_ack, lazy=[next_list_page])
-    for action in (ActionId.PAY, ActionId.DELIVER, ActionId.CANCEL, ActionId.EDIT):
-        app.action(action.value)(ack=_ack, lazy=[not_yet])
+    app.action(ActionId.EDIT.value)(ack=_ack, lazy=[not_yet])

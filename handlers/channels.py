@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App, BoltResponse
 
 from bot.slack import views
 from bot.slack.deps import Deps
@@ -28,16 +29,19 @@ def register(app: App, deps: Deps) -> None:
 
     # Pure dictionary work, so running it before the ack costs nothing against Slack's 3 s.
     @app.middleware
-    def only_allowed_channels(body: dict[str, Any], ack: Ack, next: Callable[[], None]) -> None:
+    def only_allowed_channels(body: dict[str, Any], next: Callable[[], None]) -> BoltResponse | None:
         channel = _channel_of(body)
         if channel is None or channel in deps.allowed_channels:
             next()
-            return
+            return None
+        # A middleware that stops the chain must hand Bolt the HTTP answer itself.
         if body.get("command"):
-            ack(
-                response_type="ephemeral",
-                text=CHANNEL_NOT_ENABLED,
-                blocks=views.error_view(CHANNEL_NOT_ENABLED),
+            reply = {
+                "response_type": "ephemeral",
+                "text": CHANNEL_NOT_ENABLED,
+                "blocks": views.error_view(CHANNEL_NOT_ENABLED),
+            }
+            return BoltResponse(
+                status=200, body=json.dumps(reply), headers={"content-type": "application/json"}
             )
-        else:
-            ack()
+        return BoltResponse(status=200, body="")

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import NotFound
-from bot.mplus.models import DeliveryMethod, Order, OrderCategory, OrderQuery, YearNumber
+from bot.mplus.models import DeliveryMethod, Order, OrderCategory, OrderQuery, PaymentMethod, YearNumber
 from bot.orders.catalogue import CatalogueCache
 from bot.orders.periods import Period
 
@@ -49,6 +49,10 @@ class OrderService:
         self._client = client
         self._catalogue = catalogue
 
+    @property
+    def client(self) -> MplusClient:
+        return self._client
+
     def list_orders(
         self, period: Period, branch: int | None = None, relation: int | None = None
     ) -> list[Order]:
@@ -77,6 +81,9 @@ class OrderService:
 
     def get(self, order_id: str) -> Order:
         return self._client.get_order(order_id)
+
+    def payment_methods(self) -> list[PaymentMethod]:
+        return self._client.get_payment_methods()
 
     def delivery_methods(self) -> list[DeliveryMethod]:
         return self._catalogue.delivery_methods()

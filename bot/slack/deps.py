@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.orders.confirmed_actions import ConfirmedActions
 from bot.orders.permissions import Permissions
 from bot.orders.service import OrderService
 from bot.store.audit import AuditLog
@@ -21,6 +22,7 @@ class Deps:
     audit: AuditLog
     confirmations: ConfirmationStore
     idempotency: IdempotencyKeys
+    confirmed: ConfirmedActions
     command: str = "/order"
     list_page_size: int = 20
     confirm_ttl: timedelta = timedelta(minutes=10)

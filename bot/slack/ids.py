@@ -22,6 +22,10 @@ class ActionId(StrEnum):
     LIST_NEXT = "order_list_next"
     CONFIRM = "order_confirm"
     BACK = "order_back"
+    FORM_RELATION = "order_form_relation"
+    FORM_ADD_LINE = "order_form_add_line"
+    FORM_REMOVE_LINE = "order_form_remove_line"
+    FORM_EDIT_CURRENT = "order_form_edit_current"
 
 
 class CallbackId(StrEnum):
@@ -62,3 +66,59 @@ class ListPage(SlackValue):
     branch: int | None = Field(None, alias="b")
     relation: int | None = Field(None, alias="r")
     offset: int = Field(0, alias="x", ge=0)
+
+
+class CardLocation(SlackValue):
+    """Where the order card a person acted on lives, so it can be updated in place afterwards."""
+
+    channel: str = Field(alias="c", max_length=32)
+    ts: str | None = Field(None, alias="t", max_length=32)
+    ephemeral: bool = Field(False, alias="e")
+    response_url: str | None = Field(None, alias="u", max_length=500)
+
+
+class ConfirmRef(SlackValue):
+    """A confirmation prompt's Confirm / Back buttons: the single-use token, nothing else."""
+
+    token: str = Field(alias="k", min_length=8, max_length=64)
+
+
+class PayFormMeta(SlackValue):
+    """private_metadata of the pay modal."""
+
+    order_id: str = Field(alias="o", min_length=1, max_length=64)
+    outstanding_cents: int = Field(alias="a", ge=0)
+    card: CardLocation = Field(alias="l")
+
+
+MAX_FORM_LINES = 10
+"""Order lines in one form: 5 blocks each keeps the modal far below Slack's 100 blocks."""
+
+
+class OrderFormMeta(SlackValue):
+    """private_metadata of the order form and the views that follow it (new order and edit).
+
+    ``lines`` are stable keys of the line slots in display order: block ids are built from them, so
+    removing a line does not shift the others (Slack keeps typed values per block id).
+    For an edit, the lock fields are the order as it was when the form opened.
+    """
+
+    channel: str = Field("", alias="c", max_length=32)
+    order_id: str | None = Field(None, alias="o", max_length=64)
+    number: str | None = Field(None, alias="n", max_length=40)
+    ext_order_id: str | None = Field(None, alias="e", max_length=100)
+    change_counter: int | None = Field(None, alias="cc")
+    version_number: int | None = Field(None, alias="vn")
+    sync_marker: int | None = Field(None, alias="sm")
+    lines: tuple[int, ...] = Field((0,), alias="l", min_length=1, max_length=MAX_FORM_LINES)
+    next_line: int = Field(1, alias="x", ge=0)
+
+    @property
+    def editing(self) -> bool:
+        return self.order_id is not None
+
+
+class FormLineRef(SlackValue):
+    """The Remove button of one line slot in the order form."""
+
+    key: int = Field(alias="k", ge=0)

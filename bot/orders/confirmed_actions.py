@@ -1,0 +1,208 @@
+"""Cancel, pay and deliver: proposed first, run only when an authorised person confirms.
+
+The order of events on Confirm is what keeps a shop's money safe:
+1. claim the single-use token (exactly one caller ever gets past this, across processes);
+2. re-read the order: if its sync marker moved since the prompt, nothing is done — the person is
+   shown the current order and asked again;
+3. make the one SOAP call (the client settles lost answers by re-reading Mplus);
+4. audit and record the outcome on the token.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.mplus.client import MplusClient
+from bot.mplus.errors import MplusError, NotFound, OutcomeUnknown, Refused, Unavailable
+from bot.mplus.models import Order, OrderCategory, PaymentInput
+from bot.orders.permissions import Action
+from bot.store.audit import AuditLog
+from bot.store.confirmations import ClaimOutcome, Confirmation, ConfirmationStore
+
+CONFIRMED_ACTIONS = (Action.CANCEL, Action.PAY, Action.DELIVER)
+
+
+class PayParams(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    amount_cents: int
+    method: str
+    prepay: bool
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    REFUSED = "refused"
+    """Mplus said no (already delivered, payment insufficient, …): nothing changed."""
+    NOT_APPLIED = "not_applied"
+    """Mplus could not be reached: nothing changed, safe to start again."""
+    UNKNOWN = "unknown"
+    STALE = "stale"
+    ALREADY_DONE = "already_done"
+    IN_PROGRESS = "in_progress"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    NOT_FOUND = "not_found"
+
+
+class ConfirmResult(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    outcome: Outcome
+    confirmation: Confirmation | None = None
+    order: Order | None = None
+    """The order as it is now (after the action, or the current state when stale)."""
+    message: str = ""
+    details: dict[str, Any] = {}
+    error: MplusError | None = None
+
+
+def why_not(action: Action, order: Order, categories: list[OrderCategory]) -> str | None:
+    """The reason ``action`` cannot apply to ``order`` now, in plain words; None if it can."""
+    if order.is_cancelled:
+        return f"Order {order.number} is cancelled."
+    if action == Action.DELIVER and order.is_delivered:
+        return f"Order {order.number} is already delivered."
+    if action == Action.PAY:
+        if order.is_invoiced or order.fully_paid:
+            return f"Order {order.number} is already paid in full."
+        if order.outstanding_cents <= 0:
+            return f"Order {order.number} has nothing outstanding."
+    if action == Action.CANCEL:
+        if order.is_delivered:
+            return f"Order {order.number} is delivered, so it cannot be cancelled."
+        if order.is_invoiced:
+            return f"Order {order.number} is invoiced, so it cannot be cancelled."
+        category = next((c for c in categories if c.number == order.order_category_number), None)
+        if category is not None and not category.allow_cancel:
+            return f"Orders in category {category.description} cannot be cancelled."
+    return None
+
+
+_CLAIM_OUTCOMES = {
+    ClaimOutcome.ALREADY_DONE: Outcome.ALREADY_DONE,
+    ClaimOutcome.ALREADY_RUNNING: Outcome.IN_PROGRESS,
+    ClaimOutcome.EXPIRED: Outcome.EXPIRED,
+    ClaimOutcome.WITHDRAWN: Outcome.WITHDRAWN,
+    ClaimOutcome.UNKNOWN: Outcome.NOT_FOUND,
+}
+
+
+class ConfirmedActions:
+    def __init__(
+        self, client: MplusClient, confirmations: ConfirmationStore, audit: AuditLog, ttl: timedelta
+    ) -> None:
+        self._client = client
+        self._confirmations = confirmations
+        self._audit = audit
+        self._ttl = ttl
+
+    def propose(
+        self, action: Action, order: Order, *, user_id: str, channel_id: str, params: dict[str, Any]
+    ) -> Confirmation:
+        return self._confirmations.create(
+            action=action.value,
+            order_id=order.order_id,
+            user_id=user_id,
+            channel_id=channel_id,
+            params=params,
+            order_sync_marker=order.sync_marker,
+            ttl=self._ttl,
+        )
+
+    def withdraw(self, token: str) -> bool:
+        return self._confirmations.withdraw(token)
+
+    def confirm(self, token: str, user_id: str) -> ConfirmResult:
+        claim = self._confirmations.claim(token)
+        if claim.outcome != ClaimOutcome.WON or claim.confirmation is None:
+            return ConfirmResult(outcome=_CLAIM_OUTCOMES[claim.outcome], confirmation=claim.confirmation)
+        confirmation = claim.confirmation
+        action = Action(confirmation.action)
+        try:
+            before = self._client.get_order(confirmation.order_id)
+        except MplusError as err:
+            return self._fail(confirmation, user_id, Outcome.NOT_APPLIED, err, None)
+        if before.sync_marker != confirmation.order_sync_marker:
+            self._confirmations.finish(token, ok=False, result={"outcome": Outcome.STALE})
+            return ConfirmResult(outcome=Outcome.STALE, confirmation=confirmation, order=before)
+        try:
+            details = self._run(action, confirmation, before)
+        except Refused as err:
+            return self._fail(confirmation, user_id, Outcome.REFUSED, err, before, result=err.result)
+        except OutcomeUnknown as err:
+            return self._fail(confirmation, user_id, Outcome.UNKNOWN, err, before)
+        except (Unavailable, NotFound) as err:
+            return self._fail(confirmation, user_id, Outcome.NOT_APPLIED, err, before)
+        after = self._reread(confirmation.order_id) or before
+        self._audit.record(
+            user_id=user_id,
+            action=action.value,
+            result="ok",
+            order_id=before.order_id,
+            order_number=before.number,
+            channel_id=confirmation.channel_id,
+            params={**confirmation.params, **details},
+            sync_marker_after=after.sync_marker if after is not before else None,
+        )
+        self._confirmations.finish(token, ok=True, result={"outcome": Outcome.DONE, **details})
+        return ConfirmResult(outcome=Outcome.DONE, confirmation=confirmation, order=after, details=details)
+
+    def _run(self, action: Action, confirmation: Confirmation, before: Order) -> dict[str, Any]:
+        order_id = confirmation.order_id
+        if action == Action.CANCEL:
+            cancelled = self._client.cancel_order(order_id, before=before)
+            return {"result": cancelled.result, "recovered": cancelled.recovered}
+        if action == Action.DELIVER:
+            delivered = self._client.deliver_order(order_id, before=before)
+            return {
+                "packing_slip_id": delivered.packing_slip_id,
+                "invoice_id": delivered.invoice_id,
+                "recovered": delivered.recovered,
+            }
+        pay = PayParams.model_validate(confirmation.params)
+        paid = self._client.pay_order(
+            order_id,
+            [PaymentInput(method=pay.method, amount_cents=pay.amount_cents)],
+            prepay=pay.prepay,
+            before=before,
+        )
+        return {"invoice_id": paid.invoice_id, "recovered": paid.recovered}
+
+    def _reread(self, order_id: str) -> Order | None:
+        try:
+            return self._client.get_order(order_id)
+        except MplusError:
+            return None
+
+    def _fail(
+        self,
+        confirmation: Confirmation,
+        user_id: str,
+        outcome: Outcome,
+        err: MplusError,
+        order: Order | None,
+        *,
+        result: str | None = None,
+    ) -> ConfirmResult:
+        message = err.message if isinstance(err, Refused) else str(err)
+        self._audit.record(
+            user_id=user_id,
+            action=confirmation.action,
+            result=result or outcome.value,
+            order_id=confirmation.order_id,
+            order_number=order.number if order else None,
+            channel_id=confirmation.channel_id,
+            params=confirmation.params,
+            error=f"{type(err).__name__}: {message}",
+        )
+        self._confirmations.finish(
+            confirmation.token, ok=False, result={"outcome": outcome, "error": message}
+        )
+        return ConfirmResult(
+            outcome=outcome, confirmation=confirmation, order=order, message=message, error=err
+        )

@@ -1,0 +1,404 @@
+"""Creating and editing orders from the form: exactly once, never over someone else's change.
+
+Free of Slack. The Slack layer validates the form (``drafts``), then calls ``create`` or ``update``
+after its ack; both return a result the layer turns into a view. Rules that matter here:
+
+- Exactly once: every create (and every edit of one version of an order) first claims an
+  idempotency key, so a double submit, a redelivery or a second bot process cannot do it twice.
+  A key whose attempt certainly changed nothing is marked so, and the next attempt takes the next
+  key in a chain (``create:X``, ``create:X#2``, …); a failed create can therefore be fixed and
+  submitted again with the same external id.
+- A create checks findOrder first, so an external id already in use is said as such rather than
+  as a generic failure; a create whose answer got lost but landed (``recovered``) counts as created.
+- An edit re-reads the order and refuses to save when its sync marker moved since the form opened;
+  Mplus's own lock (changeCounter/versionNumber) is the second guard.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.mplus.client import MplusClient
+from bot.mplus.errors import DuplicateExtOrderId, MplusError, NotFound, OutcomeUnknown, Refused
+from bot.mplus.models import Order, Relation, UpdateResult
+from bot.orders.drafts import FieldErrors, ValidOrder, edit_problem, refusal_fields
+from bot.store.audit import AuditLog
+from bot.store.idempotency import IdempotencyKeys
+
+log = logging.getLogger(__name__)
+
+ORDER_HAS_CHANGED = "UPDATE-ORDER-RESULT-ORDER-HAS-CHANGED"
+MAX_ATTEMPTS = 50
+"""Keys in one chain; far more failed attempts than anyone makes on one external id."""
+
+
+# ------------------------------------------------------------------------ relations
+
+
+class RelationDirectory:
+    """All relations, kept in memory, for type-ahead that must answer inside Slack's 3 s.
+
+    Loaded with getRelations in sync-marker pages, refreshed in the background when older than
+    ``ttl_s``; a search never waits for a refresh, only (briefly) for the very first load.
+    """
+
+    PAGE = 1000
+
+    def __init__(self, client: MplusClient, ttl_s: float = 60.0, first_load_wait_s: float = 2.0) -> None:
+        self._client = client
+        self._ttl_s = ttl_s
+        self._first_load_wait_s = first_load_wait_s
+        self._lock = threading.Lock()
+        self._loaded = threading.Event()
+        self._relations: dict[int, Relation] = {}
+        self._marker: int | None = None
+        self._loaded_at = -float("inf")
+        self._refreshing = False
+
+    def warm(self) -> None:
+        """Start a background refresh if the data is stale and none is running."""
+        with self._lock:
+            if self._refreshing or time.monotonic() - self._loaded_at < self._ttl_s:
+                return
+            self._refreshing = True
+        threading.Thread(target=self._refresh, name="relations-refresh", daemon=True).start()
+
+    def _refresh(self) -> None:
+        try:
+            marker = self._marker + 1 if self._marker is not None else 0
+            found: dict[int, Relation] = {}
+            incremental = True
+            while True:
+                page = self._client.get_relations(sync_marker=marker, limit=self.PAGE)
+                found.update((r.relation_number, r) for r in page)
+                markers = [r.sync_marker for r in page]
+                if any(m is None for m in markers):
+                    incremental = False  # a server without markers: reload everything next time
+                if len(page) < self.PAGE or not incremental:
+                    break
+                marker = max(m for m in markers if m is not None) + 1
+            with self._lock:
+                self._relations.update(found)
+                tops = [r.sync_marker for r in found.values() if r.sync_marker is not None]
+                if not incremental:
+                    self._marker = None
+                elif tops:
+                    self._marker = max([*tops, self._marker or 0])
+                self._loaded_at = time.monotonic()
+            self._loaded.set()
+        except MplusError as err:
+            log.warning("relations could not be loaded for type-ahead: %s", err)
+        finally:
+            with self._lock:
+                self._refreshing = False
+
+    def _current(self) -> list[Relation]:
+        self.warm()
+        if not self._loaded.is_set():
+            self._loaded.wait(self._first_load_wait_s)
+        with self._lock:
+            return list(self._relations.values())
+
+    def get(self, number: int) -> Relation | None:
+        with self._lock:
+            return self._relations.get(number)
+
+    def search(self, query: str, limit: int = 100) -> list[Relation]:
+        """Relations whose number starts with the digits typed, or whose name contains the text."""
+        wanted = " ".join(query.split()).lstrip("#").casefold()
+        relations = [r for r in self._current() if r.active is not False]
+        if not wanted:
+            return sorted(relations, key=lambda r: (r.name.casefold(), r.relation_number))[:limit]
+
+        def rank(relation: Relation) -> tuple[int, str, int] | None:
+            name = " ".join(relation.name.split()).casefold()
+            if wanted.isdigit() and str(relation.relation_number).startswith(wanted):
+                return (0 if str(relation.relation_number) == wanted else 1, name, relation.relation_number)
+            if name.startswith(wanted):
+                return (2, name, relation.relation_number)
+            if wanted in name or wanted in (relation.company_name or "").casefold():
+                return (3, name, relation.relation_number)
+            return None
+
+        ranked = [(key, r) for r in relations if (key := rank(r)) is not None]
+        return [r for _, r in sorted(ranked, key=lambda item: item[0])][:limit]
+
+
+# ---------------------------------------------------------------------------- results
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    NO_CHANGES = "no_changes"
+    CHANGED_MEANWHILE = "changed_meanwhile"
+    """Someone changed the order in Mplus since the form opened; nothing was saved."""
+    BLOCKED = "blocked"
+    """The order can no longer be edited (cancelled, invoiced …)."""
+    EXT_ID_USED = "ext_id_used"
+    REFUSED = "refused"
+    """Mplus said no; ``fields`` / ``message`` say why. Nothing changed."""
+    NOT_DONE = "not_done"
+    """Mplus was unreachable; nothing changed, submitting again is safe."""
+    UNKNOWN = "unknown"
+    NOT_FOUND = "not_found"
+    ALREADY_DONE = "already_done"
+    """Another submission of this did it already (``order`` is what it made)."""
+    BUSY = "busy"
+    """Another submission of this is running right now, from another form."""
+    DUPLICATE = "duplicate"
+    """A second submission of this very form: the first one reports; this one says nothing."""
+
+
+class Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    outcome: Outcome
+    order: Order | None = None
+    order_id: str | None = None
+    message: str = ""
+    fields: FieldErrors = {}
+    recovered: bool = False
+
+
+class _Slot(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    NOT_DONE = "not_done"
+    """Certainly nothing changed: the next attempt may take the next key."""
+
+
+class _Claim(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    key: str | None
+    """The key this caller won, or None."""
+    other: dict[str, Any] = {}
+    """When lost: the slot's record as the winner left it."""
+
+
+# ----------------------------------------------------------------------------- editor
+
+
+class OrderEditor:
+    def __init__(
+        self,
+        client: MplusClient,
+        keys: IdempotencyKeys,
+        audit: AuditLog,
+        *,
+        wait_s: float = 20.0,
+        poll_s: float = 0.1,
+    ) -> None:
+        self._client = client
+        self._keys = keys
+        self._audit = audit
+        self._wait_s = wait_s
+        self._poll_s = poll_s
+
+    # --- the key chain -------------------------------------------------------------------
+
+    def _claim(self, base: str, view_id: str) -> _Claim:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            key = base if attempt == 1 else f"{base}#{attempt}"
+            if self._keys.claim(key):
+                self._keys.complete(key, {"slot": _Slot.RUNNING, "view": view_id})
+                return _Claim(key=key)
+            record = self._wait(key, lambda r: r is not None, 2.0) or {"slot": _Slot.RUNNING}
+            if record.get("slot") != _Slot.NOT_DONE:
+                return _Claim(key=None, other={**record, "key": key})
+        return _Claim(key=None, other={"slot": _Slot.RUNNING})
+
+    def _wait(
+        self, key: str, done: Callable[[dict[str, Any] | None], bool], timeout: float
+    ) -> dict[str, Any] | None:
+        deadline = time.monotonic() + timeout
+        record = self._keys.result(key)
+        while not done(record) and time.monotonic() < deadline:
+            time.sleep(self._poll_s)
+            record = self._keys.result(key)
+        return record
+
+    def _lost(self, claim: _Claim, view_id: str) -> Result:
+        """What a caller that lost the claim reports."""
+        record = claim.other
+        if record.get("slot") == _Slot.RUNNING and record.get("view") == view_id:
+            # The same form submitted twice (double click, redelivery): the first one owns the view.
+            return Result(outcome=Outcome.DUPLICATE)
+        if record.get("slot") == _Slot.RUNNING and "key" in record:
+            finished = self._wait(
+                record["key"], lambda r: bool(r) and r.get("slot") != _Slot.RUNNING, self._wait_s
+            )
+            record = finished or record
+        if record.get("slot") == _Slot.DONE:
+            return Result(outcome=Outcome.ALREADY_DONE, order_id=record.get("order_id"))
+        return Result(outcome=Outcome.BUSY)
+
+    def _finish(self, key: str, slot: _Slot, view_id: str, **extra: Any) -> None:
+        self._keys.complete(key, {"slot": slot, "view": view_id, **extra})
+
+    def _reread(self, order_id: str) -> Order | None:
+        try:
+            return self._client.get_order(order_id)
+        except MplusError as err:
+            log.warning("order %s could not be re-read after a change: %s", order_id, err)
+            return None
+
+    # --- create --------------------------------------------------------------------------
+
+    def create(self, order: ValidOrder, *, user_id: str, channel_id: str, view_id: str) -> Result:
+        claim = self._claim(f"create:{order.ext_order_id}", view_id)
+        if claim.key is None:
+            lost = self._lost(claim, view_id)
+            if lost.outcome is Outcome.ALREADY_DONE and lost.order_id:
+                return lost.model_copy(update={"order": self._reread(lost.order_id)})
+            return lost
+        try:
+            result = self._create(order)
+        except BaseException:
+            # Freeing the slot is safe even if the create was sent: every attempt starts with
+            # findOrder, so an order that landed is found before anything is sent again.
+            self._finish(claim.key, _Slot.NOT_DONE, view_id)
+            raise
+        done = result.outcome is Outcome.CREATED
+        self._finish(claim.key, _Slot.DONE if done else _Slot.NOT_DONE, view_id, order_id=result.order_id)
+        self._audit_create(order, result, user_id, channel_id)
+        return result
+
+    def _create(self, order: ValidOrder) -> Result:
+        try:
+            existing = self._client.find_order(order.ext_order_id)
+            return Result(outcome=Outcome.EXT_ID_USED, order=existing, order_id=existing.order_id)
+        except NotFound:
+            pass
+        except MplusError as err:
+            return Result(outcome=Outcome.NOT_DONE, message=str(err))
+        try:
+            created = self._client.create_order(order.new_order())
+        except DuplicateExtOrderId:
+            return Result(outcome=Outcome.EXT_ID_USED)
+        except Refused as err:
+            return Result(
+                outcome=Outcome.REFUSED, message=err.message, fields=refusal_fields(err.message, order)
+            )
+        except OutcomeUnknown as err:
+            return Result(outcome=Outcome.UNKNOWN, message=str(err))
+        except MplusError as err:
+            # The client raises these only when it knows the order was NOT created.
+            return Result(outcome=Outcome.NOT_DONE, message=str(err))
+        return Result(
+            outcome=Outcome.CREATED,
+            order=self._reread(created.order_id),
+            order_id=created.order_id,
+            recovered=created.recovered,
+        )
+
+    def _audit_create(self, order: ValidOrder, result: Result, user_id: str, channel_id: str) -> None:
+        made = result.order
+        params: dict[str, Any] = {"ext_order_id": order.ext_order_id, "lines": len(order.lines)}
+        if made is not None:
+            params["total"] = made.total_incl_amount
+        if result.recovered:
+            params["recovered"] = True
+        self._audit.record(
+            user_id=user_id,
+            action="create",
+            result="ok" if result.outcome is Outcome.CREATED else result.outcome.value,
+            order_id=result.order_id if result.outcome is Outcome.CREATED else None,
+            order_number=made.number if made is not None and result.outcome is Outcome.CREATED else None,
+            channel_id=channel_id or None,
+            params=params,
+            error=result.message or None,
+            sync_marker_after=made.sync_marker if made is not None else None,
+        )
+
+    # --- edit ----------------------------------------------------------------------------
+
+    def update(
+        self,
+        order: ValidOrder,
+        *,
+        order_id: str,
+        sync_marker: int | None,
+        change_counter: int | None,
+        version_number: int | None,
+        user_id: str,
+        channel_id: str,
+        view_id: str,
+    ) -> Result:
+        claim = self._claim(f"edit:{order_id}:{sync_marker}", view_id)
+        if claim.key is None:
+            lost = self._lost(claim, view_id)
+            if lost.outcome is Outcome.ALREADY_DONE:
+                return lost.model_copy(update={"order": self._reread(order_id), "order_id": order_id})
+            return lost
+        try:
+            result = self._update(order, order_id, sync_marker, change_counter, version_number)
+        except BaseException:
+            # Safe to free: if the change was saved, the order's sync marker moved, and the next
+            # attempt's re-read reports "changed meanwhile" instead of saving again.
+            self._finish(claim.key, _Slot.NOT_DONE, view_id)
+            raise
+        done = result.outcome is Outcome.UPDATED
+        self._finish(claim.key, _Slot.DONE if done else _Slot.NOT_DONE, view_id, order_id=order_id)
+        after = result.order
+        self._audit.record(
+            user_id=user_id,
+            action="edit",
+            result="ok" if result.outcome is Outcome.UPDATED else result.outcome.value,
+            order_id=order_id,
+            order_number=after.number if after is not None else None,
+            channel_id=channel_id or None,
+            params={"lines": len(order.lines), "total": after.total_incl_amount if after else None},
+            error=result.message or None,
+            sync_marker_after=after.sync_marker if after and result.outcome is Outcome.UPDATED else None,
+        )
+        return result
+
+    def _update(
+        self,
+        order: ValidOrder,
+        order_id: str,
+        sync_marker: int | None,
+        change_counter: int | None,
+        version_number: int | None,
+    ) -> Result:
+        try:
+            current = self._client.get_order(order_id)
+        except NotFound:
+            return Result(outcome=Outcome.NOT_FOUND, order_id=order_id)
+        except MplusError as err:
+            return Result(outcome=Outcome.NOT_DONE, message=str(err))
+        if problem := edit_problem(current):
+            return Result(outcome=Outcome.BLOCKED, order=current, order_id=order_id, message=problem)
+        if sync_marker is not None and current.sync_marker != sync_marker:
+            return Result(outcome=Outcome.CHANGED_MEANWHILE, order=current, order_id=order_id)
+        change = order.change(order_id, change_counter, version_number)
+        try:
+            saved = self._client.update_order(change)
+        except Refused as err:
+            if err.result == ORDER_HAS_CHANGED:
+                now = self._reread(order_id) or current
+                return Result(outcome=Outcome.CHANGED_MEANWHILE, order=now, order_id=order_id)
+            return Result(
+                outcome=Outcome.REFUSED,
+                order_id=order_id,
+                message=err.message,
+                fields=refusal_fields(err.message, order),
+            )
+        except NotFound:
+            return Result(outcome=Outcome.NOT_FOUND, order_id=order_id)
+        except OutcomeUnknown as err:
+            return Result(outcome=Outcome.UNKNOWN, order_id=order_id, message=str(err))
+        except MplusError as err:
+            return Result(outcome=Outcome.NOT_DONE, order_id=order_id, message=str(err))
+        if saved is UpdateResult.NO_CHANGES:
+            return Result(outcome=Outcome.NO_CHANGES, order=current, order_id=order_id)
+        return Result(outcome=Outcome.UPDATED, order=self._reread(order_id), order_id=order_id)

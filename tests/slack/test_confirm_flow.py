@@ -1,0 +1,300 @@
+"""Cancel / pay / deliver through Slack: authorised, confirmed, exactly once, audited.
+
+Every assertion about Mplus is made on the emulator's call log: the only proof that a SOAP call
+did (or did not) happen.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from bot.mplus.models import NewOrder, NewOrderLine, Order, PaymentInput
+from bot.mplus.money import Quantity
+from bot.store.confirmations import ConfirmationRow
+from bot.store.db import utcnow
+from tests.slack.conftest import ALICE, CHANNEL, BotRig, wait_for
+from tests.slack.test_read_path import buttons, shown
+
+BOB = "U0BOB"
+EVERYONE = {name: "*" for name in ("allow_pay", "allow_deliver", "allow_cancel")}
+
+
+def writes(rig: BotRig, operation: str) -> int:
+    return len([c for c in rig.emulator.calls() if c["operation"] == operation])
+
+
+def new_order(rig: BotRig, price_cents: int = 5000) -> Order:
+    client = rig.runtime.mplus
+    article = client.get_orders()[0].lines[0].article_number
+    created = client.create_order(
+        NewOrder(
+            ext_order_id=f"FLOW-{uuid.uuid4().hex[:8]}",
+            relation_number=client.get_relations()[0].relation_number,
+            lines=(
+                NewOrderLine(article_number=article, quantity=Quantity(quantity=2), price_cents=price_cents),
+            ),
+        )
+    )
+    return client.get_order(created.order_id)
+
+
+def last_ephemeral_with(rig: BotRig, needle: str, user: str = ALICE) -> dict[str, Any]:
+    return wait_for(
+        lambda: next((e for e in reversed(rig.ephemerals(user)) if needle in shown(e)), None),
+        what=f"an ephemeral containing {needle!r}",
+    )
+
+
+def prompt_for(rig: BotRig, text: str, user: str = ALICE) -> dict[str, Any]:
+    """Run a command that should end in a confirmation prompt; return the prompt."""
+    rig.slack.command("/order", text, user=user, channel=CHANNEL)
+    return wait_for(
+        lambda: next((e for e in reversed(rig.ephemerals(user)) if "order_confirm" in buttons(e)), None),
+        what="a confirmation prompt",
+    )
+
+
+def press_and_wait(
+    rig: BotRig, message: dict[str, Any], action_id: str, needle: str, **kw: Any
+) -> dict[str, Any]:
+    rig.slack.press_button(message, action_id=action_id, user=kw.pop("user", ALICE), channel=CHANNEL, **kw)
+    return last_ephemeral_with(rig, needle)
+
+
+def test_mutations_are_refused_by_default_and_audited(rig: BotRig) -> None:
+    order = new_order(rig)
+    card = rig.run(f"show {order.number}")
+    assert "order_deliver" in buttons(card)
+    rig.slack.press_button(card, action_id="order_deliver", user=ALICE, channel=CHANNEL)
+    refusal = shown(last_ephemeral_with(rig, "ORDERBOT_ALLOW_DELIVER"))
+    assert "Nobody may deliver orders" in refusal
+    rig.slack.command("/order", f"pay {order.number}", user=ALICE, channel=CHANNEL)
+    assert "ORDERBOT_ALLOW_PAY" in shown(last_ephemeral_with(rig, "ORDERBOT_ALLOW_PAY"))
+    assert writes(rig, "deliverOrder") == writes(rig, "payOrder") == 0
+    history = rig.runtime.deps.audit.for_order(order.order_id)
+    assert [(e.action, e.result) for e in history] == [("deliver", "refused"), ("pay", "refused")]
+
+
+@pytest.mark.bot_settings(allow_deliver="U0ALICE")
+def test_only_listed_users_may_act(rig: BotRig) -> None:
+    order = new_order(rig)
+    rig.slack.command("/order", f"deliver {order.number}", user=BOB, channel=CHANNEL)
+    assert "You are not allowed to deliver orders" in shown(last_ephemeral_with(rig, "not allowed", user=BOB))
+    prompt = prompt_for(rig, f"deliver {order.number}")
+    # Bob presses Alice's Confirm (e.g. a forwarded payload): the presser must be authorised too.
+    rig.slack.press_button(prompt, action_id="order_confirm", user=BOB, channel=CHANNEL)
+    last_ephemeral_with(rig, "not allowed", user=BOB)
+    assert writes(rig, "deliverOrder") == 0
+
+
+@pytest.mark.bot_settings(**EVERYONE)
+def test_deliver_is_prompted_then_confirmed_once_and_the_card_updates(rig: BotRig) -> None:
+    order = new_order(rig)
+    card = rig.run(f"show {order.number}")
+    rig.slack.press_button(card, action_id="order_deliver", user=ALICE, channel=CHANNEL)
+    prompt = wait_for(lambda: next((e for e in rig.ephemerals() if "order_confirm" in buttons(e)), None))
+    text = shown(prompt)
+    assert order.number in text and "packing slip" in text and order.relation_name.split()[0] in text
+    assert writes(rig, "deliverOrder") == 0, "nothing happens before Confirm"
+
+    rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
+    result = last_ephemeral_with(rig, "Delivered by")
+    assert "packing slip" in shown(result)
+    assert writes(rig, "deliverOrder") == 1
+    assert rig.runtime.mplus.get_order(order.order_id).is_delivered
+    # The ephemeral card the person pressed Deliver on now shows the new state, without Deliver.
+    updated = wait_for(
+        lambda: next(
+            (e for e in rig.ephemerals() if e["ts"] == card["ts"] and "order_deliver" not in buttons(e)), None
+        ),
+        what="the card updated in place",
+    )
+    assert "order_refresh" in buttons(updated)
+    notes = [m for m in rig.fake.messages(CHANNEL) if "Delivered by" in (m.get("text") or "")]
+    assert len(notes) == 1
+    entry = rig.runtime.deps.audit.for_order(order.order_id)[-1]
+    assert (entry.user_id, entry.action, entry.result) == (ALICE, "deliver", "ok")
+    assert entry.params["packing_slip_id"]
+
+
+@pytest.mark.bot_settings(**EVERYONE)
+def test_card_in_channel_is_updated_with_a_threaded_note(rig: BotRig) -> None:
+    from bot.slack import views
+    from handlers.replies import catalogue
+
+    order = new_order(rig)
+    posted = rig.runtime.slack.chat_postMessage(
+        channel=CHANNEL, blocks=views.order_card(order, catalogue(rig.runtime.deps)), text="card"
+    )
+    card = next(m for m in rig.fake.messages(CHANNEL) if m["ts"] == posted["ts"])
+    rig.slack.press_button(card, action_id="order_cancel", user=ALICE, channel=CHANNEL)
+    prompt = wait_for(lambda: next((e for e in rig.ephemerals() if "order_confirm" in buttons(e)), None))
+    assert "cancelled" in shown(prompt)
+    rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
+    last_ephemeral_with(rig, "Cancelled by")
+    wait_for(lambda: rig.fake.thread(CHANNEL, posted["ts"]), what="the threaded audit note")
+    [note] = rig.fake.thread(CHANNEL, posted["ts"])
+    assert "Cancelled by" in note["text"] and f"<@{ALICE}>" in note["text"]
+    updated = next(m for m in rig.fake.messages(CHANNEL) if m["ts"] == posted["ts"])
+    assert "cancelled" in shown(updated).lower()
+    assert "order_cancel" not in buttons(updated) and "order_pay" not in buttons(updated)
+
+
+@pytest.mark.bot_settings(**EVERYONE)
+def test_whole_flow_deposit_deliver_pay_rest(rig: BotRig) -> None:
+    order = new_order(rig)  # 2 × € 50,00
+    card = rig.run(f"show {order.number}")
+
+    def pay(amount: str, kind: str) -> None:
+        before = len(rig.fake.calls("views.update"))
+        rig.slack.press_button(
+            rig.run(f"show {order.number}"), action_id="order_pay", user=ALICE, channel=CHANNEL
+        )
+        wait_for(lambda: len(rig.fake.calls("views.update")) > before, what="the pay form")
+        form = rig.fake.current_view(ALICE)
+        assert form is not None and form["callback_id"] == "pay_form"
+        result = rig.slack.submit_view(
+            form, {"pay_amount": {"amount": amount}, "pay_kind": {"kind": kind}}, user=ALICE
+        )
+        assert result.status == 200 and not (result.json() or {}).get("errors"), result.body
+        prompt = wait_for(
+            lambda: next(
+                (
+                    e
+                    for e in reversed(rig.ephemerals())
+                    if "order_confirm" in buttons(e) and "Confirm payment" in shown(e)
+                ),
+                None,
+            )
+        )
+        done = len([e for e in rig.ephemerals() if "Payment recorded by" in shown(e)])
+        rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
+        wait_for(lambda: len([e for e in rig.ephemerals() if "Payment recorded by" in shown(e)]) > done)
+
+    assert card
+    pay("25,00", "deposit")
+    assert rig.runtime.mplus.get_order(order.order_id).prepaid_amount == 2500
+    deliver_prompt = prompt_for(rig, f"deliver {order.number}")
+    rig.slack.press_button(deliver_prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
+    last_ephemeral_with(rig, "Delivered by")
+    pay("75,00", "full")
+    final = rig.runtime.mplus.get_order(order.order_id)
+    assert final.fully_paid and final.is_invoiced and final.is_delivered
+    ops = [c["operation"] for c in rig.emulator.calls() if c["operation"] in ("payOrder", "deliverOrder")]
+    assert ops == ["payOrder", "deliverOrder", "payOrder"]
+    actions = [(e.action, e.result) for e in rig.runtime.deps.audit.for_order(order.order_id)]
+    assert actions == [("pay", "ok"), ("deliver", "ok"), ("pay", "ok")]
+    history = shown(rig.run(f"audit {order.number}"))
+    assert history.count("pay") >= 2 and "deliver" in history
+
+
+@pytest.mark.bot_settings(**EVERYONE)
+def test_pay_form_rejects_bad_input_on_the_field(rig: BotRig) -> None:
+    order = new_order(rig)
+    rig.slack.press_button(
+        rig.run(f"show {order.number}"), action_id="order_pay", user=ALICE, channel=CHANNEL
+    )
+    wait_for(lambda: (rig.fake.current_view(ALICE) or {}).get("callback_id") == "pay_form", what="pay form")
+    form = rig.fake.current_view(ALICE)
+    cases = {
+        ("abc", "full"): "is not an amount",
+        ("-5", "deposit"): "negative",
+        ("12,505", "deposit"): "ambiguous",
+        ("0", "deposit"): "more than € 0,00",
+        ("150,00", "deposit"): "cannot be more than the outstanding € 100,00",
+        ("10,00", "full"): "must cover the outstanding € 100,00",
+    }
+    for (amount, kind), expected in cases.items():
+        result = rig.slack.submit_view(
+            form, {"pay_amount": {"amount": amount}, "pay_kind": {"kind": kind}}, user=ALICE
+        )
+        body = result.json()
+        assert body["response_action"] == "errors", (amount, body)
+        assert expected in body["errors"]["pay_amount"], (amount, body)
+    assert writes(rig, "payOrder") == 0
+    assert not any("order_confirm" in buttons(e) for e in rig.ephemerals())
+
+
+@pytest.mark.bot_settings(**EVERYONE)
+def test_double_confirm_and_slack_retries_make_one_call(rig: BotRig) -> None:
+    order = new_order(rig)
+    prompt = prompt_for(rig, f"deliver {order.number}")
+    rig.emulator.add_fault(operation="deliverOrder", kind="latency", latency_ms=500)
+    presses = [
+        threading.Thread(
+            target=rig.slack.press_button,
+            args=(prompt,),
+            kwargs={"action_id": "order_confirm", "user": ALICE},
+        )
+        for _ in range(2)
+    ]
+    for press in presses:
+        press.start()
+    for press in presses:
+        press.join()
+    last_ephemeral_with(rig, "Delivered by")
+    rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL, retry_num=1)
+    last_ephemeral_with(rig, "did not do it a second time")
+    assert writes(rig, "deliverOrder") == 1
+
+
+@pytest.mark.bot_settings(**EVERYONE)
+def test_back_expiry_and_staleness(rig: BotRig) -> None:
+    order = new_order(rig)
+    prompt = prompt_for(rig, f"cancel {order.number}")
+    press_and_wait(rig, prompt, "order_back", "went back")
+    press_and_wait(rig, prompt, "order_confirm", "went back")
+
+    prompt = prompt_for(rig, f"cancel {order.number}")
+    with rig.runtime.deps.db.transaction() as session:
+        session.execute(update(ConfirmationRow).values(expires_at=utcnow()))
+    press_and_wait(rig, prompt, "order_confirm", "has expired")
+
+    prompt = prompt_for(rig, f"deliver {order.number}")
+    method = rig.runtime.mplus.get_payment_methods()[0].method
+    rig.runtime.mplus.pay_order(order.order_id, [PaymentInput(method=method, amount_cents=100)], prepay=True)
+    press_and_wait(rig, prompt, "order_confirm", "changed in Mplus since you were asked")
+    wait_for(
+        lambda: [e for e in rig.ephemerals() if "order_confirm" in buttons(e) and e["ts"] != prompt["ts"]],
+        what="a fresh prompt for the current order",
+    )
+    assert writes(rig, "deliverOrder") == writes(rig, "cancelOrder") == 0
+
+
+@pytest.mark.bot_settings(**EVERYONE)
+def test_actions_that_no_longer_apply_are_explained(rig: BotRig) -> None:
+    order = new_order(rig)
+    rig.runtime.mplus.cancel_order(order.order_id)
+    for verb in ("cancel", "deliver"):
+        rig.slack.command("/order", f"{verb} {order.number}", user=ALICE, channel=CHANNEL)
+    wait_for(
+        lambda: len([e for e in rig.ephemerals() if "is cancelled" in shown(e)]) == 2, what="2 explanations"
+    )
+    # Pay opens its modal at once (the trigger expires in 3 s); the modal then explains.
+    rig.slack.command("/order", f"pay {order.number}", user=ALICE, channel=CHANNEL)
+    wait_for(lambda: "is cancelled" in str(rig.fake.current_view(ALICE)), what="the explanation in the modal")
+    assert writes(rig, "deliverOrder") == writes(rig, "payOrder") == 0
+
+
+@pytest.mark.bot_settings(**EVERYONE)
+def test_mplus_down_at_confirm_changes_nothing_and_says_so(rig: BotRig) -> None:
+    order = new_order(rig)
+    prompt = prompt_for(rig, f"deliver {order.number}")
+    rig.emulator.add_fault(operation="deliverOrder", kind="http_500")
+    result = press_and_wait(rig, prompt, "order_confirm", "Nothing was changed")
+    assert "not reachable" in shown(result)
+    assert not rig.runtime.mplus.get_order(order.order_id).is_delivered
+    [entry] = [e for e in rig.runtime.deps.audit.for_order(order.order_id) if e.action == "deliver"]
+    assert entry.result == "not_applied" and entry.error
+
+
+@pytest.mark.bot_settings(channels="C0ELSEWHERE")
+def test_channel_restriction(rig: BotRig) -> None:
+    reply = rig.run("help")
+    assert "not enabled in this channel" in shown(reply)
+    assert rig.emulator.calls() == []

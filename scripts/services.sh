@@ -47,8 +47,17 @@ stop_postgres() {
   rm -rf "$PG_DIR"
 }
 
+ensure_chromium() {
+  # Browser tests drive Debian's Chromium through Playwright; never a downloaded browser build.
+  if ! command -v chromium >/dev/null 2>&1; then
+    _apt_install chromium || return 0
+  fi
+  echo "services: $(chromium --version 2>/dev/null | head -n 1)"
+}
+
 start_services() {
   start_postgres
+  ensure_chromium
 }
 
 stop_services() {

@@ -37,6 +37,32 @@ def _run(args: argparse.Namespace, _rest: list[str]) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace, _rest: list[str]) -> int:
+    from bot.logs import configure_logging
+
+    configure_logging("WARNING")
+    from bot.demo import run_demo
+
+    return run_demo(args.host, args.port)
+
+
+def _notify(args: argparse.Namespace, _rest: list[str]) -> int:
+    from bot.config import ConfigError, load_settings
+    from bot.logs import configure_logging
+
+    try:
+        settings = load_settings()
+    except ConfigError as err:
+        print(err, file=sys.stderr)
+        return 2
+    configure_logging(settings.bot.log_level)
+    from bot.notifier.cli import notify_forever, notify_once
+
+    if args.once:
+        return notify_once(settings, backfill=args.backfill)
+    return notify_forever(settings, backfill=args.backfill)
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser = argparse.ArgumentParser(prog="orderbot", description="Slack chat-ops for MplusKASSA orders")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -52,6 +78,22 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     run = sub.add_parser("run", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)")
     run.add_argument("--port", type=int, default=None, help="HTTP port (default: PORT or 3000)")
     commands["run"] = _run
+
+    notify = sub.add_parser("notify", help="post Mplus order changes to Slack channels (the notifier alone)")
+    notify.add_argument(
+        "--once", action="store_true", help="one pass, then exit (for cron); exit 1 if it failed"
+    )
+    notify.add_argument(
+        "--backfill", action="store_true", help="on the very first start, begin at marker 0 instead of now"
+    )
+    commands["notify"] = _notify
+
+    demo = sub.add_parser(
+        "demo", help="everything offline: emulator, bot, notifier and a browser Slack sandbox"
+    )
+    demo.add_argument("--host", default="127.0.0.1", help="sandbox address (default 127.0.0.1)")
+    demo.add_argument("--port", type=int, default=8080, help="sandbox port (default 8080)")
+    commands["demo"] = _demo
     return parser, commands
 
 

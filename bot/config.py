@@ -80,6 +80,18 @@ class BotSettings(BaseSettings):
     channels: str = Field("", validation_alias="ORDERBOT_CHANNELS")
     group_cache_s: int = Field(60, validation_alias="ORDERBOT_GROUP_CACHE_S", ge=0)
     confirm_ttl_s: int = Field(600, validation_alias="ORDERBOT_CONFIRM_TTL_S", ge=10)
+    # Notifier (issue #5): follows getOrders by sync marker and keeps channel cards current.
+    notify_interval_s: float = Field(30.0, validation_alias="ORDERBOT_NOTIFY_INTERVAL_S", gt=0)
+    notify_channel: str | None = Field(None, validation_alias="ORDERBOT_NOTIFY_CHANNEL")
+    ops_channel: str | None = Field(None, validation_alias="ORDERBOT_OPS_CHANNEL")
+    notify_burst: int = Field(20, validation_alias="ORDERBOT_NOTIFY_BURST", ge=1)
+    notify_backfill: bool = Field(False, validation_alias="ORDERBOT_NOTIFY_BACKFILL")
+    notify_page_size: int = Field(500, validation_alias="ORDERBOT_NOTIFY_PAGE_SIZE", ge=1, le=10_000)
+    notify_lease_s: float = Field(60.0, validation_alias="ORDERBOT_NOTIFY_LEASE_S", ge=1)
+    notify_post_interval_s: float = Field(1.0, validation_alias="ORDERBOT_NOTIFY_POST_INTERVAL_S", ge=0)
+    notify_alert_after_s: float = Field(60.0, validation_alias="ORDERBOT_NOTIFY_ALERT_AFTER_S", ge=0)
+    notify_max_backoff_s: float = Field(300.0, validation_alias="ORDERBOT_NOTIFY_MAX_BACKOFF_S", gt=0)
+    notify_slack_retries: int = Field(5, validation_alias="ORDERBOT_NOTIFY_SLACK_RETRIES", ge=0, le=20)
 
     @field_validator(
         "allow_create", "allow_edit", "allow_cancel", "allow_pay", "allow_deliver", "allow_subscribe"
@@ -97,6 +109,14 @@ class BotSettings(BaseSettings):
         for item in (part.strip() for part in value.split(",")):
             if item and not (item[0] in "CGD" and item.isalnum() and item.isupper()):
                 raise ValueError(f"`{item[:30]}` is not a Slack channel id (C…)")
+        return value
+
+    @field_validator("notify_channel", "ops_channel")
+    @classmethod
+    def _one_channel_id(cls, value: str | None) -> str | None:
+        value = (value or "").strip() or None
+        if value is not None and not (value[0] in "CGD" and value.isalnum() and value.isupper()):
+            raise ValueError(f"`{value[:30]}` is not a Slack channel id (C…)")
         return value
 
     @property

@@ -20,6 +20,8 @@ from slack_sdk import WebClient
 from bot.config import BotSettings, Settings
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError
+from bot.notifier.runner import NotifierHandle, start_in_background
+from bot.notifier.runner import health as notifier_health
 from bot.orders.catalogue import CatalogueCache
 from bot.orders.confirmed_actions import ConfirmedActions
 from bot.orders.permissions import Action, AllowList, Permissions
@@ -44,6 +46,14 @@ class Runtime:
     deps: Deps
     app: App
     slack: WebClient
+    notifier: NotifierHandle | None = None
+
+    def start_background(self) -> Callable[[], None]:
+        """Start the notifier (it stays idle while no channel is configured or subscribed)."""
+        self.notifier = start_in_background(
+            self.settings, self.mplus, self.slack, self.deps.db, self.deps.audit
+        )
+        return self.notifier.stop
 
 
 def build_permissions(settings: BotSettings, slack: WebClient) -> Permissions:
@@ -80,12 +90,17 @@ def build_runtime(settings: Settings) -> Runtime:
     return Runtime(settings=settings, mplus=mplus, deps=deps, app=app, slack=slack)
 
 
-def health(mplus: MplusClient) -> tuple[int, dict[str, Any]]:
+def health(runtime: Runtime) -> tuple[int, dict[str, Any]]:
     try:
-        version = mplus.ping()
+        notifier = notifier_health(runtime.deps.db)
+    except Exception as err:  # health must answer even when the store is in trouble
+        notifier = {"notifier": "unknown", "detail": type(err).__name__}
+    try:
+        version = runtime.mplus.ping()
     except MplusError as err:
-        return 503, {"status": "degraded", "mplus": "unreachable", "detail": type(err).__name__}
-    return 200, {"status": "ok", "mplus": "reachable", "mplus_api_version": str(version)}
+        body = {"status": "degraded", "mplus": "unreachable", "detail": type(err).__name__, **notifier}
+        return 503, body
+    return 200, {"status": "ok", "mplus": "reachable", "mplus_api_version": str(version), **notifier}
 
 
 def wsgi_app(runtime: Runtime) -> WSGIApp:
@@ -94,7 +109,7 @@ def wsgi_app(runtime: Runtime) -> WSGIApp:
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
-            status, body = health(runtime.mplus)
+            status, body = health(runtime)
             payload = json.dumps(body).encode()
             reason = "OK" if status == 200 else "Service Unavailable"
             start_response(f"{status} {reason}", [("Content-Type", "application/json")])
@@ -118,6 +133,7 @@ def make_http_server(runtime: Runtime, host: str, port: int) -> Any:
 
 def serve_http(runtime: Runtime, host: str, port: int) -> None:
     server = make_http_server(runtime, host, port)
+    stop_notifier = runtime.start_background()
     log.info(
         "orderbot listening on http://%s:%d/slack/events (healthz at /healthz)", host, server.effective_port
     )
@@ -126,6 +142,7 @@ def serve_http(runtime: Runtime, host: str, port: int) -> None:
     except KeyboardInterrupt:
         log.info("orderbot stopping")
     finally:
+        stop_notifier()
         server.close()
 
 
@@ -135,4 +152,8 @@ def serve_socket_mode(runtime: Runtime) -> None:
     token = runtime.settings.bot.slack_app_token
     assert token is not None
     log.info("orderbot connecting to Slack in Socket Mode")
-    SocketModeHandler(runtime.app, token.get_secret_value()).start()
+    stop_notifier = runtime.start_background()
+    try:
+        SocketModeHandler(runtime.app, token.get_secret_value()).start()
+    finally:
+        stop_notifier()

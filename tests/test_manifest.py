@@ -35,5 +35,11 @@ def test_manifest_matches_the_bot() -> None:
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
     # Only scopes the bot really uses (see the comments in manifest.yml).
-    assert manifest["oauth_config"]["scopes"]["bot"] == ["commands", "chat:write", "usergroups:read"]
+    assert manifest["oauth_config"]["scopes"]["bot"] == [
+        "commands",
+        "chat:write",
+        "usergroups:read",
+        "channels:history",
+        "groups:history",
+    ]
     assert len(manifest["display_information"]["name"]) <= 35

@@ -6,6 +6,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
+from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -45,8 +46,17 @@ def build_app(settings: BotSettings, deps: Deps, client: WebClient) -> App:
         # auth.test at start-up would make the bot unstartable while Slack is briefly down.
         token_verification_enabled=False,
         process_before_response=False,
-        listener_executor=ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="slack-work"),
+        # Listeners only ack (and parse); they get their own pool so an ack never waits behind work.
+        listener_executor=ThreadPoolExecutor(
+            max_workers=max(settings.workers, 8), thread_name_prefix="slack-ack"
+        ),
         logger=logging.getLogger("bot.slack.bolt"),
+    )
+    # Bolt runs lazy listeners in the listener pool too; under load (many slow Mplus calls) acks
+    # would then queue behind work and miss Slack's 3 s. The slow work gets a pool of its own.
+    work_pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="slack-work")
+    app.listener_runner.lazy_listener_runner = ThreadLazyListenerRunner(
+        logger=logging.getLogger("bot.slack.bolt"), executor=work_pool
     )
     handlers.register(app, deps)
     return app

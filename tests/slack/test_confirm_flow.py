@@ -115,7 +115,10 @@ def test_deliver_is_prompted_then_confirmed_once_and_the_card_updates(rig: BotRi
         what="the card updated in place",
     )
     assert "order_refresh" in buttons(updated)
-    notes = [m for m in rig.fake.messages(CHANNEL) if "Delivered by" in (m.get("text") or "")]
+    notes = wait_for(
+        lambda: [m for m in rig.fake.messages(CHANNEL) if "Delivered by" in (m.get("text") or "")],
+        what="the audit note in the channel",
+    )
     assert len(notes) == 1
     entry = rig.runtime.deps.audit.for_order(order.order_id)[-1]
     assert (entry.user_id, entry.action, entry.result) == (ALICE, "deliver", "ok")

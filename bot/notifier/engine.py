@@ -1,0 +1,269 @@
+"""One notifier pass: take the lease, read order changes from the stored marker, tell Slack, advance.
+
+Durability rules:
+
+- The marker (``notifier_state.next_marker``) advances per page, and only past orders whose Slack
+  work is done: a transient Slack failure (429 after retries, 5xx, timeout) stops the page at that
+  order and the marker stays on it. Replaying a page is harmless: every card remembers the marker it
+  shows, notes and digests are claimed with pending rows (``delivery``), digest entries are upserts.
+- A Slack refusal that retrying cannot fix (channel_not_found, not_in_channel, invalid_blocks …) is
+  logged and skipped for that channel, so one broken channel cannot stall every other one.
+- Everything runs under the database lease, so two bot processes notify each change once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.config import BotSettings
+from bot.mplus.client import MplusClient
+from bot.mplus.errors import MplusError
+from bot.mplus.models import Order
+from bot.notifier.changes import Change
+from bot.notifier.delivery import Delivery
+from bot.notifier.digests import BurstDigests, DailyDigests
+from bot.notifier.lease import LeaseKeeper, LeaseLost
+from bot.notifier.pages import PassWork, Stores
+from bot.notifier.prefetch import prefetched
+from bot.notifier.routing import Router
+from bot.notifier.slack_port import SlackFailure, SlackPort
+from bot.slack.views.notifications import outage_message, recovery_message
+from bot.slack.views.order import Catalogue
+from bot.store.audit import AuditLog
+from bot.store.cards import CardStore, DigestStore, SnapshotStore
+from bot.store.db import Database, utcnow
+from bot.store.leases import Leases
+from bot.store.subscriptions import Subscription, SubscriptionStore
+from bot.store.sync_state import SyncState, SyncStateStore
+
+log = logging.getLogger(__name__)
+
+
+class NotifierConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    page_size: int = 500
+    burst: int = 20
+    backfill: bool = False
+    lease_s: float = 60.0
+    alert_after_s: float = 60.0
+    ops_channel: str | None = None
+    notify_channel: str | None = None
+    digest_first: int = 5
+
+    @classmethod
+    def from_settings(cls, bot: BotSettings, backfill: bool | None = None) -> NotifierConfig:
+        return cls(
+            page_size=bot.notify_page_size,
+            burst=bot.notify_burst,
+            backfill=bot.notify_backfill if backfill is None else backfill,
+            lease_s=bot.notify_lease_s,
+            alert_after_s=bot.notify_alert_after_s,
+            ops_channel=bot.ops_channel,
+            notify_channel=bot.notify_channel,
+        )
+
+
+class PassStatus(StrEnum):
+    OK = "ok"
+    BUSY = "busy"
+    """Another process holds the lease and is doing the work."""
+    MPLUS_DOWN = "mplus_down"
+    SLACK_FAILED = "slack_failed"
+    LEASE_LOST = "lease_lost"
+
+
+class PassReport(BaseModel):
+    status: PassStatus
+    changes: int = 0
+    pages: int = 0
+    posts: int = 0
+    updates: int = 0
+    next_marker: int | None = None
+    error: str | None = None
+    retry_after: float | None = None
+
+
+class Notifier:
+    def __init__(
+        self,
+        config: NotifierConfig,
+        mplus: MplusClient,
+        slack: SlackPort,
+        db: Database,
+        audit: AuditLog,
+        catalogue: Callable[[], Catalogue],
+        *,
+        holder: str | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.config = config
+        self.mplus = mplus
+        self.slack = slack
+        self.audit = audit
+        self.catalogue = catalogue
+        self.clock = clock
+        self.sync = SyncStateStore(db)
+        self.cards = CardStore(db)
+        self.snapshots = SnapshotStore(db)
+        self.digests = DigestStore(db)
+        self.subscriptions = SubscriptionStore(db)
+        self.lease = LeaseKeeper(Leases(db), config.lease_s, holder)
+
+    # ------------------------------------------------------------------------ the pass
+
+    def run_pass(self) -> PassReport:
+        if not self.lease.acquire():
+            return PassReport(status=PassStatus.BUSY)
+        delivery = Delivery(self.slack, self.cards, self.digests, self.lease.check)
+        try:
+            with self.lease.heartbeat():
+                report = self._run(delivery)
+        except LeaseLost as err:
+            log.warning("%s", err)
+            report = PassReport(status=PassStatus.LEASE_LOST, error=str(err))
+        finally:
+            self.lease.release()
+        report.posts, report.updates = delivery.posts, delivery.updates
+        return report
+
+    def _run(self, delivery: Delivery) -> PassReport:
+        self.subscriptions.sync_config_channel(self.config.notify_channel)
+        try:
+            state = self._state()
+        except MplusError as err:
+            return self._mplus_down(err, None, delivery)
+        subscriptions = self.subscriptions.all()
+        work = PassWork(
+            state,
+            Stores(self.sync, self.cards, self.snapshots, self.digests),
+            Router(subscriptions),
+            BurstDigests(self.digests, self.config.burst, state.next_marker, self.config.digest_first),
+            delivery,
+            self.catalogue,
+            self._made_by_bot,
+            self.config.burst,
+        )
+        pages = prefetched(
+            self.mplus.iter_order_changes(state.next_marker, limit=self.config.page_size, include_lines=True)
+        )
+        try:
+            return self._pages(pages, work, subscriptions, delivery)
+        finally:
+            pages.close()  # stops the read-ahead thread if the pass ends early
+
+    def _pages(
+        self,
+        pages: Iterator[list[Order]],
+        work: PassWork,
+        subscriptions: list[Subscription],
+        delivery: Delivery,
+    ) -> PassReport:
+        count = 0
+        try:
+            while True:
+                try:
+                    page = next(pages, None)
+                except MplusError as err:
+                    return self._mplus_down(err, work, delivery, count)
+                if count == 0:
+                    self._mplus_ok(delivery)
+                if page is None:
+                    break
+                count += 1
+                work.page(page)
+            work.finish()
+            work.bursts.close_all(delivery)
+            DailyDigests(self.digests, self.config.digest_first).run(subscriptions, delivery, self.clock())
+        except SlackFailure as err:
+            log.warning("notifier pass stopped at marker %d: Slack %s", work.marker, err.error)
+            self.sync.pass_failed(self.lease.holder, f"slack: {err.error}")
+            return self._report(PassStatus.SLACK_FAILED, work, count, f"slack: {err.error}", err.retry_after)
+        self.sync.pass_ok(self.lease.holder)
+        return self._report(PassStatus.OK, work, count)
+
+    def _state(self) -> SyncState:
+        state = self.sync.get()
+        if state is not None:
+            return state
+        if self.config.backfill:
+            log.info("notifier first start: backfill from marker 0")
+            return self.sync.init(0, None)
+        # Start "from now" (reference §10): history stays out of Slack unless a backfill is asked for.
+        top = self.mplus.get_current_sync_markers().order_sync_marker
+        log.info("notifier first start: following order changes from marker %d", top + 1)
+        return self.sync.init(top + 1, self.clock())
+
+    def _report(
+        self,
+        status: PassStatus,
+        work: PassWork | None,
+        pages: int = 0,
+        error: str | None = None,
+        retry_after: float | None = None,
+    ) -> PassReport:
+        return PassReport(
+            status=status,
+            changes=work.changes if work else 0,
+            pages=pages,
+            next_marker=work.marker if work else None,
+            error=error,
+            retry_after=retry_after,
+        )
+
+    def _made_by_bot(self, change: Change) -> bool:
+        # The user who pressed Pay already saw the result; the card is still updated, the note is not.
+        return change.marker in self.audit.bot_markers(change.order_id)
+
+    # ---------------------------------------------------------------- Mplus outages
+
+    def _mplus_down(
+        self, err: MplusError, work: PassWork | None, delivery: Delivery, pages: int = 0
+    ) -> PassReport:
+        now = self.clock()
+        error = str(err) or type(err).__name__
+        log.warning("notifier: Mplus unavailable (%s); the marker stays, retrying later", error)
+        if self.sync.get() is not None:
+            self.sync.pass_failed(self.lease.holder, f"mplus: {error}", now)
+            state = self.sync.mplus_failed(now)
+            since = state.mplus_failing_since or now
+            ops = self.config.ops_channel
+            if (
+                ops
+                and not state.outage_alerted
+                and (now - since).total_seconds() >= self.config.alert_after_s
+            ):
+                try:
+                    delivery.guard()
+                    alert = outage_message(since, error)
+                    self.slack.post(ops, alert["text"], alert["blocks"])
+                    self.sync.set_outage_alerted(True)
+                except SlackFailure as slack_err:
+                    log.warning("could not post the Mplus outage alert to %s: %s", ops, slack_err.error)
+            try:  # daily digests need only the store and Slack
+                DailyDigests(self.digests, self.config.digest_first).run(
+                    self.subscriptions.all(), delivery, now
+                )
+            except SlackFailure as slack_err:
+                log.warning("daily digests postponed: Slack %s", slack_err.error)
+        return self._report(PassStatus.MPLUS_DOWN, work, pages, f"mplus: {error}")
+
+    def _mplus_ok(self, delivery: Delivery) -> None:
+        state = self.sync.get()
+        if state is None or state.mplus_failing_since is None:
+            return
+        ops = self.config.ops_channel
+        if state.outage_alerted and ops:
+            try:
+                delivery.guard()
+                note = recovery_message(state.mplus_failing_since, self.clock())
+                self.slack.post(ops, note["text"], note["blocks"])
+            except SlackFailure as err:
+                log.warning("could not post the Mplus recovery note to %s: %s", ops, err.error)
+                return  # keep the outage open: the note is retried on the next pass
+        self.sync.mplus_recovered()

@@ -1,0 +1,245 @@
+"""The subscription subcommands: subscribe, unsubscribe, subscriptions (per channel).
+
+Changing what a channel follows needs ORDERBOT_ALLOW_SUBSCRIBE; listing is open to everyone in it.
+A change is announced in the channel itself, so its members see who made the channel louder or
+quieter; refusals and listings stay ephemeral.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.mplus.money import MoneyError, parse_cents
+from bot.notifier import runner
+from bot.orders.permissions import Action
+from bot.slack import text
+from bot.slack.views import notifications
+from bot.store.subscriptions import CONFIG_SOURCE, NotifyEvent, SubscriptionFilter, SubscriptionStore
+from handlers.command_parser import Command, Subcommand, UsageError, no_args, positive_int
+from handlers.context import CommandContext
+
+FILTER_USAGE = (
+    "[branch N] [category N] [method CODE] [events new,paid,delivered,cancelled,changed] [min €AMOUNT]"
+)
+_METHOD = re.compile(r"^[A-Za-z0-9_\-]{1,40}$")
+_USER = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+_EVENT_ALIASES = {"edited": NotifyEvent.CHANGED, "canceled": NotifyEvent.CANCELLED}
+_CURRENCY = {"€", "eur", "euro"}
+
+
+class SubscribeCommand(Command):
+    filter: SubscriptionFilter
+
+
+class UnsubscribeCommand(Command):
+    filter: SubscriptionFilter | None = None
+    subscription_id: int | None = None
+    everything: bool = False
+    """``unsubscribe all``: every subscription of this channel."""
+
+
+class SubscriptionsCommand(Command):
+    pass
+
+
+def _event(word: str) -> NotifyEvent | None:
+    word = word.strip().lower()
+    if word in _EVENT_ALIASES:
+        return _EVENT_ALIASES[word]
+    try:
+        return NotifyEvent(word)
+    except ValueError:
+        return None
+
+
+def _take_events(rest: list[str], subcommand: str) -> frozenset[NotifyEvent]:
+    """``events new,paid`` (also ``new, paid`` or ``new paid``): every following word that names events."""
+    events: set[NotifyEvent] = set()
+    while rest:
+        names = [n for n in rest[0].split(",") if n.strip()]
+        parsed = [_event(n) for n in names]
+        if not names or any(p is None for p in parsed):
+            if events:
+                break
+            bad = next((n for n, p in zip(names, parsed, strict=True) if p is None), rest[0])
+            valid = ", ".join(e.value for e in NotifyEvent)
+            raise UsageError(f"`{bad[:30]}` is not an event; use {valid}", subcommand)
+        events.update(p for p in parsed if p is not None)
+        rest.pop(0)
+    if not events:
+        raise UsageError("`events` needs a list, e.g. `events new,paid`", subcommand)
+    return frozenset(events)
+
+
+def _take_amount(rest: list[str], subcommand: str) -> int:
+    word = rest.pop(0) if rest else ""
+    if word.lower() in _CURRENCY and rest:
+        word += rest.pop(0)  # "min € 50" arrives as two words
+    try:
+        return parse_cents(word)
+    except MoneyError as err:
+        raise UsageError(f"`min` needs an amount, e.g. `min €50`: {err}", subcommand) from None
+
+
+def parse_filter(args: list[str], subcommand: str, *, digest: bool) -> SubscriptionFilter:
+    values: dict[str, Any] = {}
+    rest = list(args)
+    while rest:
+        word = rest.pop(0).lower()
+        if (
+            word in values
+            or (word == "min" and "min_cents" in values)
+            or (word == "digest" and "digest_at" in values)
+        ):
+            raise UsageError(f"`{word}` is given twice", subcommand)
+        if word in ("branch", "category"):
+            values[word] = positive_int(rest.pop(0) if rest else None, word, subcommand)
+        elif word == "method":
+            code = rest.pop(0) if rest else ""
+            if not _METHOD.match(code):
+                raise UsageError("`method` needs a delivery method code, e.g. `method POSTNL`", subcommand)
+            values["method"] = code
+        elif word == "events":
+            values["events"] = _take_events(rest, subcommand)
+        elif word == "min":
+            values["min_cents"] = _take_amount(rest, subcommand)
+        elif word == "digest" and digest:
+            values["digest_at"] = rest.pop(0) if rest else ""
+        else:
+            raise UsageError(f"`{word[:40]}` is not a subscription filter", subcommand)
+    try:
+        return SubscriptionFilter(**values)
+    except ValidationError as err:
+        problem = err.errors()[0]["msg"].removeprefix("Value error, ")
+        raise UsageError(problem, subcommand) from None
+
+
+def parse_subscribe(args: list[str], _today: date | None) -> Command:
+    return SubscribeCommand(filter=parse_filter(args, "subscribe", digest=True))
+
+
+def parse_unsubscribe(args: list[str], _today: date | None) -> Command:
+    if len(args) == 1 and args[0].lower() == "all":
+        return UnsubscribeCommand(everything=True)
+    if len(args) == 1 and args[0].lstrip("#").isdigit():
+        return UnsubscribeCommand(subscription_id=positive_int(args[0].lstrip("#"), "#ID", "unsubscribe"))
+    return UnsubscribeCommand(filter=parse_filter(args, "unsubscribe", digest=True))
+
+
+# ------------------------------------------------------------------------------- answers
+
+
+def _store(ctx: CommandContext) -> SubscriptionStore:
+    return SubscriptionStore(ctx.deps.db)
+
+
+def _who(user_id: str) -> str:
+    return f"<@{user_id}>" if _USER.match(user_id) else text.escape(user_id)
+
+
+def _refused(ctx: CommandContext, action: str, params: dict[str, Any]) -> dict[str, Any] | None:
+    if ctx.deps.permissions.allows(ctx.user_id, Action.SUBSCRIBE):
+        return None
+    ctx.deps.audit.record(
+        user_id=ctx.user_id, action=action, result="refused", channel_id=ctx.channel_id, params=params
+    )
+    return notifications.notice(
+        f"You may not change what this channel follows ({Action.SUBSCRIBE.setting}); "
+        f"`{text.escape(ctx.deps.command)} subscriptions` shows what it follows."
+    )
+
+
+def _announce(ctx: CommandContext, message: str) -> None:
+    ctx.respond(response_type="in_channel", replace_original=False, **notifications.notice(message))
+
+
+def answer_subscribe(command: SubscribeCommand, ctx: CommandContext) -> dict[str, Any] | None:
+    described = notifications.describe_filter(command.filter)
+    if refusal := _refused(ctx, "subscribe", {"filter": command.filter.key()}):
+        return refusal
+    sub, created = _store(ctx).add(ctx.channel_id, command.filter, ctx.user_id)
+    if not created:
+        return notifications.notice(f"This channel already follows `#{sub.id}` {text.escape(described)}.")
+    ctx.deps.audit.record(
+        user_id=ctx.user_id,
+        action="subscribe",
+        result="ok",
+        channel_id=ctx.channel_id,
+        params={"subscription_id": sub.id, "filter": command.filter.key()},
+    )
+    runner.subscriptions_changed()
+    _announce(
+        ctx,
+        f"🔔 {_who(ctx.user_id)} subscribed this channel to order changes (`#{sub.id}`): "
+        f"{text.escape(described)}.",
+    )
+    return None
+
+
+def answer_unsubscribe(command: UnsubscribeCommand, ctx: CommandContext) -> dict[str, Any] | None:
+    params = {"id": command.subscription_id, "all": command.everything}
+    if command.filter is not None:
+        params["filter"] = command.filter.key()
+    if refusal := _refused(ctx, "unsubscribe", params):
+        return refusal
+    store = _store(ctx)
+    if command.everything:
+        removed = store.remove_all(ctx.channel_id)
+        what = f"all {removed} subscriptions" if removed != 1 else "its subscription"
+    elif command.subscription_id is not None:
+        row = next((s for s in store.for_channel(ctx.channel_id) if s.id == command.subscription_id), None)
+        if row is not None and row.source == CONFIG_SOURCE:
+            return notifications.notice(
+                f"`#{row.id}` comes from the ORDERBOT_NOTIFY_CHANNEL setting; change it there to stop it."
+            )
+        removed = int(store.remove_id(ctx.channel_id, command.subscription_id))
+        what = f"`#{command.subscription_id}`"
+    else:
+        assert command.filter is not None
+        removed = int(store.remove(ctx.channel_id, command.filter))
+        what = text.escape(notifications.describe_filter(command.filter))
+    if not removed:
+        return notifications.notice(
+            f"Nothing to unsubscribe: this channel has no such subscription. "
+            f"`{text.escape(ctx.deps.command)} subscriptions` lists what it follows."
+        )
+    ctx.deps.audit.record(
+        user_id=ctx.user_id, action="unsubscribe", result="ok", channel_id=ctx.channel_id, params=params
+    )
+    _announce(ctx, f"🔕 {_who(ctx.user_id)} unsubscribed this channel from {what}.")
+    return None
+
+
+def answer_subscriptions(_command: SubscriptionsCommand, ctx: CommandContext) -> dict[str, Any]:
+    return notifications.subscriptions_message(
+        ctx.channel_id, _store(ctx).for_channel(ctx.channel_id), ctx.deps.command
+    )
+
+
+SUBCOMMANDS = (
+    Subcommand(
+        "subscribe",
+        f"{FILTER_USAGE} [digest HH:MM]",
+        "Post order changes in this channel as live cards (or one daily digest at HH:MM shop time).",
+        parse_subscribe,
+        answer_subscribe,
+    ),
+    Subcommand(
+        "unsubscribe",
+        f"<#ID | all | {FILTER_USAGE} [digest HH:MM]>",
+        "Stop one of this channel's subscriptions (by id or by the same filters), or all of them.",
+        parse_unsubscribe,
+        answer_unsubscribe,
+    ),
+    Subcommand(
+        "subscriptions",
+        "",
+        "List the order changes this channel follows.",
+        no_args("subscriptions", SubscriptionsCommand),
+        answer_subscriptions,
+    ),
+)

@@ -48,6 +48,15 @@ class Runtime:
     slack: WebClient
     notifier: NotifierHandle | None = None
 
+    def close(self) -> None:
+        """Stop the worker threads and close the store (the HTTP server is closed by its owner)."""
+        runner = self.app.listener_runner
+        for pool in (runner.lazy_listener_runner, runner):
+            executor = getattr(pool, "executor", None) or getattr(pool, "listener_executor", None)
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
+        self.deps.db.dispose()
+
     def start_background(self) -> Callable[[], None]:
         """Start the notifier (it stays idle while no channel is configured or subscribed)."""
         self.notifier = start_in_background(
@@ -131,6 +140,12 @@ def make_http_server(runtime: Runtime, host: str, port: int) -> Any:
     )
 
 
+def stop_http_server(server: Any) -> None:
+    """Stop listening and end waitress's worker threads, which ``close()`` alone leaves running."""
+    server.close()
+    server.task_dispatcher.shutdown()
+
+
 def serve_http(runtime: Runtime, host: str, port: int) -> None:
     server = make_http_server(runtime, host, port)
     stop_notifier = runtime.start_background()
@@ -143,7 +158,8 @@ def serve_http(runtime: Runtime, host: str, port: int) -> None:
         log.info("orderbot stopping")
     finally:
         stop_notifier()
-        server.close()
+        stop_http_server(server)
+        runtime.close()
 
 
 def serve_socket_mode(runtime: Runtime) -> None:

@@ -19,6 +19,7 @@ import requests
 import zeep
 import zeep.exceptions
 import zeep.helpers
+from pydantic import ValidationError
 
 from bot.config import MplusSettings
 from bot.mplus import wire
@@ -197,7 +198,7 @@ class MplusClient:
 
     @staticmethod
     def _plain(value: Any) -> Any:
-        return zeep.helpers.serialize_object(value, dict)
+        return _without_none(zeep.helpers.serialize_object(value, dict))
 
     @staticmethod
     def _items(data: Any, *path: str) -> list[Any]:
@@ -219,8 +220,16 @@ class MplusClient:
 
     def get_orders(self, query: OrderQuery | None = None) -> list[Order]:
         request = wire.order_query_request(query or OrderQuery(), self._fields_of("GetOrdersRequest"))
-        element = self._read_raw("getOrders", request=request)
-        return [Order.model_validate(item) for item in wire.iter_items(element, "orderList", "order")]
+        return self._orders(self._read_raw("getOrders", request=request), "getOrders")
+
+    @staticmethod
+    def _orders(element: Any, operation: str) -> list[Order]:
+        try:
+            return [Order.model_validate(wire.shape_order(e)) for e in wire.order_elements(element)]
+        except (ValueError, ValidationError) as err:
+            raise ProtocolError(
+                f"Mplus's {operation} answer holds an order the client cannot read: {err}"
+            ) from None
 
     def iter_order_changes(
         self, since: int, limit: int = 500, include_lines: bool = True
@@ -246,20 +255,22 @@ class MplusClient:
         return self._read(operation, raw=True, **kwargs)
 
     def find_order(self, ext_order_id: str) -> Order:
-        data = self._plain(self._read("findOrder", extOrderId=ext_order_id))
-        return self._order_result(data, f"with external id {ext_order_id}")
+        return self._order_result(
+            self._read_raw("findOrder", extOrderId=ext_order_id), f"with external id {ext_order_id}"
+        )
 
     def get_order(self, order_id: str) -> Order:
-        data = self._plain(self._read("getOrder", orderId=order_id))
-        return self._order_result(data, order_id)
+        return self._order_result(self._read_raw("getOrder", orderId=order_id), order_id)
 
-    @staticmethod
-    def _order_result(data: dict[str, Any], key: str) -> Order:
-        if data.get("result") != "GET-ORDER-RESULT-OK" or not data.get("order"):
-            if data.get("result") in (None, "GET-ORDER-RESULT-NOT-FOUND"):
+    def _order_result(self, element: Any, key: str) -> Order:
+        # Orders are read from the raw XML like list pages: one parser, so one shape, for all of them.
+        result = wire.child_text(element, "result")
+        orders = self._orders(element, "getOrder")
+        if result != "GET-ORDER-RESULT-OK" or not orders:
+            if result in (None, "GET-ORDER-RESULT-NOT-FOUND"):
                 raise NotFound("order", key)
-            raise Refused(str(data.get("result")))
-        return Order.model_validate(data["order"])
+            raise Refused(str(result))
+        return orders[0]
 
     def get_delivery_methods(self) -> list[DeliveryMethod]:
         data = self._plain(self._read("getDeliveryMethods"))
@@ -461,6 +472,15 @@ class MplusClient:
         if data.get("result") == "CREATE-RELATION-RESULT-OK":
             return int(data["relationNumber"])
         raise Refused(str(data.get("result")), self._redact(str(data.get("errorMessage") or "")))
+
+
+def _without_none(value: Any) -> Any:
+    """zeep reports absent optional elements as None; absent means "use the model's default"."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
 
 
 def _camel(name: str) -> str:

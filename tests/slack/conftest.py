@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import pytest
 
 from bot.config import BotSettings, Settings
-from bot.server import Runtime, build_runtime, make_http_server
+from bot.server import Runtime, build_runtime, make_http_server, stop_http_server
 from mplus_emulator.server import EmulatorServer
 from slack_sandbox.fake_slack import FakeSlack
 from slack_sandbox.signed_client import SignedSlackClient
@@ -113,5 +113,6 @@ def rig(
         events_url=f"{base}/slack/events", signing_secret=SIGNING_SECRET, fake=fake_slack, team_id="T0001"
     )
     yield BotRig(runtime, f"{base}/slack/events", base, fake_slack, emulator, slack)
-    server.close()
+    stop_http_server(server)
     thread.join(timeout=5)
+    runtime.close()

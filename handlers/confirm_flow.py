@@ -189,7 +189,7 @@ class ConfirmFlow:
         assert result.order is not None
         details = {**result.confirmation.params, **result.details}
         note = prompts.audit_note(action.value, user_id, utcnow(), details)
-        _ephemeral(respond, note, replace=True, blocks=[*views.notice_view(note), *self._card(result.order)])
+        _ephemeral(respond, note, replace=True, blocks=[*prompts.note_view(note), *self._card(result.order)])
         self._update_card(card, result.order, note, client)
 
     def _card(self, order: Order) -> list[dict]:

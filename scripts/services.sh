@@ -50,7 +50,8 @@ stop_postgres() {
 ensure_chromium() {
   # Browser tests drive Debian's Chromium through Playwright; never a downloaded browser build.
   if ! command -v chromium >/dev/null 2>&1; then
-    _apt_install chromium || return 0
+    # The emoji font only makes screenshots readable; the tests do not depend on it.
+    _apt_install chromium fonts-noto-color-emoji || _apt_install chromium || return 0
   fi
   echo "services: $(chromium --version 2>/dev/null | head -n 1)"
 }

@@ -1,0 +1,73 @@
+"""`orderbot demo` end to end in a real browser: the sandbox page, the real bot, the emulator."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from playwright.sync_api import Page, expect
+
+from bot.demo import Demo
+from bot.mplus.models import NewOrder, NewOrderLine
+from bot.mplus.money import Quantity
+
+
+def _type(page: Page, line: str) -> None:
+    composer = page.get_by_test_id("composer")
+    composer.fill(line)
+    composer.press("Enter")
+    expect(composer).to_have_value("")
+
+
+def _new_order_on_emulator(demo: Demo) -> str:
+    client = demo.runtime.mplus
+    article = client.get_orders()[0].lines[0].article_number
+    created = client.create_order(
+        NewOrder(
+            ext_order_id=f"DEMO-{uuid.uuid4().hex[:6]}",
+            relation_number=client.get_relations()[0].relation_number,
+            lines=(NewOrderLine(article_number=article, quantity=Quantity(quantity=3), price_cents=1250),),
+        )
+    )
+    return client.get_order(created.order_id).number
+
+
+def test_find_shows_the_order_card(page: Page, demo: Demo) -> None:
+    order = demo.runtime.mplus.get_orders()[0]
+    _type(page, f"/order find {order.ext_order_id}")
+    card = page.get_by_test_id("message-ephemeral").filter(has_text=f"Order {order.number}")
+    expect(card.first).to_be_visible()
+    expect(card.first.get_by_test_id("button-order_refresh")).to_be_visible()
+    expect(card.first.get_by_test_id("ephemeral-note")).to_have_text("Only visible to you")
+
+
+def test_notification_card_pay_confirm_and_audit_note(page: Page, demo: Demo) -> None:
+    number = _new_order_on_emulator(demo)
+    page.get_by_test_id("channel-notifications").click()
+    card = page.locator("#messages > [data-testid=message]").filter(has_text=f"Order {number}")
+    expect(card).to_have_count(1, timeout=30000)
+
+    card.get_by_test_id("button-order_pay").click()
+    modal = page.get_by_test_id("modal")
+    expect(modal.get_by_test_id("modal-title")).to_have_text("Pay order")
+    expect(modal.get_by_test_id("input-pay_amount").locator("input")).to_have_value("37,50")
+    modal.get_by_test_id("modal-submit").click()
+    expect(page.get_by_test_id("modal")).to_have_count(0)
+
+    prompt = page.get_by_test_id("message-ephemeral").filter(has_text="full payment")
+    expect(prompt).to_have_count(1)
+    prompt.get_by_test_id("button-order_confirm").click()
+    expect(page.get_by_test_id("message-ephemeral").filter(has_text="Payment recorded by")).not_to_have_count(
+        0
+    )
+
+    # The channel card is updated in place: paid, no Pay button, and the audit note in its thread.
+    expect(card.get_by_test_id("button-order_pay")).to_have_count(0)
+    expect(card.get_by_test_id("edited")).to_have_text("(edited)")
+    card.get_by_test_id("thread-toggle").click()
+    expect(card.get_by_test_id("thread")).to_contain_text(
+        re.compile("Payment recorded by .* full payment € 37,50")
+    )
+    assert demo.runtime.mplus.get_orders()[-1].fully_paid or any(
+        o.fully_paid for o in demo.runtime.mplus.get_orders() if o.number == number
+    )

@@ -8,9 +8,10 @@ from bot.slack.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
-    from handlers import actions, channels, commands, confirm_flow
+    from handlers import actions, channels, commands, confirm_flow, order_form
 
     channels.register(app, deps)
     commands.register(app, deps)
     actions.register(app, deps)
     confirm_flow.register(app, deps)
+    order_form.register(app, deps)

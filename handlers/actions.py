@@ -11,7 +11,7 @@ from bot.orders.periods import PeriodError, parse_period
 from bot.slack import views
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, InvalidValue, ListPage, OrderRef
-from bot.slack.messages import NOT_YET, STALE_BUTTON
+from bot.slack.messages import STALE_BUTTON
 from handlers.read_commands import ListCommand, card_reply, list_reply
 from handlers.replies import reply_on_failure
 
@@ -57,11 +57,5 @@ def register(app: App, deps: Deps) -> None:
         with reply_on_failure(respond, "list next page"):
             respond(replace_original=True, **list_reply(command, deps, offset=page.offset))
 
-    def not_yet(respond: Respond) -> None:
-        respond(
-            text=NOT_YET, blocks=views.notice_view(NOT_YET), response_type="ephemeral", replace_original=False
-        )
-
     app.action(ActionId.REFRESH.value)(ack=_ack, lazy=[refresh_card])
     app.action(ActionId.LIST_NEXT.value)(ack=_ack, lazy=[next_list_page])
-    app.action(ActionId.EDIT.value)(ack=_ack, lazy=[not_yet])

@@ -11,13 +11,18 @@ from slack_sdk import WebClient
 from bot.slack import views
 from bot.slack.deps import Deps
 from bot.slack.text import escape
-from handlers import read_commands, subscription_commands, write_commands
+from handlers import form_commands, read_commands, subscription_commands, write_commands
 from handlers.command_parser import Subcommands, UsageError
 from handlers.context import CommandContext
 from handlers.replies import reply_on_failure
 
 SUBCOMMANDS = Subcommands(
-    [*read_commands.SUBCOMMANDS, *write_commands.SUBCOMMANDS, *subscription_commands.SUBCOMMANDS]
+    [
+        *read_commands.SUBCOMMANDS,
+        *form_commands.SUBCOMMANDS,
+        *write_commands.SUBCOMMANDS,
+        *subscription_commands.SUBCOMMANDS,
+    ]
 )
 
 

@@ -363,14 +363,18 @@ def refusal_fields(message: str, order: ValidOrder) -> FieldErrors:
     numbers = {int(n) for n in _NUMBER.findall(text)}
     named = [i for i, line in enumerate(order.lines) if line.article_number in numbers]
     by_position = _LINE_NUMBER.search(text)
-    if named and ("article" in lower or not by_position):
-        return {FieldRef(FormField.ARTICLE, order.line_keys[named[0]]): text}
+    index = None
     if by_position and 1 <= int(by_position[1]) <= len(order.lines):
-        key = order.line_keys[int(by_position[1]) - 1]
-        field = FormField.QUANTITY if ("quantity" in lower or "decimal" in lower) else FormField.ARTICLE
-        if "price" in lower:
+        index = int(by_position[1]) - 1  # Mplus counts the lines as sent: the filled ones, in order
+    elif named:
+        index = named[0]
+    if index is not None:
+        field = FormField.ARTICLE
+        if "quantity" in lower or "decimal" in lower:
+            field = FormField.QUANTITY
+        elif "price" in lower:
             field = FormField.PRICE
-        return {FieldRef(field, key): text}
+        return {FieldRef(field, order.line_keys[index]): text}
     for word, field in (
         ("relation", FormField.RELATION),
         ("delivery method", FormField.DELIVERY_METHOD),

@@ -21,13 +21,13 @@ import threading
 import time
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import DuplicateExtOrderId, MplusError, NotFound, OutcomeUnknown, Refused
-from bot.mplus.models import Order, Relation, UpdateResult
+from bot.mplus.models import Order, OrderChange, Relation, UpdateResult
 from bot.orders.drafts import FieldErrors, ValidOrder, edit_problem, refusal_fields
 from bot.store.audit import AuditLog
 from bot.store.idempotency import IdempotencyKeys
@@ -93,8 +93,8 @@ class RelationDirectory:
                     self._marker = max([*tops, self._marker or 0])
                 self._loaded_at = time.monotonic()
             self._loaded.set()
-        except MplusError as err:
-            log.warning("relations could not be loaded for type-ahead: %s", err)
+        except Exception as err:  # a background thread: log and let the next search try again
+            log.warning("relations could not be loaded for type-ahead: %s: %s", type(err).__name__, err)
         finally:
             with self._lock:
                 self._refreshing = False
@@ -149,8 +149,6 @@ class Outcome(StrEnum):
     """Mplus was unreachable; nothing changed, submitting again is safe."""
     UNKNOWN = "unknown"
     NOT_FOUND = "not_found"
-    ALREADY_DONE = "already_done"
-    """Another submission of this did it already (``order`` is what it made)."""
     BUSY = "busy"
     """Another submission of this is running right now, from another form."""
     DUPLICATE = "duplicate"
@@ -173,6 +171,10 @@ class _Slot(StrEnum):
     DONE = "done"
     NOT_DONE = "not_done"
     """Certainly nothing changed: the next attempt may take the next key."""
+
+
+class _DoneElsewhere(NamedTuple):
+    order_id: str | None
 
 
 class _Claim(BaseModel):
@@ -226,11 +228,12 @@ class OrderEditor:
             record = self._keys.result(key)
         return record
 
-    def _lost(self, claim: _Claim, view_id: str) -> Result:
+    def _lost(self, claim: _Claim, view_id: str) -> Result | _DoneElsewhere:
         """What a caller that lost the claim reports."""
         record = claim.other
-        if record.get("slot") == _Slot.RUNNING and record.get("view") == view_id:
-            # The same form submitted twice (double click, redelivery): the first one owns the view.
+        if record.get("view") == view_id:
+            # The same form submitted twice (double click, redelivery): whether the first submission
+            # is still running or done, it owns the view and reports; this one stays silent.
             return Result(outcome=Outcome.DUPLICATE)
         if record.get("slot") == _Slot.RUNNING and "key" in record:
             finished = self._wait(
@@ -238,7 +241,9 @@ class OrderEditor:
             )
             record = finished or record
         if record.get("slot") == _Slot.DONE:
-            return Result(outcome=Outcome.ALREADY_DONE, order_id=record.get("order_id"))
+            # Another form did it first. Its content may differ from this one's, so the caller
+            # reports it as what it is for this form (external id taken / order changed).
+            return _DoneElsewhere(record.get("order_id"))
         return Result(outcome=Outcome.BUSY)
 
     def _finish(self, key: str, slot: _Slot, view_id: str, **extra: Any) -> None:
@@ -257,8 +262,9 @@ class OrderEditor:
         claim = self._claim(f"create:{order.ext_order_id}", view_id)
         if claim.key is None:
             lost = self._lost(claim, view_id)
-            if lost.outcome is Outcome.ALREADY_DONE and lost.order_id:
-                return lost.model_copy(update={"order": self._reread(lost.order_id)})
+            if isinstance(lost, _DoneElsewhere):
+                made = self._reread(lost.order_id) if lost.order_id else None
+                return Result(outcome=Outcome.EXT_ID_USED, order=made)
             return lost
         try:
             result = self._create(order)
@@ -333,11 +339,15 @@ class OrderEditor:
         channel_id: str,
         view_id: str,
     ) -> Result:
-        claim = self._claim(f"edit:{order_id}:{sync_marker}", view_id)
+        # One key per version of the order (without version fields, per form).
+        version = (sync_marker, change_counter, version_number)
+        lock = ":".join(map(str, version)) if any(v is not None for v in version) else view_id
+        claim = self._claim(f"edit:{order_id}:{lock}", view_id)
         if claim.key is None:
             lost = self._lost(claim, view_id)
-            if lost.outcome is Outcome.ALREADY_DONE:
-                return lost.model_copy(update={"order": self._reread(order_id), "order_id": order_id})
+            if isinstance(lost, _DoneElsewhere):  # another form saved this version first
+                now = self._reread(order_id)
+                return Result(outcome=Outcome.CHANGED_MEANWHILE, order=now, order_id=order_id)
             return lost
         try:
             result = self._update(order, order_id, sync_marker, change_counter, version_number)
@@ -380,7 +390,7 @@ class OrderEditor:
             return Result(outcome=Outcome.BLOCKED, order=current, order_id=order_id, message=problem)
         if sync_marker is not None and current.sync_marker != sync_marker:
             return Result(outcome=Outcome.CHANGED_MEANWHILE, order=current, order_id=order_id)
-        change = order.change(order_id, change_counter, version_number)
+        change = _same_quantities_as(order.change(order_id, change_counter, version_number), current)
         try:
             saved = self._client.update_order(change)
         except Refused as err:
@@ -402,3 +412,20 @@ class OrderEditor:
         if saved is UpdateResult.NO_CHANGES:
             return Result(outcome=Outcome.NO_CHANGES, order=current, order_id=order_id)
         return Result(outcome=Outcome.UPDATED, order=self._reread(order_id), order_id=order_id)
+
+
+def _same_quantities_as(change: OrderChange, current: Order) -> OrderChange:
+    """Send an unchanged quantity exactly as Mplus holds it (0,530 kg stays 530/3, not 53/2).
+
+    The form shows quantities normalised; without this, an untouched line could count as a change.
+    """
+    lines = []
+    for i, line in enumerate(change.lines):
+        before = current.lines[i] if i < len(current.lines) else None
+        same = (
+            before is not None
+            and before.article_number == line.article_number
+            and before.quantity.as_decimal() == line.quantity.as_decimal()
+        )
+        lines.append(line.model_copy(update={"quantity": before.quantity}) if same and before else line)
+    return change.model_copy(update={"lines": tuple(lines)})

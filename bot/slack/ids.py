@@ -103,7 +103,7 @@ class OrderFormMeta(SlackValue):
     For an edit, the lock fields are the order as it was when the form opened.
     """
 
-    channel: str = Field("", alias="c", max_length=32)
+    channel: str = Field("", alias="c", pattern=r"^([CGD][A-Z0-9]{2,30})?$")
     order_id: str | None = Field(None, alias="o", max_length=64)
     number: str | None = Field(None, alias="n", max_length=40)
     ext_order_id: str | None = Field(None, alias="e", max_length=100)

@@ -23,7 +23,6 @@ from bot.mplus.errors import (
 log = logging.getLogger(__name__)
 
 UNEXPECTED = "Something went wrong inside Orderbot. Nothing was changed in Mplus by this request."
-NOT_YET = "That action is not available yet."
 STALE_BUTTON = "That button is out of date. Run the command again to get a fresh one."
 
 # Mplus's result strings, said in plain words for shop staff.

@@ -13,8 +13,6 @@ from bot.notifier import runner
 from bot.store.audit import AuditRow
 from bot.store.subscriptions import NotifyEvent, SubscriptionFilter, SubscriptionStore
 from bot.store.sync_state import SyncStateStore
-from handlers import commands, subscription_commands
-from handlers.command_parser import Subcommands, UsageError
 from tests.notifier.conftest import Shop, all_text, header_of
 from tests.slack.conftest import ALICE, CHANNEL, BotRig, wait_for
 
@@ -22,16 +20,6 @@ BOB = "U0BOB"
 pytestmark = pytest.mark.bot_settings(
     allow_subscribe=ALICE, notify_interval_s=0.2, notify_post_interval_s=0, notify_lease_s=10
 )
-
-
-@pytest.fixture(autouse=True)
-def subscription_commands_wired(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until handlers/commands.py lists them, add the subscription rows for these tests."""
-    try:
-        commands.SUBCOMMANDS.parse("subscriptions")
-    except UsageError:
-        rows = [*commands.SUBCOMMANDS._rows.values(), *subscription_commands.SUBCOMMANDS]
-        monkeypatch.setattr(commands, "SUBCOMMANDS", Subcommands(rows))
 
 
 def audited(rig: BotRig) -> list[tuple[str, str]]:

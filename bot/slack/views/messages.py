@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -15,9 +17,11 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.slack import text
+from bot.slack.ids import ActionId
 from bot.slack.views._common import EMPTY, SECTION_TEXT_MAX, TOTAL_TEXT_BUDGET, finish, pack_rows, safe_line
 
 BLOCK_HELP = "help"
+BLOCK_HELP_ACTIONS = "help_actions"
 BLOCK_ERROR = "error"
 BLOCK_ERROR_ID = "error_id"
 BLOCK_NOTICE = "notice"
@@ -42,6 +46,10 @@ def help_view(command: str, entries: Sequence[HelpEntry]) -> list[dict]:
         # Packed like any list so a longer table still splits into valid sections.
         *pack_rows(rows, block_id=BLOCK_HELP, max_rows=len(rows), budget=TOTAL_TEXT_BUDGET // 2).sections,
     ]
+    if any(entry.usage.split(maxsplit=1)[:1] == ["new"] for entry in entries):
+        # Only offered where `new` exists: the button opens the same form as the command.
+        new_order = ButtonElement(text="➕ New order", action_id=ActionId.NEW_ORDER.value, value="new")
+        blocks.append(ActionsBlock(block_id=BLOCK_HELP_ACTIONS, elements=[new_order]))
     return finish(blocks)
 
 

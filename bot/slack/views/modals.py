@@ -94,10 +94,6 @@ def _action_id(field: FormField) -> str:
     return ActionId.FORM_RELATION.value if field is FormField.RELATION else field.value
 
 
-def is_editing(meta: OrderFormMeta) -> bool:
-    return meta.order_id is not None
-
-
 # ------------------------------------------------------------------------------ state
 
 
@@ -146,8 +142,9 @@ def draft_from_state(values: dict[str, Any], meta: OrderFormMeta) -> OrderDraft:
     return OrderDraft(
         relation=relation,
         relation_value=relation_value,
+        # An edit cannot change the external id; it comes from the order, not from the form.
         ext_order_id=(meta.ext_order_id or "")
-        if is_editing(meta)
+        if meta.editing
         else _typed(values, FieldRef(FormField.EXT_ORDER_ID)),
         lines=lines,
         delivery_method=str(method.get("value")) if method else None,
@@ -318,7 +315,7 @@ def order_form(
 ) -> dict[str, Any]:
     """The form, filled with ``draft``; ``notes`` are shown under their fields, ``banner`` on top."""
     notes = notes or {}
-    editing = is_editing(meta)
+    editing = meta.editing
     blocks: list[Block] = [_intro(meta)] if editing else []
     if banner:
         warning = MarkdownTextObject(text=f"⚠️ {text.safe(banner, 2500)}")

@@ -1,0 +1,346 @@
+"""The order form (new and edit): open, type-ahead, add/remove lines, submit.
+
+Slack's 3 s rules decide the shape. Opening: a "Loading…" modal goes up at once with the trigger id
+(valid once, for 3 s), then views.update fills it in. Submitting: the ack parses and checks the form
+(pure, fast) and answers field errors with ``response_action: errors``; if the form is fine it
+answers ``update`` to a "Creating order…" view, and a lazy listener does the Mplus work (findOrder,
+createOrder / getOrder, updateOrder) and views.updates the modal with the outcome. Errors found
+then (external id in use, Mplus refusing a line) go back into the form as notes under the fields,
+since Slack only takes ``errors`` in the ack. Who may do it is checked on opening and on submit.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.mplus.models import Order
+from bot.orders.drafts import FieldRef, FormField, OrderDraft, validate
+from bot.orders.editing import Outcome, Result
+from bot.orders.permissions import Action
+from bot.slack import text, views
+from bot.slack.deps import Deps
+from bot.slack.ids import ActionId, CallbackId, FormLineRef, InvalidValue, OrderFormMeta, OrderRef
+from bot.slack.messages import STALE_BUTTON, describe_failure
+from bot.slack.views import modals
+from handlers.authorise import authorised
+from handlers.form_commands import (
+    channel_of,
+    edit_form_view,
+    ephemeral_teller,
+    fill_view,
+    form_title,
+    forms_for,
+    notice,
+    open_edit_form,
+    open_new_form,
+    user_of,
+)
+from handlers.read_commands import card_reply
+from handlers.replies import catalogue
+
+log = logging.getLogger(__name__)
+
+# The ack's "Creating…" view and our views.update after it race; Slack shows whichever lands last.
+# Keeping the progress view up this long lets the ack land first (and avoids a flicker).
+MIN_PROGRESS_S = 0.4
+
+CREATING = "⏳ Creating the order in Mplus …"
+SAVING = "⏳ Saving the changes in Mplus …"
+NOT_REACHED = "Mplus could not be reached, so nothing was saved. Check the form and submit it again."
+EXT_ID_BUSY = "Another submission with this external id is being processed right now. Wait a moment."
+EDIT_BUSY = "Someone is saving changes to this order right now. Wait a moment, then reopen it."
+REFUSED_SEE_FIELDS = "Mplus refused: see the marked fields."
+
+# ------------------------------------------------------------------------------ outcome
+
+
+def _post_card(deps: Deps, client: WebClient, channel: str, order: Order, note: str) -> bool:
+    """The card in the channel, with who did it in its thread; False if Slack would not take it."""
+    if not channel:
+        return False
+    try:
+        posted = client.chat_postMessage(channel=channel, **card_reply(order, deps))
+        client.chat_postMessage(channel=channel, thread_ts=posted["ts"], text=note)
+        return True
+    except SlackApiError as err:
+        log.warning("order card could not be posted in %s: %s", channel, err.response.get("error"))
+        return False
+
+
+def _done_text(headline: str, posted: bool, channel: str) -> str:
+    where = f"The order card is posted in <#{channel}>." if posted else "The order card could not be posted."
+    return f"{headline}\n{where}"
+
+
+def _created_view(deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str) -> dict:
+    order = result.order
+    if order is None:  # created, but Mplus did not show it to us just now
+        ref = text.escape(result.order_id or "?")
+        return notice(modals.TITLE_NEW, f"✅ The order was created in Mplus (id {ref}).")
+    number = text.escape(order.number)
+    headline = f"✅ Order *{number}* was created in Mplus."
+    if result.recovered:
+        headline += " (Mplus's answer got lost on the way; Orderbot checked: the order exists, once.)"
+    note = f"Created by <@{user}> with Orderbot · ext id {text.escape(order.ext_order_id)}"
+    posted = _post_card(deps, client, meta.channel, order, note)
+    return notice(
+        modals.TITLE_NEW, _done_text(headline, posted, meta.channel), order=order, catalogue=catalogue(deps)
+    )
+
+
+def _updated_view(deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str) -> dict:
+    order = result.order
+    if order is None:
+        return notice(modals.TITLE_EDIT, "✅ The changes were saved in Mplus.")
+    headline = f"✅ The changes to order *{text.escape(order.number)}* were saved in Mplus."
+    note = f"Changed by <@{user}> with Orderbot"
+    posted = _post_card(deps, client, meta.channel, order, note)
+    return notice(
+        modals.TITLE_EDIT, _done_text(headline, posted, meta.channel), order=order, catalogue=catalogue(deps)
+    )
+
+
+def _back_to_form(
+    deps: Deps,
+    draft: OrderDraft,
+    meta: OrderFormMeta,
+    *,
+    notes: dict | None = None,
+    banner: str | None = None,
+) -> dict[str, Any]:
+    return modals.order_form(draft, meta, catalogue(deps), notes=notes, banner=banner)
+
+
+def outcome_view(
+    deps: Deps, client: WebClient, meta: OrderFormMeta, draft: OrderDraft, result: Result, user: str
+) -> dict[str, Any] | None:
+    """What the modal shows after the Mplus work; None leaves it alone (a duplicate submission)."""
+    title, order = form_title(meta), result.order
+    number = text.escape(order.number if order else meta.number or "")
+    shown = {"order": order, "catalogue": catalogue(deps) if order else None, "meta": meta}
+    ext = FieldRef(FormField.EXT_ORDER_ID)
+    match result.outcome:
+        case Outcome.DUPLICATE:
+            return None
+        case Outcome.CREATED:
+            return _created_view(deps, client, meta, result, user)
+        case Outcome.UPDATED:
+            return _updated_view(deps, client, meta, result, user)
+        case Outcome.NO_CHANGES:
+            return notice(
+                title,
+                f"No changes: the form matches order *{number}* in Mplus, so nothing was saved.",
+                **shown,
+            )
+        case Outcome.CHANGED_MEANWHILE:
+            message = (
+                f"⚠️ Order *{number}* was changed in Mplus after you opened the form, so your changes "
+                "were *not* saved. This is the order as it is now:"
+            )
+            return notice(title, message, edit_again=True, **shown)
+        case Outcome.BLOCKED:
+            return notice(title, f"🚫 {text.escape(result.message)}", **shown)
+        case Outcome.NOT_FOUND:
+            return notice(title, f"🚫 Order {number} is no longer in Mplus, so nothing was saved.")
+        case Outcome.UNKNOWN:
+            hint = (
+                f" Check with `{text.escape(deps.command)} find {text.escape(draft.ext_order_id)}`."
+                if not meta.editing
+                else ""
+            )
+            return notice(title, f"⚠️ {text.escape(result.message)}{hint}")
+        case Outcome.EXT_ID_USED:
+            used = f" by order {number}" if order else ""
+            message = (
+                f"This external id is already used{used}. External ids can never be reused; choose another."
+            )
+            return _back_to_form(deps, draft, meta, notes={ext: message})
+        case Outcome.BUSY:
+            if meta.editing:
+                return _back_to_form(deps, draft, meta, banner=EDIT_BUSY)
+            return _back_to_form(deps, draft, meta, notes={ext: EXT_ID_BUSY})
+        case Outcome.REFUSED:
+            verb = "save the changes" if meta.editing else "create the order"
+            said = f": {result.message}" if result.message else "."
+            banner = REFUSED_SEE_FIELDS if result.fields else f"Mplus did not {verb}{said}"
+            return _back_to_form(deps, draft, meta, notes=result.fields, banner=banner)
+        case _:  # Outcome.NOT_DONE
+            return _back_to_form(deps, draft, meta, banner=NOT_REACHED)
+
+
+# ------------------------------------------------------------------------------ listeners
+
+
+def register(app: App, deps: Deps) -> None:
+    forms = forms_for(deps)
+
+    def ack(ack: Ack) -> None:
+        ack()
+
+    def ack_submission(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        try:
+            meta = OrderFormMeta.decode(view.get("private_metadata"))
+        except InvalidValue:
+            ack(response_action="update", view=notice(modals.TITLE_NEW, text.escape(STALE_BUTTON)))
+            return
+        refusal: list[str] = []
+        action = Action.EDIT if meta.editing else Action.CREATE
+        if not authorised(
+            deps,
+            user_of(body),
+            action,
+            lambda message, _blocks: refusal.append(message),
+            order_id=meta.order_id,
+            channel_id=meta.channel or None,
+        ):
+            ack(response_action="update", view=notice(form_title(meta), f"🚫 {text.escape(refusal[0])}"))
+            return
+        draft = modals.draft_from_state((view.get("state") or {}).get("values") or {}, meta)
+        checked = validate(draft, require_ext_id=not meta.editing)
+        if checked.errors:
+            errors = modals.error_map(checked.errors, view.get("blocks") or [])
+            if errors:
+                ack(response_action="errors", errors=errors)
+            else:  # an error for a field this view does not have: show it in the form instead
+                form = modals.order_form(draft, meta, views.Catalogue(), notes=checked.errors)
+                ack(response_action="update", view=form)
+            return
+        progress = SAVING if meta.editing else CREATING
+        ack(response_action="update", view=notice(form_title(meta), progress, meta=meta, close="Close"))
+
+    def process_submission(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        started = time.monotonic()
+        try:
+            meta = OrderFormMeta.decode(view.get("private_metadata"))
+        except InvalidValue:
+            return  # answered in the ack
+        user, view_id = user_of(body), str(view.get("id") or "")
+        if not deps.permissions.allows(user, Action.EDIT if meta.editing else Action.CREATE):
+            return  # refused (and audited) in the ack
+        draft = modals.draft_from_state((view.get("state") or {}).get("values") or {}, meta)
+        checked = validate(draft, require_ext_id=not meta.editing)
+        if checked.order is None:
+            return  # answered with field errors in the ack
+        try:
+            if meta.editing:
+                assert meta.order_id is not None
+                result = forms.editor.update(
+                    checked.order,
+                    order_id=meta.order_id,
+                    sync_marker=meta.sync_marker,
+                    change_counter=meta.change_counter,
+                    version_number=meta.version_number,
+                    user_id=user,
+                    channel_id=meta.channel,
+                    view_id=view_id,
+                )
+            else:
+                result = forms.editor.create(
+                    checked.order, user_id=user, channel_id=meta.channel, view_id=view_id
+                )
+            shown = outcome_view(deps, client, meta, draft, result, user)
+        except Exception as err:  # whatever it is, the modal must not stay on "Creating…"
+            message, error_id = describe_failure(err, "order form submission")
+            shown = notice(form_title(meta), f"⚠️ {text.escape(message)}\n_error id: {error_id}_")
+        if shown is None:
+            return
+        time.sleep(max(0.0, MIN_PROGRESS_S - (time.monotonic() - started)))
+        try:
+            client.views_update(view_id=view_id, view=shown)
+        except SlackApiError as err:  # closed meanwhile: the card in the channel still tells the story
+            log.info("order form outcome could not be shown: %s", err.response.get("error"))
+
+    def change_lines(body: dict[str, Any], client: WebClient) -> None:
+        view = body.get("view") or {}
+        try:
+            meta = OrderFormMeta.decode(view.get("private_metadata"))
+            draft = modals.draft_from_state((view.get("state") or {}).get("values") or {}, meta)
+            action = (body.get("actions") or [{}])[0]
+            if action.get("action_id") == ActionId.FORM_ADD_LINE.value:
+                draft, meta = modals.add_line(draft, meta)
+            else:
+                draft, meta = modals.remove_line(draft, meta, FormLineRef.decode(action.get("value")).key)
+        except InvalidValue:
+            return  # not a form this bot wrote
+        try:
+            # hash: if the view changed since this press (another press), the newer state wins.
+            client.views_update(
+                view_id=view["id"],
+                hash=view.get("hash"),
+                view=modals.order_form(draft, meta, catalogue(deps)),
+            )
+        except SlackApiError as err:
+            log.info("order form line change not applied: %s", err.response.get("error"))
+
+    def edit_current(body: dict[str, Any], client: WebClient) -> None:
+        view = body.get("view") or {}
+        user = user_of(body)
+        try:
+            meta = OrderFormMeta.decode(view.get("private_metadata"))
+            ref = OrderRef.decode((body.get("actions") or [{}])[0].get("value"))
+        except InvalidValue:
+            return
+
+        def tell(message: str, _blocks: list[dict]) -> None:
+            client.views_update(
+                view_id=view["id"], view=notice(modals.TITLE_EDIT, f"🚫 {text.escape(message)}")
+            )
+
+        if authorised(deps, user, Action.EDIT, tell, order_id=ref.order_id, channel_id=meta.channel or None):
+            fetch = lambda: edit_form_view(deps, deps.orders.get(ref.order_id), meta.channel)  # noqa: E731
+            fill_view(client, view["id"], modals.TITLE_EDIT, fetch)
+
+    def relation_options(ack: Ack, body: dict[str, Any]) -> None:
+        # Served from memory (refreshed in the background): Slack shows nothing after 3 s.
+        found = forms.relations.search(str(body.get("value") or ""))
+        ack(options=[modals.relation_option(relation) for relation in found])
+
+    def new_from_button(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        open_new_form(
+            deps,
+            client,
+            trigger_id=body.get("trigger_id"),
+            user_id=user_of(body),
+            channel_id=channel_of(body),
+            tell=ephemeral_teller(respond),
+        )
+
+    def edit_from_button(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        try:
+            ref = OrderRef.decode((body.get("actions") or [{}])[0].get("value"))
+        except InvalidValue:
+            respond(
+                text=STALE_BUTTON,
+                blocks=views.error_view(STALE_BUTTON),
+                response_type="ephemeral",
+                replace_original=False,
+            )
+            return
+        open_edit_form(
+            deps,
+            client,
+            fetch=lambda: deps.orders.get(ref.order_id),
+            order_id=ref.order_id,
+            trigger_id=body.get("trigger_id"),
+            user_id=user_of(body),
+            channel_id=channel_of(body),
+            tell=ephemeral_teller(respond),
+        )
+
+    app.view(CallbackId.ORDER_FORM.value)(ack=ack_submission, lazy=[process_submission])
+    app.action(ActionId.FORM_ADD_LINE.value)(ack=ack, lazy=[change_lines])
+    app.action(ActionId.FORM_REMOVE_LINE.value)(ack=ack, lazy=[change_lines])
+    app.action(ActionId.FORM_EDIT_CURRENT.value)(ack=ack, lazy=[edit_current])
+    app.options(ActionId.FORM_RELATION.value)(relation_options)
+    app.action(ActionId.NEW_ORDER.value)(ack=ack, lazy=[new_from_button])
+    app.action(ActionId.EDIT.value)(ack=ack, lazy=[edit_from_button])
+
+
+__all__ = ["outcome_view", "register"]

@@ -71,3 +71,35 @@ def test_notification_card_pay_confirm_and_audit_note(page: Page, demo: Demo) ->
     assert demo.runtime.mplus.get_orders()[-1].fully_paid or any(
         o.fully_paid for o in demo.runtime.mplus.get_orders() if o.number == number
     )
+
+
+def test_new_order_bad_price_field_error_then_card(page: Page, demo: Demo) -> None:
+    client = demo.runtime.mplus
+    relation = client.get_relations()[0]
+    article = client.get_orders()[0].lines[0].article_number
+    _type(page, "/order new")
+    modal = page.get_by_test_id("modal")
+    expect(modal.get_by_test_id(f"select-{'order_form_relation'}")).to_be_visible()
+
+    modal.get_by_test_id("select-order_form_relation").locator("input").fill(relation.name.split()[0])
+    options = modal.get_by_test_id("options-order_form_relation").locator("li")
+    expect(options.first).to_contain_text(relation.name.split()[0])
+    options.filter(has_text=relation.name).first.click()
+    line = modal.locator('[data-testid^="input-form_line_"]')
+    line.locator("xpath=self::*[contains(@data-testid, '_article')]").locator("input").fill(str(article))
+    line.locator("xpath=self::*[contains(@data-testid, '_quantity')]").locator("input").fill("2")
+    price = line.locator("xpath=self::*[contains(@data-testid, '_price')]")
+    price.locator("input").fill("12,505")
+    modal.get_by_test_id("modal-submit").click()
+
+    error = modal.locator('[data-testid^="field-error-form_line_"]').filter(has_text="ambiguous")
+    expect(error).to_be_visible()
+    price.locator("input").fill("12,50")
+    modal.get_by_test_id("modal-submit").click()
+
+    card = page.locator("#messages > [data-testid=message]").filter(has_text="€ 25,00")
+    expect(card.first).to_be_visible(timeout=20000)
+    expect(card.first).to_contain_text(relation.name)
+    expect(page.get_by_test_id("modal")).to_contain_text("was created in Mplus")
+    creates = [c for c in demo.emulator.calls() if c["operation"] == "createOrder"]
+    assert len(creates) == 1

@@ -113,3 +113,11 @@ def sqlite_database(tmp_path: Path) -> Iterator[Database]:
     db.create_schema()
     yield db
     db.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the whole run: Playwright's sync API allows one instance at a time."""
+    from tests.browser import launched_chromium
+
+    yield from launched_chromium()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,21 +12,10 @@ import pytest
 from bot.demo import Demo, start_demo
 
 try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Page, expect
 except ImportError:  # reported by the browser fixture: skipped locally, a failure in CI
-    sync_playwright = expect = None  # type: ignore[assignment]
+    expect = None  # type: ignore[assignment]
 
-CHROMIUM = os.environ.get("SANDBOX_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "demo"
 
 
@@ -37,24 +24,6 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
     running = start_demo(host="127.0.0.1", port=0, data_dir=tmp_path)
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    reason = None
-    if sync_playwright is None:
-        reason = "playwright is not installed (.venv/bin/pip install playwright)"
-    elif not Path(CHROMIUM).exists():
-        reason = f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests need {reason}; CI=true makes this a failure", pytrace=False)
-        print(f"SKIP: {reason}")
-        pytest.skip(reason)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

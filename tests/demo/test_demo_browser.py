@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import uuid
 
 from playwright.sync_api import Page, expect
 
 from bot.demo import Demo
-from bot.mplus.models import NewOrder, NewOrderLine
-from bot.mplus.money import Quantity
+from tests.factories import create_order
 
 
 def _type(page: Page, line: str) -> None:
@@ -20,16 +18,7 @@ def _type(page: Page, line: str) -> None:
 
 
 def _new_order_on_emulator(demo: Demo) -> str:
-    client = demo.runtime.mplus
-    article = client.get_orders()[0].lines[0].article_number
-    created = client.create_order(
-        NewOrder(
-            ext_order_id=f"DEMO-{uuid.uuid4().hex[:6]}",
-            relation_number=client.get_relations()[0].relation_number,
-            lines=(NewOrderLine(article_number=article, quantity=Quantity(quantity=3), price_cents=1250),),
-        )
-    )
-    return client.get_order(created.order_id).number
+    return create_order(demo.runtime.mplus, quantity=3, price_cents=1250, prefix="DEMO").number
 
 
 def test_find_shows_the_order_card(page: Page, demo: Demo) -> None:

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from bot.mplus.client import MplusClient
-from bot.mplus.models import NewOrder, NewOrderLine
-from bot.mplus.money import Quantity
 from bot.orders.confirmed_actions import ConfirmedActions, Outcome, why_not
 from bot.orders.permissions import Action
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationStore
 from bot.store.db import Database
+from tests.factories import create_order
 
 
 def _order(client: MplusClient) -> str:
-    article = client.get_orders()[0].lines[0].article_number
-    return client.create_order(
-        NewOrder(
-            ext_order_id=f"CA-{uuid.uuid4().hex[:8]}",
-            relation_number=client.get_relations()[0].relation_number,
-            lines=(NewOrderLine(article_number=article, quantity=Quantity(quantity=1), price_cents=1000),),
-        )
-    ).order_id
+    return create_order(client, quantity=1, price_cents=1000, prefix="CA").order_id
 
 
 def test_refusal_by_mplus_is_reported_and_audited(client: MplusClient, sqlite_database: Database) -> None:

@@ -7,16 +7,15 @@ did (or did not) happen.
 from __future__ import annotations
 
 import threading
-import uuid
 from typing import Any
 
 import pytest
 from sqlalchemy import update
 
-from bot.mplus.models import NewOrder, NewOrderLine, Order, PaymentInput
-from bot.mplus.money import Quantity
+from bot.mplus.models import Order, PaymentInput
 from bot.store.confirmations import ConfirmationRow
 from bot.store.db import utcnow
+from tests.factories import create_order
 from tests.slack.conftest import ALICE, CHANNEL, BotRig, wait_for
 from tests.slack.test_read_path import buttons, shown
 
@@ -28,19 +27,8 @@ def writes(rig: BotRig, operation: str) -> int:
     return len([c for c in rig.emulator.calls() if c["operation"] == operation])
 
 
-def new_order(rig: BotRig, price_cents: int = 5000) -> Order:
-    client = rig.runtime.mplus
-    article = client.get_orders()[0].lines[0].article_number
-    created = client.create_order(
-        NewOrder(
-            ext_order_id=f"FLOW-{uuid.uuid4().hex[:8]}",
-            relation_number=client.get_relations()[0].relation_number,
-            lines=(
-                NewOrderLine(article_number=article, quantity=Quantity(quantity=2), price_cents=price_cents),
-            ),
-        )
-    )
-    return client.get_order(created.order_id)
+def new_order(rig: BotRig) -> Order:
+    return create_order(rig.runtime.mplus, prefix="FLOW")
 
 
 def last_ephemeral_with(rig: BotRig, needle: str, user: str = ALICE) -> dict[str, Any]:

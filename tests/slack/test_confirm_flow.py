@@ -289,3 +289,13 @@ def test_channel_restriction(rig: BotRig) -> None:
     reply = rig.run("help")
     assert "not enabled in this channel" in shown(reply)
     assert rig.emulator.calls() == []
+
+
+@pytest.mark.bot_settings(allow_deliver="S0OPS")
+def test_user_groups_are_resolved_through_slack(rig: BotRig) -> None:
+    order = new_order(rig)
+    # S0OPS in the fake workspace holds Alice and Bob, not Carol.
+    rig.slack.command("/order", f"deliver {order.number}", user="U0CAROL", channel=CHANNEL)
+    last_ephemeral_with(rig, "not allowed", user="U0CAROL")
+    prompt_for(rig, f"deliver {order.number}", user=BOB)
+    assert rig.fake.calls("usergroups.users.list"), "membership comes from usergroups.users.list"

@@ -299,3 +299,57 @@ def test_user_groups_are_resolved_through_slack(rig: BotRig) -> None:
     last_ephemeral_with(rig, "not allowed", user="U0CAROL")
     prompt_for(rig, f"deliver {order.number}", user=BOB)
     assert rig.fake.calls("usergroups.users.list"), "membership comes from usergroups.users.list"
+
+
+@pytest.mark.bot_settings(allow_create="*", **EVERYONE)
+def test_create_in_the_modal_then_deposit_deliver_and_pay_the_rest_on_its_card(rig: BotRig) -> None:
+    from tests.slack.test_order_form import ext_id_of, line, open_new, submit, values, wait_view
+
+    view = open_new(rig)
+    ext = ext_id_of(view)
+    submit(rig, view, values(rig, view, line(0, "1001", "2", "12,50")))
+    wait_view(rig, "was created in Mplus")
+    order = rig.runtime.mplus.find_order(ext)
+
+    def card() -> dict[str, Any]:
+        return next(m for m in rig.fake.messages(CHANNEL) if order.number in shown(m))
+
+    wait_for(lambda: any(order.number in shown(m) for m in rig.fake.messages(CHANNEL)), what="the new card")
+
+    def confirm_on_card(action_id: str, form: dict[str, Any] | None = None) -> None:
+        confirmed = len([e for e in rig.ephemerals() if "by <@" in str(e.get("blocks"))])
+        before_update = len(rig.fake.calls("views.update"))
+        rig.slack.press_button(card(), action_id=action_id, user=ALICE, channel=CHANNEL)
+        if form is not None:
+            wait_for(lambda: len(rig.fake.calls("views.update")) > before_update, what="the pay form")
+            pay_form = rig.fake.current_view(ALICE)
+            assert pay_form is not None
+            assert not (rig.slack.submit_view(pay_form, form, user=ALICE).json() or {}).get("errors")
+        prompt = wait_for(
+            lambda: next((e for e in reversed(rig.ephemerals()) if "order_confirm" in buttons(e)), None)
+        )
+        rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
+        wait_for(lambda: len([e for e in rig.ephemerals() if "by <@" in str(e.get("blocks"))]) > confirmed)
+
+    confirm_on_card("order_pay", {"pay_amount": {"amount": "10,00"}, "pay_kind": {"kind": "deposit"}})
+    confirm_on_card("order_deliver")
+    confirm_on_card("order_pay", {"pay_amount": {"amount": "15,00"}, "pay_kind": {"kind": "full"}})
+
+    final = rig.runtime.mplus.get_order(order.order_id)
+    assert final.fully_paid and final.is_delivered and final.is_invoiced and final.prepaid_amount == 2500
+    ops = [
+        c["operation"]
+        for c in rig.emulator.calls()
+        if c["operation"] in ("createOrder", "payOrder", "deliverOrder")
+    ]
+    assert ops == ["createOrder", "payOrder", "deliverOrder", "payOrder"]
+    assert "order_pay" not in buttons(card()) and "order_deliver" not in buttons(card())
+    notes = wait_for(
+        lambda: len(rig.fake.thread(CHANNEL, card()["ts"])) >= 4 and rig.fake.thread(CHANNEL, card()["ts"])
+    )
+    assert [n["text"].split(" by ")[0] for n in notes] == [
+        "Created",
+        "Payment recorded",
+        "Delivered",
+        "Payment recorded",
+    ]

@@ -26,7 +26,7 @@ from bot.orders.catalogue import CatalogueCache
 from bot.orders.confirmed_actions import ConfirmedActions
 from bot.orders.permissions import Action, AllowList, Permissions
 from bot.orders.service import OrderService
-from bot.slack.app import build_app, build_web_client
+from bot.slack.app import ListenerPools, build_app, build_web_client
 from bot.slack.deps import Deps
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationStore
@@ -46,15 +46,12 @@ class Runtime:
     deps: Deps
     app: App
     slack: WebClient
+    pools: ListenerPools
     notifier: NotifierHandle | None = None
 
     def close(self) -> None:
         """Stop the worker threads and close the store (the HTTP server is closed by its owner)."""
-        runner = self.app.listener_runner
-        for pool in (runner.lazy_listener_runner, runner):
-            executor = getattr(pool, "executor", None) or getattr(pool, "listener_executor", None)
-            if executor is not None:
-                executor.shutdown(wait=False, cancel_futures=True)
+        self.pools.shutdown()
         self.deps.db.dispose()
 
     def start_background(self) -> Callable[[], None]:
@@ -95,8 +92,9 @@ def build_runtime(settings: Settings) -> Runtime:
         confirm_ttl=ttl,
         allowed_channels=settings.bot.allowed_channels,
     )
-    app = build_app(settings.bot, deps, slack)
-    return Runtime(settings=settings, mplus=mplus, deps=deps, app=app, slack=slack)
+    pools = ListenerPools.for_settings(settings.bot)
+    app = build_app(settings.bot, deps, slack, pools)
+    return Runtime(settings=settings, mplus=mplus, deps=deps, app=app, slack=slack, pools=pools)
 
 
 def health(runtime: Runtime) -> tuple[int, dict[str, Any]]:

@@ -73,12 +73,6 @@ def load_document(location: str, transport: Transport) -> Document:
         return document
 
 
-def forget_documents() -> None:
-    """For benches that measure cold starts."""
-    with _documents_lock:
-        _documents.clear()
-
-
 class Redactor:
     """Scrubs ident and secret (raw and URL-encoded) from any text before it is logged or raised."""
 

@@ -23,8 +23,6 @@ from bot.orders.permissions import Action
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ClaimOutcome, Confirmation, ConfirmationStore
 
-CONFIRMED_ACTIONS = (Action.CANCEL, Action.PAY, Action.DELIVER)
-
 
 class PayParams(BaseModel):
     model_config = ConfigDict(frozen=True)

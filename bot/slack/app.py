@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from slack_bolt import App
 from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
@@ -36,7 +37,30 @@ def build_web_client(settings: BotSettings) -> WebClient:
     )
 
 
-def build_app(settings: BotSettings, deps: Deps, client: WebClient) -> App:
+@dataclass(frozen=True)
+class ListenerPools:
+    """Bolt's threads: acks in one pool, the slow work after the ack in another.
+
+    Bolt runs lazy listeners in the listener pool too; under load (many slow Mplus calls) acks would
+    then queue behind work and miss Slack's 3 s, so the work gets a pool of its own.
+    """
+
+    ack: ThreadPoolExecutor
+    work: ThreadPoolExecutor
+
+    @classmethod
+    def for_settings(cls, settings: BotSettings) -> ListenerPools:
+        return cls(
+            ack=ThreadPoolExecutor(max_workers=max(settings.workers, 8), thread_name_prefix="slack-ack"),
+            work=ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="slack-work"),
+        )
+
+    def shutdown(self) -> None:
+        for pool in (self.ack, self.work):
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def build_app(settings: BotSettings, deps: Deps, client: WebClient, pools: ListenerPools) -> App:
     signing_secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
@@ -46,17 +70,11 @@ def build_app(settings: BotSettings, deps: Deps, client: WebClient) -> App:
         # auth.test at start-up would make the bot unstartable while Slack is briefly down.
         token_verification_enabled=False,
         process_before_response=False,
-        # Listeners only ack (and parse); they get their own pool so an ack never waits behind work.
-        listener_executor=ThreadPoolExecutor(
-            max_workers=max(settings.workers, 8), thread_name_prefix="slack-ack"
-        ),
+        listener_executor=pools.ack,
         logger=logging.getLogger("bot.slack.bolt"),
     )
-    # Bolt runs lazy listeners in the listener pool too; under load (many slow Mplus calls) acks
-    # would then queue behind work and miss Slack's 3 s. The slow work gets a pool of its own.
-    work_pool = ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="slack-work")
     app.listener_runner.lazy_listener_runner = ThreadLazyListenerRunner(
-        logger=logging.getLogger("bot.slack.bolt"), executor=work_pool
+        logger=logging.getLogger("bot.slack.bolt"), executor=pools.work
     )
     handlers.register(app, deps)
     return app

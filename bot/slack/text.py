@@ -22,13 +22,6 @@ def _escaped_len(char: str) -> int:
     return {"&": 5, "<": 4, ">": 4}.get(char, 1)
 
 
-def truncate(text: str, limit: int) -> str:
-    """Cut plain (unescaped) text to ``limit`` characters, ending with an ellipsis if cut."""
-    if len(text) <= limit:
-        return text
-    return text[: max(limit - 1, 0)] + ELLIPSIS
-
-
 def safe(text: object, limit: int) -> str:
     """Escape, then cut so the escaped result fits ``limit`` without splitting an entity."""
     raw = "" if text is None else str(text)

@@ -343,7 +343,11 @@ def test_create_in_the_modal_then_deposit_deliver_and_pay_the_rest_on_its_card(r
         if c["operation"] in ("createOrder", "payOrder", "deliverOrder")
     ]
     assert ops == ["createOrder", "payOrder", "deliverOrder", "payOrder"]
-    assert "order_pay" not in buttons(card()) and "order_deliver" not in buttons(card())
+    # The card update follows the result message, so give it a moment.
+    wait_for(
+        lambda: "order_pay" not in buttons(card()) and "order_deliver" not in buttons(card()),
+        what="the card without Pay and Deliver",
+    )
     notes = wait_for(
         lambda: len(rig.fake.thread(CHANNEL, card()["ts"])) >= 4 and rig.fake.thread(CHANNEL, card()["ts"])
     )

@@ -21,7 +21,7 @@ from bot.orders.permissions import Action
 from bot.slack import views
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, CallbackId, CardLocation, ConfirmRef, InvalidValue, OrderRef, PayFormMeta
-from bot.slack.messages import STALE_BUTTON, describe_failure, for_mplus_error
+from bot.slack.messages import STALE_BUTTON, for_mplus_error
 from bot.slack.views import prompts
 from bot.store.db import utcnow
 from handlers.authorise import authorised
@@ -314,7 +314,9 @@ def register(app: App, deps: Deps) -> None:
         def tell(text: str, blocks: list[dict]) -> None:
             client.chat_postEphemeral(channel=meta.card.channel, user=user_id, text=text, blocks=blocks)
 
-        try:
+        with reply_on_failure(
+            lambda **reply: tell(reply["text"], reply["blocks"]), f"pay form {meta.order_id}"
+        ):
             if not authorised(
                 deps, user_id, Action.PAY, tell, order_id=meta.order_id, channel_id=meta.card.channel
             ):
@@ -331,9 +333,6 @@ def register(app: App, deps: Deps) -> None:
                 "prepay": values["kind"] == prompts.KIND_DEPOSIT,
             }
             flow.prompt(Action.PAY, order, user_id=user_id, card=meta.card, params=params, client=client)
-        except Exception as err:  # the user must hear about every failure, whatever it is
-            text, error_id = describe_failure(err, f"pay form {meta.order_id}")
-            tell(text, views.error_view(text, error_id))
 
     for button in _ACTION_OF_BUTTON:
         app.action(button.value)(ack=ack, lazy=[start_from_button])

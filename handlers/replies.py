@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,7 +17,9 @@ log = logging.getLogger(__name__)
 
 
 @contextmanager
-def reply_on_failure(respond: Respond, context: str) -> Iterator[None]:
+def reply_on_failure(respond: Respond | Callable[..., Any], context: str) -> Iterator[None]:
+    """Any exception in the block becomes a plain message plus an error id, sent with ``respond``
+    (Bolt's respond, or anything taking the same keyword arguments)."""
     try:
         yield
     except Exception as err:  # the user must hear about every failure, whatever it is

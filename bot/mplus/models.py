@@ -271,6 +271,8 @@ class CancelOutcome(MplusModel):
 
 class PayOutcome(MplusModel):
     invoice_id: str | None = None
+    packing_slip_id: str | None = None
+    """Set after a full payment: the packing slip it created, read back from the order."""
     recovered: bool = False
 
 

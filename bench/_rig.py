@@ -30,7 +30,11 @@ if TYPE_CHECKING:
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-OFFICIAL_WSDL = REPO.parent / "shared" / "mplusqapi.wsdl"
+# ../shared next to the repository; a git worktree under /work/wt/ finds it at /work/shared.
+_SHARED = next(
+    (p for p in (REPO.parent / "shared", Path("/work/shared")) if p.is_dir()), REPO.parent / "shared"
+)
+OFFICIAL_WSDL = _SHARED / "mplusqapi.wsdl"
 SERVICE = "{urn:mplusqapi}MplusQapi"
 
 # A secret that needs URL encoding, as in the tests: the benches exercise the same quoting.

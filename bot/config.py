@@ -27,6 +27,8 @@ class MplusSettings(BaseSettings):
     wsdl_cache_ttl_s: int = Field(86_400, ge=0)
     timeout_s: float = Field(10.0, gt=0)
     connect_timeout_s: float = Field(3.0, gt=0)
+    call_deadline_s: float | None = Field(None, gt=0, description="total time per call; default timeout_s")
+    max_response_mb: float = Field(64.0, gt=0)
     read_retries: int = Field(2, ge=1, le=10)
     retry_backoff_s: float = Field(0.3, ge=0)
 

@@ -16,7 +16,10 @@ from bot.store.db import Database
 from mplus_emulator.server import EmulatorServer
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# ../shared next to the repository; a git worktree under /work/wt/ finds it at /work/shared.
+SHARED = next(
+    (p for p in (REPO.parent / "shared", Path("/work/shared")) if p.is_dir()), REPO.parent / "shared"
+)
 OFFICIAL_WSDL = SHARED / "mplusqapi.wsdl"
 
 # A secret with characters that must survive URL encoding, and that is easy to grep for in logs.

@@ -11,15 +11,30 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel, to_snake
 
 from bot.mplus.money import Quantity
 
 MPLUS_TZ = ZoneInfo("Europe/Amsterdam")
+
+
+def xsd_bool(value: Any) -> Any:
+    """xsd:boolean as the schema allows it: ``true``/``false``/``1``/``0``, surrounding whitespace ignored."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise ValueError(f"{value!r} is not an xsd:boolean (true, false, 1 or 0)")
+    return value
+
+
+XsdBool = Annotated[bool, BeforeValidator(xsd_bool)]
 
 
 def _items(value: Any, item_key: str) -> list[Any]:
@@ -187,7 +202,7 @@ class Order(MplusModel):
     change_counter: int | None = None
     version_number: int | None = None
     prepaid_amount: int = 0
-    fully_paid: bool = False
+    fully_paid: XsdBool = False
     delivery_state: DeliveryState | str = DeliveryState.NOTHING
     cancel_state: CancelState | str = CancelState.NOTHING
     complete_state: CompleteState | str = CompleteState.NOTHING
@@ -237,7 +252,7 @@ class Order(MplusModel):
 class CreatedOrder(MplusModel):
     order_id: str
     order_string: str = ""
-    order_queued: bool = False
+    order_queued: XsdBool = False
     recovered: bool = False
     """True when the create call's answer was lost and findOrder proved that it landed."""
 
@@ -256,6 +271,8 @@ class CancelOutcome(MplusModel):
 
 class PayOutcome(MplusModel):
     invoice_id: str | None = None
+    packing_slip_id: str | None = None
+    """Set after a full payment: the packing slip it created, read back from the order."""
     recovered: bool = False
 
 
@@ -269,7 +286,7 @@ class DeliveryMethod(MplusModel):
     delivery_method: str
     description: str = ""
     button_text: str = ""
-    enabled: bool = True
+    enabled: XsdBool = True
 
     @property
     def code(self) -> str:
@@ -279,8 +296,8 @@ class DeliveryMethod(MplusModel):
 class OrderCategory(MplusModel):
     order_category_number: int
     order_category_description: str = ""
-    allow_cancel: bool = True
-    allow_process: bool = True
+    allow_cancel: XsdBool = True
+    allow_process: XsdBool = True
 
     @property
     def number(self) -> int:
@@ -295,8 +312,8 @@ class PaymentMethod(MplusModel):
     method: str
     description: str = ""
     button_text: str = ""
-    allow_negative_amount: bool = False
-    active: bool = True
+    allow_negative_amount: XsdBool = False
+    active: XsdBool = True
     type: str | None = None
 
 
@@ -304,7 +321,7 @@ class Relation(MplusModel):
     relation_number: int
     ext_relation_id: str | None = None
     sync_marker: int | None = None
-    active: bool | None = None
+    active: XsdBool | None = None
     name: str = ""
     address: str | None = None
     zipcode: str | None = None
@@ -322,7 +339,7 @@ class ApiVersion(MplusModel):
     major_number: int
     minor_number: int
     revision_number: int
-    in_debug_mode: bool = False
+    in_debug_mode: XsdBool = False
     service_version_display_string: str | None = None
 
     def __str__(self) -> str:

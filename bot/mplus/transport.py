@@ -5,15 +5,23 @@ Kept apart from ``client`` so the operation methods read as the Mplus API, not a
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 import requests
+import urllib3.connection
+import urllib3.connectionpool
 import urllib3.exceptions
 import zeep
 import zeep.exceptions
+from requests.adapters import HTTPAdapter
 from zeep.cache import SqliteCache
 from zeep.transports import Transport
 from zeep.wsdl import Document
@@ -32,19 +40,159 @@ _SOAP_ENCODING_STUB = b"""<?xml version="1.0"?>
 </xsd:schema>"""
 _STUBS = {SOAP_ENCODING_NS: _SOAP_ENCODING_STUB, SOAP_ENCODING_NS.rstrip("/"): _SOAP_ENCODING_STUB}
 
-ZEEP_SETTINGS = zeep.Settings(strict=False, xml_huge_tree=True)
+# zeep reads only the WSDL: answers are read by ``wire`` from the raw XML. No DTDs there either.
+ZEEP_SETTINGS = zeep.Settings(strict=False, xml_huge_tree=True, forbid_dtd=True, forbid_entities=True)
+_CHUNK = 1 << 16
 _documents: dict[str, Document] = {}
 _documents_lock = threading.Lock()
 
 
+class DeadlineExceeded(requests.RequestException):
+    """The call's total deadline passed; the request had been sent, so a write may have landed."""
+
+
+class ResponseTooLarge(requests.RequestException):
+    """The answer was bigger than MPLUS_MAX_RESPONSE_MB; reading stopped there."""
+
+    def __init__(self, limit_bytes: int) -> None:
+        super().__init__(f"answer larger than {limit_bytes // (1 << 20)} MB")
+        self.limit_bytes = limit_bytes
+
+
+class _Call:
+    """One HTTP exchange under a total deadline: the watchdog shuts the socket when time is up.
+
+    A per-read timeout alone lets a server that sends a byte every few seconds hold a call
+    forever; shutting the socket down wakes the blocked read in the calling thread at once.
+    """
+
+    def __init__(self, deadline_s: float) -> None:
+        self.expires = time.monotonic() + deadline_s
+        self.expired = False
+        self.connection: urllib3.connection.HTTPConnection | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(deadline_s, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        return self.expires - time.monotonic()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            connection = self.connection
+        sock = getattr(connection, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def finish(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self.connection = None
+
+
+_current = threading.local()
+
+
+class _TrackedConnection(urllib3.connection.HTTPConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        call: _Call | None = getattr(_current, "call", None)
+        if call is not None:
+            call.connection = self
+        super().request(*args, **kwargs)
+
+
+class _TrackedHTTPSConnection(urllib3.connection.HTTPSConnection):
+    request = _TrackedConnection.request  # type: ignore[assignment]
+
+
+class _TrackedPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = _TrackedConnection
+
+
+class _TrackedHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _TrackedHTTPSConnection
+
+
+class _TrackingAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _TrackedPool, "https": _TrackedHTTPSPool}
+
+
+class RawAnswer:
+    """An HTTP answer whose body is still on the wire; ``chunks()`` reads it under the call's limits."""
+
+    def __init__(self, response: requests.Response, call: _Call, max_bytes: int) -> None:
+        self.status_code = response.status_code
+        self._response = response
+        self._call = call
+        self._max_bytes = max_bytes
+
+    def chunks(self) -> Iterator[bytes]:
+        response, call = self._response, self._call
+        try:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self._max_bytes:
+                raise ResponseTooLarge(self._max_bytes)
+            size = 0
+            for chunk in response.raw.stream(_CHUNK, decode_content=True):
+                size += len(chunk)
+                if size > self._max_bytes:
+                    raise ResponseTooLarge(self._max_bytes)
+                yield chunk
+                if call.expired:
+                    raise DeadlineExceeded()
+            if call.expired:  # the shut socket may read as a clean end of a body without a length
+                raise DeadlineExceeded()
+        except requests.RequestException:
+            raise
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise DeadlineExceeded() if call.expired else requests.ConnectionError(exc) from None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._call.finish()
+        self._response.close()
+
+
 class OfflineTransport(Transport):
+    def __init__(self, *args: Any, deadline_s: float, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline_s = deadline_s
+        self.max_bytes = max_bytes
+
     def load(self, url: str) -> bytes:
         stub = _STUBS.get(url)
         return stub if stub is not None else super().load(url)
 
+    def post(self, address: str, message: Any, headers: Any) -> RawAnswer:  # type: ignore[override]
+        """Send a SOAP request; the answer's body is left for the caller to stream and parse."""
+        call = _Call(self.deadline_s)
+        _current.call = call
+        connect_s, read_s = self.operation_timeout
+        try:
+            response = self.session.post(
+                address, data=message, headers=headers, stream=True, timeout=(connect_s, read_s)
+            )
+        except requests.RequestException as exc:
+            call.finish()
+            if call.expired and request_was_sent(exc):
+                raise DeadlineExceeded() from None
+            raise
+        finally:
+            _current.call = None
+        return RawAnswer(response, call, self.max_bytes)
+
 
 def make_session(settings: MplusSettings) -> requests.Session:
     session = requests.Session()
+    adapter = _TrackingAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     # Mplus wants credentials in the query string of every call. As session params they stay out of
     # the service address zeep logs; exception texts are still scrubbed (see ``Redactor``).
     session.params = {"ident": settings.ident, "secret": settings.secret.get_secret_value()}
@@ -59,6 +207,8 @@ def make_transport(settings: MplusSettings, session: requests.Session) -> Offlin
         timeout=settings.timeout_s,
         operation_timeout=(settings.connect_timeout_s, settings.timeout_s),
         session=session,
+        deadline_s=settings.call_deadline_s or settings.timeout_s,
+        max_bytes=int(settings.max_response_mb * (1 << 20)),
     )
 
 

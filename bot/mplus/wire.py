@@ -1,9 +1,10 @@
 """Translation between the bot's request models and Mplus wire shapes.
 
 Outgoing: models → the dicts zeep renders (camelCase, Mplus wrappers, SoapMplusDate structs).
-Incoming fast path: raw SOAP XML → plain dicts with the same shape zeep's ``serialize_object`` gives,
-so ``models`` validates both the same way. lxml walks a 5,000-order page about 15× faster than
-zeep's typed deserializer, which is why list operations come through here.
+Incoming: every answer is read from the raw XML by element name (``envelope`` parses it), never by
+position, so elements a newer server inserts or reorders change nothing. Orders are shaped straight
+into ``models.Order``'s own field names and types; other answers become camelCase dicts
+(``element_to_dict``) that the models read through their aliases.
 """
 
 from __future__ import annotations
@@ -16,12 +17,9 @@ from lxml import etree
 from pydantic.alias_generators import to_snake
 
 from bot.mplus.errors import ProtocolError
-from bot.mplus.models import MPLUS_TZ, NewOrder, OrderChange, OrderQuery, PaymentInput
+from bot.mplus.models import MPLUS_TZ, NewOrder, OrderChange, OrderQuery, PaymentInput, xsd_bool
 
 MPLUS_NS = "urn:mplusqapi"
-_SOAP_ENV_NS = "http://schemas.xmlsoap.org/soap/envelope/"
-# Mplus list pages can exceed libxml2's default 10 MB text-node guard.
-_PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False, no_network=True, remove_blank_text=True)
 
 
 def mplus_date(value: date) -> dict[str, int]:
@@ -96,7 +94,7 @@ def payment_list(payments: Iterable[PaymentInput]) -> dict[str, Any]:
     return {"payment": [{"method": p.method, "amount": p.amount_cents} for p in payments]}
 
 
-def _localname(tag: str, _cache: dict[str, str] = {}) -> str:  # noqa: B006 - a deliberate memo
+def localname(tag: str, _cache: dict[str, str] = {}) -> str:  # noqa: B006 - a deliberate memo
     name = _cache.get(tag)
     if name is None:
         name = tag.rsplit("}", 1)[-1]
@@ -105,17 +103,17 @@ def _localname(tag: str, _cache: dict[str, str] = {}) -> str:  # noqa: B006 - a 
 
 
 def element_to_dict(element: etree._Element) -> dict[str, Any]:
-    """Children as a dict; a repeated name becomes a list; a leaf becomes its text.
+    """Children by local name as a dict; a repeated name becomes a list; a leaf becomes its text.
 
-    Empty leaves are left out, as if absent, so model defaults apply (zeep gives None for them,
-    which ``MplusModel`` drops the same way).
+    Elements are matched by name, never by position, so unknown or reordered elements change
+    nothing. Empty leaves are left out, as if absent, so model defaults apply.
     """
     result: dict[str, Any] = {}
     for child in element:
         tag = child.tag
         if not isinstance(tag, str):  # comments, processing instructions
             continue
-        key = _localname(tag)
+        key = localname(tag)
         if len(child):
             value: Any = element_to_dict(child)
         elif child.text:
@@ -132,30 +130,11 @@ def element_to_dict(element: etree._Element) -> dict[str, Any]:
     return result
 
 
-def parse_envelope(content: bytes) -> etree._Element:
-    """The first element inside the SOAP Body."""
-    try:
-        root = etree.fromstring(content, _PARSER)
-    except etree.XMLSyntaxError as err:
-        raise ProtocolError(f"Mplus answered with malformed XML ({err.msg})") from None
-    body = root.find(f"{{{_SOAP_ENV_NS}}}Body")
-    if body is None or len(body) == 0:
-        raise ProtocolError("Mplus answered without a SOAP body")
-    return body[0]
-
-
-def fault_of(element: etree._Element) -> tuple[str, str] | None:
-    """(faultcode, faultstring) when the body element is a SOAP Fault."""
-    if element.tag != f"{{{_SOAP_ENV_NS}}}Fault":
-        return None
-    code = element.findtext("faultcode") or ""
-    return code.rsplit(":", 1)[-1] if ":" in code else code, element.findtext("faultstring") or ""
-
-
-def iter_items(element: etree._Element, wrapper: str, item: str) -> Iterator[dict[str, Any]]:
-    """Items of ``<wrapper><item/>*</wrapper>`` under a response element, as dicts."""
-    for container in element.iterchildren(f"{{{MPLUS_NS}}}{wrapper}"):
-        for child in container.iterchildren(f"{{{MPLUS_NS}}}{item}"):
+def iter_items(element: etree._Element, wrapper: str | None, item: str) -> Iterator[dict[str, Any]]:
+    """Items of ``<wrapper><item/>*</wrapper>`` (or bare ``<item/>*`` when wrapper is None), as dicts."""
+    containers = [element] if wrapper is None else [c for c in element if c.tag == q(wrapper)]
+    for container in containers:
+        for child in container.iterchildren(q(item)):
             yield element_to_dict(child)
 
 
@@ -163,12 +142,23 @@ def iter_items(element: etree._Element, wrapper: str, item: str) -> Iterator[dic
 # Tables are keyed by the qualified tag so the per-element work is one dict lookup.
 
 
-def _q(name: str) -> str:
+def q(name: str) -> str:
     return f"{{{MPLUS_NS}}}{name}"
 
 
+_q = q
+
+
 def _bool(text: str) -> bool:
-    return text in ("true", "1")
+    value = xsd_bool(text)
+    if not isinstance(value, bool):
+        raise ValueError(f"{text!r} is not an xsd:boolean")
+    return value
+
+
+def _invalid(child: etree._Element, text: str, err: ValueError) -> ProtocolError:
+    shown = text.strip()[:40]
+    return ProtocolError(f"<{localname(child.tag)}> holds {shown!r}, which is not valid there ({err})")
 
 
 _DATE_PARTS = {_q(name): name for name in ("sec", "min", "hour", "day", "mon", "year", "number")}
@@ -180,7 +170,10 @@ def _child_ints(element: etree._Element) -> dict[str, int]:
     for child in element:
         name = _DATE_PARTS.get(child.tag)
         if name is not None and child.text:
-            parts[name] = int(child.text)
+            try:
+                parts[name] = int(child.text)
+            except ValueError as err:
+                raise _invalid(child, child.text, err) from None
     return parts
 
 
@@ -189,7 +182,10 @@ def _date(element: etree._Element) -> date | None:
     parts = _child_ints(element)
     if not (parts.get("day") and parts.get("mon") and parts.get("year")):
         return None
-    return date(parts["year"], parts["mon"], parts["day"])
+    try:
+        return date(parts["year"], parts["mon"], parts["day"])
+    except ValueError as err:
+        raise ProtocolError(f"<{localname(element.tag)}> is not a date ({err})") from None
 
 
 def _datetime(element: etree._Element) -> datetime | None:
@@ -197,15 +193,18 @@ def _datetime(element: etree._Element) -> datetime | None:
     parts = _child_ints(element)
     if not (parts.get("day") and parts.get("mon") and parts.get("year")):
         return None
-    return datetime(
-        parts["year"],
-        parts["mon"],
-        parts["day"],
-        parts.get("hour", 0),
-        parts.get("min", 0),
-        parts.get("sec", 0),
-        tzinfo=MPLUS_TZ,
-    )
+    try:
+        return datetime(
+            parts["year"],
+            parts["mon"],
+            parts["day"],
+            parts.get("hour", 0),
+            parts.get("min", 0),
+            parts.get("sec", 0),
+            tzinfo=MPLUS_TZ,
+        )
+    except ValueError as err:
+        raise ProtocolError(f"<{localname(element.tag)}> is not a date and time ({err})") from None
 
 
 def _ids(element: etree._Element) -> list[str]:
@@ -213,7 +212,7 @@ def _ids(element: etree._Element) -> list[str]:
 
 
 def _strings(element: etree._Element) -> dict[str, str]:
-    return {to_snake(_localname(c.tag)): c.text for c in element if isinstance(c.tag, str) and c.text}
+    return {to_snake(localname(c.tag)): c.text for c in element if isinstance(c.tag, str) and c.text}
 
 
 _Scalar = tuple[str, Callable[[str], Any]]
@@ -249,19 +248,25 @@ def _line(element: etree._Element) -> dict[str, Any]:
                 if not text:
                     continue
                 key = field.tag
-                if key == _QUANTITY:
-                    quantity = int(text)
-                elif key == _DECIMALS:
-                    places = int(text)
-                else:
-                    spec = _LINE_DATA.get(key)
-                    if spec is not None:
-                        line[spec[0]] = spec[1](text)
+                try:
+                    if key == _QUANTITY:
+                        quantity = int(text)
+                    elif key == _DECIMALS:
+                        places = int(text)
+                    else:
+                        spec = _LINE_DATA.get(key)
+                        if spec is not None:
+                            line[spec[0]] = spec[1](text)
+                except ValueError as err:
+                    raise _invalid(field, text, err) from None
             line["quantity"] = {"quantity": quantity, "decimal_places": places}
             continue
         spec = _LINE_SCALARS.get(tag)
         if spec is not None and child.text:
-            line[spec[0]] = spec[1](child.text)
+            try:
+                line[spec[0]] = spec[1](child.text)
+            except ValueError as err:
+                raise _invalid(child, child.text, err) from None
     return line
 
 
@@ -286,7 +291,10 @@ def _shape(element: etree._Element, scalars: dict[str, _Scalar], complexes: dict
         spec = scalars.get(tag)
         if spec is not None:
             if child.text:
-                shaped[spec[0]] = spec[1](child.text)
+                try:
+                    shaped[spec[0]] = spec[1](child.text)
+                except ValueError as err:
+                    raise _invalid(child, child.text, err) from None
             continue
         build = complexes.get(tag)
         if build is not None:
@@ -351,14 +359,9 @@ def shape_order(element: etree._Element) -> dict[str, Any]:
     return _shape(element, _ORDER_SCALARS, _ORDER_COMPLEX)
 
 
-def order_elements(element: etree._Element) -> Iterator[etree._Element]:
-    """``<order>`` elements of a GetOrdersResponse (in orderList) or a GetOrderResponse (direct)."""
-    for child in element:
-        if child.tag == _q("orderList"):
-            yield from child.iterchildren(_q("order"))
-        elif child.tag == _q("order"):
-            yield child
-
-
 def child_text(element: etree._Element, name: str) -> str | None:
-    return element.findtext(_q(name))
+    """The text of the first child named ``name`` (any position), whitespace trimmed."""
+    for child in element:
+        if isinstance(child.tag, str) and localname(child.tag) == name:
+            return (child.text or "").strip()
+    return None

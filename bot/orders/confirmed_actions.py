@@ -169,7 +169,11 @@ class ConfirmedActions:
             prepay=pay.prepay,
             before=before,
         )
-        return {"invoice_id": paid.invoice_id, "recovered": paid.recovered}
+        return {
+            "invoice_id": paid.invoice_id,
+            "packing_slip_id": paid.packing_slip_id,
+            "recovered": paid.recovered,
+        }
 
     def _reread(self, order_id: str) -> Order | None:
         try:

@@ -1,0 +1,109 @@
+"""Reading one SOAP answer as it arrives: streamed into lxml, orders shaped and freed as they end.
+
+Every answer the client reads comes through here, whatever the operation, so the rules are the
+same everywhere:
+- comments and processing instructions are dropped by the parser (text split by a comment is
+  joined), and the operation's answer is the first *element* inside the SOAP Body;
+- a SOAP Fault is recognised wherever the HTTP status says otherwise, behind any Header;
+- a document type declaration is refused (SOAP forbids one; entities are never expanded and
+  nothing is ever fetched from the network);
+- ``<order>`` elements of getOrders/getOrder/findOrder are shaped into the models' own dicts the
+  moment they are complete and then dropped from the tree, so a 5,000-order page never exists as a
+  whole lxml tree next to its models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from bot.mplus import wire
+from bot.mplus.errors import ProtocolError
+
+_SOAP_NS = ("http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope")
+_BODIES = frozenset(f"{{{ns}}}Body" for ns in _SOAP_NS)
+_FAULTS = frozenset(f"{{{ns}}}Fault" for ns in _SOAP_NS)
+_ORDER = wire.q("order")
+_ORDER_LIST = wire.q("orderList")
+
+
+@dataclass
+class Answer:
+    element: etree._Element
+    """The operation's response element: the first element child of the SOAP Body."""
+    orders: list[dict[str, Any]] = field(default_factory=list)
+    """Its ``<order>`` elements, already shaped by ``wire.shape_order`` (and removed from ``element``)."""
+    fault: tuple[str, str] | None = None
+    """(faultcode without prefix, faultstring) when the Body holds a SOAP Fault."""
+
+
+def _parser() -> etree.XMLPullParser:
+    return etree.XMLPullParser(
+        events=("end",),
+        tag=_ORDER,
+        huge_tree=True,  # list pages can exceed libxml2's 10 MB text-node guard
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        remove_comments=True,
+        remove_pis=True,
+        remove_blank_text=True,
+    )
+
+
+def read(chunks: Iterable[bytes], operation: str) -> Answer:
+    """Parse an answer from its body chunks; every failure is a ``ProtocolError`` naming the call."""
+    parser = _parser()
+    orders: list[dict[str, Any]] = []
+    shape = wire.shape_order
+    try:
+        for chunk in chunks:
+            parser.feed(chunk)
+            for _, order in parser.read_events():
+                parent = order.getparent()
+                if parent is None:
+                    continue
+                if parent.tag != _ORDER_LIST:
+                    grand = parent.getparent()
+                    if grand is None or grand.tag not in _BODIES:
+                        continue  # an <order> nested somewhere else: not one of the answer's orders
+                orders.append(shape(order))
+                parent.remove(order)
+        root = parser.close()
+    except etree.XMLSyntaxError as err:
+        raise ProtocolError(f"Mplus's answer to {operation} is not well-formed XML ({err.msg})") from None
+    except ProtocolError as err:
+        raise ProtocolError(
+            f"Mplus's answer to {operation} holds an order the client cannot read: {err}"
+        ) from None
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise ProtocolError(
+            f"Mplus's answer to {operation} carries a DTD, which SOAP forbids; it was not read"
+        )
+    element = _body_element(root, operation)
+    return Answer(element=element, orders=orders, fault=_fault(element))
+
+
+def _body_element(root: etree._Element, operation: str) -> etree._Element:
+    for part in root:
+        if part.tag in _BODIES:
+            for child in part:
+                if isinstance(child.tag, str):
+                    return child
+            break
+    raise ProtocolError(f"Mplus's answer to {operation} has no SOAP Body with an answer in it")
+
+
+def _fault(element: etree._Element) -> tuple[str, str] | None:
+    if element.tag not in _FAULTS:
+        return None
+    parts = {
+        wire.localname(child.tag): (child.text or "").strip()
+        for child in element
+        if isinstance(child.tag, str)
+    }
+    code = parts.get("faultcode", "")
+    return code.rsplit(":", 1)[-1], parts.get("faultstring", "")

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "orderbot"
 SLACK_API_DEFAULT = "https://slack.com/api/"
+CLAIM_SETTLE_MARGIN_S = 5.0
 
 
 class MplusSettings(BaseSettings):
@@ -80,6 +81,8 @@ class BotSettings(BaseSettings):
     channels: str = Field("", validation_alias="ORDERBOT_CHANNELS")
     group_cache_s: int = Field(60, validation_alias="ORDERBOT_GROUP_CACHE_S", ge=0)
     confirm_ttl_s: int = Field(600, validation_alias="ORDERBOT_CONFIRM_TTL_S", ge=10)
+    # Issue #10: work still running this long after it started was cut off (kill -9); settle it.
+    claim_settle_after_s: float | None = Field(None, validation_alias="ORDERBOT_CLAIM_SETTLE_AFTER_S", gt=0)
     # Notifier (issue #5): follows getOrders by sync marker and keeps channel cards current.
     notify_interval_s: float = Field(30.0, validation_alias="ORDERBOT_NOTIFY_INTERVAL_S", gt=0)
     notify_channel: str | None = Field(None, validation_alias="ORDERBOT_NOTIFY_CHANNEL")
@@ -160,6 +163,13 @@ class Settings:
         self.mplus = mplus
         if not bot.socket_mode and bot.slack_signing_secret is None:
             raise ConfigError("configuration error: SLACK_SIGNING_SECRET is missing (needed in HTTP mode)")
+
+    @property
+    def claim_settle_after_s(self) -> float:
+        """Longer than any live attempt can take: a write and its lost-answer re-read, plus margin."""
+        if self.bot.claim_settle_after_s is not None:
+            return self.bot.claim_settle_after_s
+        return 2 * self.mplus.timeout_s + CLAIM_SETTLE_MARGIN_S
 
 
 class ConfigError(Exception):

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from slack_bolt import App
@@ -24,7 +25,9 @@ from bot.notifier.runner import NotifierHandle, start_in_background
 from bot.notifier.runner import health as notifier_health
 from bot.orders.catalogue import CatalogueCache
 from bot.orders.confirmed_actions import ConfirmedActions
+from bot.orders.late_records import LateRecords
 from bot.orders.permissions import Action, AllowList, Permissions
+from bot.orders.recovery import Recovery, RecoveryLoop
 from bot.orders.service import OrderService
 from bot.slack.app import ListenerPools, build_app, build_web_client
 from bot.slack.deps import Deps
@@ -55,11 +58,28 @@ class Runtime:
         self.deps.db.dispose()
 
     def start_background(self) -> Callable[[], None]:
-        """Start the notifier (it stays idle while no channel is configured or subscribed)."""
+        """Start the notifier (it stays idle while no channel is configured or subscribed) and the
+        recovery of work a previous process left running (at once, then every half bound)."""
         self.notifier = start_in_background(
             self.settings, self.mplus, self.slack, self.deps.db, self.deps.audit
         )
-        return self.notifier.stop
+        recovery = start_recovery(self)
+        notifier = self.notifier
+
+        def stop() -> None:
+            recovery.stop()
+            notifier.stop()
+
+        return stop
+
+
+def start_recovery(runtime: Runtime) -> RecoveryLoop:
+    from handlers.confirm_flow import announce_settled
+
+    assert runtime.deps.recovery is not None
+    every = max(runtime.settings.claim_settle_after_s / 2, 1.0)
+    announce = partial(announce_settled, runtime.deps, runtime.slack)
+    return RecoveryLoop(runtime.deps.recovery, announce, every_s=every).start()
 
 
 def build_permissions(settings: BotSettings, slack: WebClient) -> Permissions:
@@ -79,18 +99,23 @@ def build_runtime(settings: Settings) -> Runtime:
     audit = AuditLog(db)
     confirmations = ConfirmationStore(db)
     ttl = timedelta(seconds=settings.bot.confirm_ttl_s)
+    late = LateRecords()
+    keys = IdempotencyKeys(db)
+    settle_after = timedelta(seconds=settings.claim_settle_after_s)
+    recovery = Recovery(mplus, confirmations, keys, audit, settle_after=settle_after, late=late)
     deps = Deps(
         orders=service,
         permissions=build_permissions(settings.bot, slack),
         db=db,
         audit=audit,
         confirmations=confirmations,
-        idempotency=IdempotencyKeys(db),
-        confirmed=ConfirmedActions(mplus, confirmations, audit, ttl),
+        idempotency=keys,
+        confirmed=ConfirmedActions(mplus, confirmations, audit, ttl, late=late),
         command=settings.bot.command,
         list_page_size=settings.bot.list_page_size,
         confirm_ttl=ttl,
         allowed_channels=settings.bot.allowed_channels,
+        recovery=recovery,
     )
     pools = ListenerPools.for_settings(settings.bot)
     app = build_app(settings.bot, deps, slack, pools)

@@ -18,11 +18,23 @@ from bot.mplus.models import Order
 from bot.mplus.money import MoneyError, format_cents, parse_cents
 from bot.orders.confirmed_actions import ConfirmResult, Outcome, why_not
 from bot.orders.permissions import Action
+from bot.orders.recovery import SettledClaim
 from bot.slack import views
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, CallbackId, CardLocation, ConfirmRef, InvalidValue, OrderRef, PayFormMeta
-from bot.slack.messages import STALE_BUTTON, for_mplus_error
+from bot.slack.messages import (
+    STALE_BUTTON,
+    already_confirmed,
+    describe_failure,
+    done_but_not_shown,
+    for_mplus_error,
+    not_your_prompt,
+    outcome_unknown_not_shown,
+    settled_text,
+    unrecorded_note,
+)
 from bot.slack.views import prompts
+from bot.store.confirmations import Confirmation
 from bot.store.db import utcnow
 from handlers.authorise import authorised
 from handlers.replies import catalogue, reply_on_failure
@@ -145,6 +157,9 @@ class ConfirmFlow:
             _ephemeral(respond, STALE_BUTTON)
             return
         action = Action(pending.action)
+        if pending.user_id != user_id:  # a prompt belongs to the person who asked for it
+            _ephemeral(respond, not_your_prompt(pending.user_id))
+            return
 
         def tell(text: str, blocks: list[dict]) -> None:
             _ephemeral(respond, text, blocks=blocks)
@@ -154,14 +169,36 @@ class ConfirmFlow:
         ):
             return
         result = deps.confirmed.confirm(token, user_id)
-        self._report(action, result, user_id=user_id, respond=respond, client=client)
+        try:
+            self._report(action, result, user_id=user_id, respond=respond, client=client)
+        except Exception as err:
+            if result.outcome not in (Outcome.DONE, Outcome.UNKNOWN):
+                raise  # nothing was sent to Mplus, or it said no: the generic message is true
+            # Mplus did it (or may have): the generic "nothing was changed" would be false.
+            _, error_id = describe_failure(err, f"reporting {action.value} {pending.order_id}")
+            text = (
+                done_but_not_shown(action.value, error_id)
+                if result.outcome == Outcome.DONE
+                else outcome_unknown_not_shown(error_id)
+            )
+            _ephemeral(respond, text)
 
     def _report(
         self, action: Action, result: ConfirmResult, *, user_id: str, respond: Respond, client: WebClient
     ) -> None:
         outcome = result.outcome
-        if outcome in (Outcome.ALREADY_DONE, Outcome.IN_PROGRESS):
-            # Never overwrite what the first press is showing; just say nothing was repeated.
+        if outcome == Outcome.IN_PROGRESS and result.confirmation is not None:
+            settled = self._settle_if_abandoned(result.confirmation)
+            if settled is not None:
+                announce_settled(self.deps, client, settled)
+                _ephemeral(respond, _settled_text(settled))
+                return
+        if outcome == Outcome.ALREADY_DONE:
+            # Never overwrite what the first press is showing; say what happened then.
+            first = result.confirmation.result if result.confirmation else None
+            _ephemeral(respond, already_confirmed(first))
+            return
+        if outcome == Outcome.IN_PROGRESS:
             _ephemeral(respond, OUTCOME_TEXT[outcome])
             return
         if outcome in (Outcome.EXPIRED, Outcome.WITHDRAWN, Outcome.NOT_FOUND):
@@ -184,13 +221,27 @@ class ConfirmFlow:
             text = for_mplus_error(result.error) if isinstance(result.error, MplusError) else result.message
             if outcome == Outcome.NOT_APPLIED:
                 text = f"{text} Nothing was changed; you can start again."
+            if result.unrecorded_error_id:
+                text = f"{text} {unrecorded_note(result.unrecorded_error_id)}"
             _ephemeral(respond, text, replace=True)
             return
         assert result.order is not None
         details = {**result.confirmation.params, **result.details}
         note = prompts.audit_note(action.value, user_id, utcnow(), details)
-        _ephemeral(respond, note, replace=True, blocks=[*prompts.note_view(note), *self._card(result.order)])
+        shown = note
+        if result.unrecorded_error_id:
+            shown = f"{note}\n{unrecorded_note(result.unrecorded_error_id)}"
+        blocks = [*prompts.note_view(shown), *self._card(result.order)]
+        _ephemeral(respond, shown, replace=True, blocks=blocks)
         self._update_card(card, result.order, note, client)
+
+    def _settle_if_abandoned(self, confirmation: Confirmation) -> SettledClaim | None:
+        """A claim running far longer than any live attempt takes was cut off: settle it now."""
+        recovery = self.deps.recovery
+        if recovery is None or not recovery.is_stale(confirmation.claimed_at):
+            return None
+        current = self.deps.confirmations.get(confirmation.token)
+        return recovery.settle_claim(current) if current is not None else None
 
     def _card(self, order: Order) -> list[dict]:
         return views.order_card(order, catalogue(self.deps))
@@ -209,6 +260,27 @@ class ConfirmFlow:
                 client.chat_postMessage(channel=card.channel, text=note)
         except Exception:  # the action itself succeeded; a stale card must not hide that
             log.exception("could not update the order card for %s", order.order_id)
+
+
+def _settled_text(settled: SettledClaim) -> str:
+    number = settled.order.number if settled.order is not None else None
+    return settled_text(settled.confirmation.action, number, settled.landed)
+
+
+def announce_settled(deps: Deps, client: WebClient, settled: SettledClaim) -> None:
+    """Tell the person who confirmed how work cut off mid-way ended, and bring the card up to date."""
+    confirmation = settled.confirmation
+    card = CardLocation.model_validate(confirmation.params.get("card") or {"c": confirmation.channel_id})
+    text = _settled_text(settled)
+    channel = card.channel or confirmation.channel_id
+    try:
+        client.chat_postEphemeral(
+            channel=channel, user=confirmation.user_id, text=text, blocks=views.notice_view(text)
+        )
+    except Exception:  # the settlement is recorded and audited; the message is a courtesy
+        log.exception("could not tell %s about a settled %s", confirmation.user_id, confirmation.action)
+    if settled.landed and settled.order is not None:
+        ConfirmFlow(deps)._update_card(card, settled.order, text, client)
 
 
 def _pay_values(view: dict[str, Any]) -> dict[str, Any]:
@@ -289,6 +361,10 @@ def register(app: App, deps: Deps) -> None:
             _ephemeral(respond, STALE_BUTTON)
             return
         with reply_on_failure(respond, "back"):
+            pending = deps.confirmations.get(ref.token)
+            if pending is not None and pending.user_id != body["user"]["id"]:
+                _ephemeral(respond, not_your_prompt(pending.user_id))
+                return
             withdrawn = deps.confirmed.withdraw(ref.token)
             _ephemeral(respond, OUTCOME_TEXT[Outcome.WITHDRAWN] if withdrawn else STALE_BUTTON, replace=True)
 

@@ -69,7 +69,10 @@ def forms_for(deps: Deps) -> Forms:
         if found is not None and found[0]() is deps:
             return found[1]
         client = deps.orders.client
-        forms = Forms(OrderEditor(client, deps.idempotency, deps.audit), RelationDirectory(client))
+        editor = OrderEditor(
+            client, deps.idempotency, deps.audit, late=deps.confirmed.late, recovery=deps.recovery
+        )
+        forms = Forms(editor, RelationDirectory(client))
         _FORMS[id(deps)] = (weakref.ref(deps), forms)
         return forms
 

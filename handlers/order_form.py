@@ -27,7 +27,7 @@ from bot.orders.permissions import Action
 from bot.slack import text, views
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, CallbackId, FormLineRef, InvalidValue, OrderFormMeta, OrderRef
-from bot.slack.messages import STALE_BUTTON, describe_failure
+from bot.slack.messages import STALE_BUTTON, describe_failure, unrecorded_note
 from bot.slack.views import modals
 from handlers.authorise import authorised
 from handlers.form_commands import (
@@ -74,9 +74,20 @@ def _post_card(deps: Deps, client: WebClient, channel: str, order: Order, note: 
         return False
 
 
-def _done_text(headline: str, posted: bool, channel: str) -> str:
+def _done_text(headline: str, posted: bool, channel: str, result: Result) -> str:
     where = f"The order card is posted in <#{channel}>." if posted else "The order card could not be posted."
-    return f"{headline}\n{where}"
+    late = f"\n{unrecorded_note(result.unrecorded_error_id)}" if result.unrecorded_error_id else ""
+    return f"{headline}\n{where}{late}"
+
+
+def outcome_line(result: Result, error_id: str) -> str:
+    """The plain outcome, for when the full outcome view could not be built."""
+    said = {
+        Outcome.CREATED: f"✅ The order was created in Mplus (id {text.escape(result.order_id or '?')}).",
+        Outcome.UPDATED: "✅ The changes were saved in Mplus.",
+        Outcome.UNKNOWN: "⚠️ Orderbot sent this to Mplus but could not tell whether it was done.",
+    }.get(result.outcome, f"Mplus answered: {result.outcome.value.replace('_', ' ')}.")
+    return f"{said}\nOrderbot could not show the details here (error id {error_id})."
 
 
 def _created_view(deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str) -> dict:
@@ -91,7 +102,10 @@ def _created_view(deps: Deps, client: WebClient, meta: OrderFormMeta, result: Re
     note = f"Created by <@{user}> with Orderbot · ext id {text.escape(order.ext_order_id)}"
     posted = _post_card(deps, client, meta.channel, order, note)
     return notice(
-        modals.TITLE_NEW, _done_text(headline, posted, meta.channel), order=order, catalogue=catalogue(deps)
+        modals.TITLE_NEW,
+        _done_text(headline, posted, meta.channel, result),
+        order=order,
+        catalogue=catalogue(deps),
     )
 
 
@@ -103,7 +117,10 @@ def _updated_view(deps: Deps, client: WebClient, meta: OrderFormMeta, result: Re
     note = f"Changed by <@{user}> with Orderbot"
     posted = _post_card(deps, client, meta.channel, order, note)
     return notice(
-        modals.TITLE_EDIT, _done_text(headline, posted, meta.channel), order=order, catalogue=catalogue(deps)
+        modals.TITLE_EDIT,
+        _done_text(headline, posted, meta.channel, result),
+        order=order,
+        catalogue=catalogue(deps),
     )
 
 
@@ -245,10 +262,15 @@ def register(app: App, deps: Deps) -> None:
                 result = forms.editor.create(
                     checked.order, user_id=user, channel_id=meta.channel, view_id=view_id
                 )
-            shown = outcome_view(deps, client, meta, draft, result, user)
         except Exception as err:  # whatever it is, the modal must not stay on "Creating…"
             message, error_id = describe_failure(err, "order form submission")
             shown = notice(form_title(meta), f"⚠️ {text.escape(message)}\n_error id: {error_id}_")
+        else:
+            try:
+                shown = outcome_view(deps, client, meta, draft, result, user)
+            except Exception as err:  # Mplus's answer is known: tell it, never "nothing changed"
+                _, error_id = describe_failure(err, "showing the order form outcome")
+                shown = notice(form_title(meta), outcome_line(result, error_id))
         if shown is None:
             return
         time.sleep(max(0.0, MIN_PROGRESS_S - (time.monotonic() - started)))

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.orders.confirmed_actions import ConfirmedActions
 from bot.orders.permissions import Permissions
+from bot.orders.recovery import Recovery
 from bot.orders.service import OrderService
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationStore
@@ -27,3 +28,5 @@ class Deps:
     list_page_size: int = 20
     confirm_ttl: timedelta = timedelta(minutes=10)
     allowed_channels: frozenset[str] = field(default_factory=frozenset)
+    recovery: Recovery | None = None
+    """Settles claims and keys whose process died mid-way (issue #10)."""

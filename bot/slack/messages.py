@@ -6,7 +6,6 @@ Messages are plain text; views escape them. They never include stack traces or s
 from __future__ import annotations
 
 import logging
-import secrets
 
 from bot.mplus.errors import (
     AuthFailed,
@@ -19,6 +18,7 @@ from bot.mplus.errors import (
     Timeout,
     Unavailable,
 )
+from bot.orders.late_records import new_error_id
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,6 @@ REFUSAL_TEXT: dict[str, str] = {
     "CREATE-ORDER-RESULT-FAILED": "Mplus could not create the order.",
     "CREATE-ORDER-RESULT-PAYMENT-FAILED": "Mplus created no order: the payment failed.",
 }
-
-
-def new_error_id() -> str:
-    """Short enough to read out over the phone, unique enough to grep for in the logs."""
-    return secrets.token_hex(4)
 
 
 def for_mplus_error(err: MplusError) -> str:
@@ -102,3 +97,62 @@ def not_allowed(action: str, setting: str, configured: bool) -> str:
 
 
 CHANNEL_NOT_ENABLED = "Orderbot is not enabled in this channel. Ask an admin to add it to ORDERBOT_CHANNELS."
+
+
+# --- issue #10: the true story after a write -------------------------------------------------
+
+_ACTION_NOUNS = {"cancel": "cancellation", "pay": "payment", "deliver": "delivery"}
+
+
+def unrecorded_note(error_id: str) -> str:
+    return (
+        f"Orderbot could not write this to its audit log just now (error id {error_id}); "
+        "it will as soon as its store answers again."
+    )
+
+
+def done_but_not_shown(action: str, error_id: str) -> str:
+    noun = _ACTION_NOUNS.get(action, action)
+    return (
+        f"The {noun} was done in Mplus, but Orderbot could not show the result here "
+        f"(error id {error_id}). Press Refresh on the order card to see the order as it is now."
+    )
+
+
+def outcome_unknown_not_shown(error_id: str) -> str:
+    return (
+        "Orderbot sent this to Mplus but could not tell whether it was done "
+        f"(error id {error_id}). Check the order before trying again."
+    )
+
+
+def not_your_prompt(owner: str) -> str:
+    return f"This confirmation belongs to <@{owner}>: only they can confirm it or go back on it."
+
+
+def settled_text(action: str, order_number: str | None, landed: bool) -> str:
+    noun = _ACTION_NOUNS.get(action, action)
+    of = f" of order {order_number}" if order_number else ""
+    if landed:
+        return (
+            f"Orderbot was interrupted while carrying out this {noun}{of}. Mplus shows it was done, "
+            "so it was not done again."
+        )
+    return (
+        f"Orderbot was interrupted before this {noun}{of} was carried out. Mplus shows nothing was "
+        "changed; start again from the order if it still makes sense."
+    )
+
+
+def already_confirmed(result: dict | None) -> str:
+    outcome = (result or {}).get("outcome")
+    if outcome == "done":
+        return "This was already confirmed once and done in Mplus; Orderbot did not do it a second time."
+    if outcome in ("not_applied", "refused", "stale"):
+        return "This was already confirmed once and was not carried out then; nothing was changed since."
+    if outcome == "unknown":
+        return (
+            "This was already confirmed once; whether Mplus did it was unclear then. Check the order "
+            "before trying again."
+        )
+    return "This was already confirmed once; Orderbot did not do it a second time."

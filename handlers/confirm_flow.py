@@ -288,12 +288,18 @@ def _pay_values(view: dict[str, Any]) -> dict[str, Any]:
     amount = (state.get(prompts.BLOCK_PAY_AMOUNT) or {}).get(prompts.ACTION_PAY_AMOUNT) or {}
     method = (state.get(prompts.BLOCK_PAY_METHOD) or {}).get(prompts.ACTION_PAY_METHOD) or {}
     kind = (state.get(prompts.BLOCK_PAY_KIND) or {}).get(prompts.ACTION_PAY_KIND) or {}
+    over = (state.get(prompts.BLOCK_PAY_OVER) or {}).get(prompts.ACTION_PAY_OVER) or {}
     return {
         "amount": amount.get("value") or "",
         "method": (method.get("selected_option") or {}).get("value"),
         "method_description": ((method.get("selected_option") or {}).get("text") or {}).get("text"),
         "kind": (kind.get("selected_option") or {}).get("value"),
+        "over": any(o.get("value") == prompts.OVER_CHOSEN for o in over.get("selected_options") or []),
     }
+
+
+TYPO_FACTOR = 10
+"""An amount this many times the outstanding balance is refused as a probable typo."""
 
 
 def pay_form_errors(values: dict[str, Any], outstanding_cents: int) -> dict[str, str]:
@@ -301,11 +307,19 @@ def pay_form_errors(values: dict[str, Any], outstanding_cents: int) -> dict[str,
     errors: dict[str, str] = {}
     try:
         cents = parse_cents(values["amount"])
+        outstanding = format_cents(outstanding_cents)
         if cents <= 0:
             errors[prompts.BLOCK_PAY_AMOUNT] = "The amount must be more than € 0,00."
-        elif values["kind"] == prompts.KIND_DEPOSIT and cents > outstanding_cents:
+        elif outstanding_cents > 0 and cents >= TYPO_FACTOR * outstanding_cents:
+            # 2990 typed for € 29,90: far more likely a missing comma than a real payment.
             errors[prompts.BLOCK_PAY_AMOUNT] = (
-                f"A deposit cannot be more than the outstanding {format_cents(outstanding_cents)}."
+                f"{format_cents(cents)} is {cents // outstanding_cents}× the outstanding {outstanding}: "
+                "probably a typo (a missing comma?). Check the amount."
+            )
+        elif cents > outstanding_cents and not values.get("over"):
+            errors[prompts.BLOCK_PAY_AMOUNT] = (
+                f"{format_cents(cents)} is more than the outstanding {outstanding}. Enter at most "
+                f"{outstanding}, or tick “change given / overpayment” if the customer really paid more."
             )
         elif values["kind"] == prompts.KIND_FULL and cents < outstanding_cents:
             errors[prompts.BLOCK_PAY_AMOUNT] = (
@@ -402,11 +416,13 @@ def register(app: App, deps: Deps) -> None:
             if reason:
                 tell(reason, views.notice_view(reason))
                 return
+            cents = parse_cents(values["amount"])
             params = {
-                "amount_cents": parse_cents(values["amount"]),
+                "amount_cents": cents,
                 "method": values["method"],
                 "method_description": values["method_description"],
                 "prepay": values["kind"] == prompts.KIND_DEPOSIT,
+                "overpayment_cents": max(cents - order.outstanding_cents, 0),
             }
             flow.prompt(Action.PAY, order, user_id=user_id, card=meta.card, params=params, client=client)
 

@@ -63,6 +63,7 @@ class BotSettings(BaseSettings):
     slack_bot_token: SecretStr = Field(validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_team_id: str | None = Field(None, validation_alias="SLACK_TEAM_ID", pattern=r"^[TE][A-Z0-9]{2,20}$")
     slack_api_url: AnyHttpUrl = Field(AnyHttpUrl(SLACK_API_DEFAULT), validation_alias="SLACK_API_URL")
     command: str = Field("/order", validation_alias="ORDERBOT_COMMAND", pattern=r"^/[a-z0-9_\-]{1,31}$")
     host: str = Field("0.0.0.0", validation_alias="HOST")

@@ -34,6 +34,7 @@ from bot.slack.deps import Deps
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationStore
 from bot.store.db import Database
+from bot.store.form_origins import FormOrigins
 from bot.store.idempotency import IdempotencyKeys
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,8 @@ def build_runtime(settings: Settings) -> Runtime:
         confirm_ttl=ttl,
         allowed_channels=settings.bot.allowed_channels,
         recovery=recovery,
+        form_origins=FormOrigins(db),
+        team_id=settings.bot.slack_team_id,
     )
     pools = ListenerPools.for_settings(settings.bot)
     app = build_app(settings.bot, deps, slack, pools)

@@ -23,6 +23,7 @@ from bot.slack import views
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, CallbackId, CardLocation, ConfirmRef, InvalidValue, OrderRef, PayFormMeta
 from bot.slack.messages import (
+    FORM_ORIGIN_UNKNOWN,
     STALE_BUTTON,
     already_confirmed,
     describe_failure,
@@ -110,6 +111,8 @@ class ConfirmFlow:
             view_id = client.views_open(trigger_id=trigger_id, view=prompts.loading_modal("Pay order"))[
                 "view"
             ]["id"]
+            if deps.form_origins is not None:
+                deps.form_origins.remember(str(view_id), card.channel, user_id)
         order = deps.orders.get(order_id)
         reason = why_not(action, order, deps.orders.categories())
         if reason:
@@ -388,6 +391,9 @@ def register(app: App, deps: Deps) -> None:
         except InvalidValue:
             ack(response_action="errors", errors={prompts.BLOCK_PAY_AMOUNT: STALE_BUTTON})
             return
+        if deps.form_origins is not None and deps.form_origins.get(view.get("id")) is None:
+            ack(response_action="errors", errors={prompts.BLOCK_PAY_AMOUNT: FORM_ORIGIN_UNKNOWN})
+            return
         errors = pay_form_errors(_pay_values(view), meta.outstanding_cents)
         if errors:
             ack(response_action="errors", errors=errors)
@@ -397,8 +403,12 @@ def register(app: App, deps: Deps) -> None:
     def pay_form_submitted(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         meta = PayFormMeta.decode(view.get("private_metadata"))
         values = _pay_values(view)
-        if pay_form_errors(values, meta.outstanding_cents):
+        origin = deps.form_origins.get(view.get("id")) if deps.form_origins is not None else None
+        if pay_form_errors(values, meta.outstanding_cents) or (deps.form_origins and origin is None):
             return  # answered in the ack
+        if origin is not None and origin.channel_id != meta.card.channel:
+            # The form says another channel than it was opened in: believe the server, not the form.
+            meta = meta.model_copy(update={"card": CardLocation(c=origin.channel_id)})
         user_id = body["user"]["id"]
 
         def tell(text: str, blocks: list[dict]) -> None:

@@ -27,10 +27,11 @@ from bot.orders.permissions import Action
 from bot.slack import text, views
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, CallbackId, FormLineRef, InvalidValue, OrderFormMeta, OrderRef
-from bot.slack.messages import STALE_BUTTON, describe_failure, unrecorded_note
+from bot.slack.messages import FORM_ORIGIN_UNKNOWN, STALE_BUTTON, describe_failure, unrecorded_note
 from bot.slack.views import modals
 from handlers.authorise import authorised
 from handlers.form_commands import (
+    card_channel,
     channel_of,
     edit_form_view,
     ephemeral_teller,
@@ -195,6 +196,14 @@ def outcome_view(
 # ------------------------------------------------------------------------------ listeners
 
 
+def posted_where_opened(deps: Deps, meta: OrderFormMeta, view: dict[str, Any]) -> OrderFormMeta:
+    """The card goes to the channel the form was opened in, as noted server-side."""
+    origin = deps.form_origins.get(view.get("id")) if deps.form_origins is not None else None
+    if origin is None:
+        return meta
+    return meta.model_copy(update={"channel": card_channel(origin.channel_id)})
+
+
 def register(app: App, deps: Deps) -> None:
     forms = forms_for(deps)
 
@@ -207,6 +216,10 @@ def register(app: App, deps: Deps) -> None:
         except InvalidValue:
             ack(response_action="update", view=notice(modals.TITLE_NEW, text.escape(STALE_BUTTON)))
             return
+        if deps.form_origins is not None and deps.form_origins.get(view.get("id")) is None:
+            ack(response_action="update", view=notice(form_title(meta), text.escape(FORM_ORIGIN_UNKNOWN)))
+            return
+        meta = posted_where_opened(deps, meta, view)
         refusal: list[str] = []
         action = Action.EDIT if meta.editing else Action.CREATE
         if not authorised(
@@ -239,6 +252,9 @@ def register(app: App, deps: Deps) -> None:
         except InvalidValue:
             return  # answered in the ack
         user, view_id = user_of(body), str(view.get("id") or "")
+        if deps.form_origins is not None and deps.form_origins.get(view_id) is None:
+            return  # answered in the ack
+        meta = posted_where_opened(deps, meta, view)
         if not deps.permissions.allows(user, Action.EDIT if meta.editing else Action.CREATE):
             return  # refused (and audited) in the ack
         draft = modals.draft_from_state((view.get("state") or {}).get("values") or {}, meta)

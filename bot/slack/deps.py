@@ -12,6 +12,7 @@ from bot.orders.service import OrderService
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationStore
 from bot.store.db import Database
+from bot.store.form_origins import FormOrigins
 from bot.store.idempotency import IdempotencyKeys
 
 
@@ -30,3 +31,7 @@ class Deps:
     allowed_channels: frozenset[str] = field(default_factory=frozenset)
     recovery: Recovery | None = None
     """Settles claims and keys whose process died mid-way (issue #10)."""
+    form_origins: FormOrigins | None = None
+    """Where each modal was opened, kept server-side."""
+    team_id: str | None = None
+    """SLACK_TEAM_ID; None: learned from auth.test in the background."""

@@ -97,6 +97,8 @@ def not_allowed(action: str, setting: str, configured: bool) -> str:
 
 
 CHANNEL_NOT_ENABLED = "Orderbot is not enabled in this channel. Ask an admin to add it to ORDERBOT_CHANNELS."
+OTHER_WORKSPACE = "Orderbot is not installed in this Slack workspace, so it does not answer here."
+FORM_ORIGIN_UNKNOWN = "This form was not opened by Orderbot here, or is too old. Open it again."
 
 
 # --- issue #10: the true story after a write -------------------------------------------------

@@ -71,6 +71,9 @@ class BotSettings(BaseSettings):
     database_url: str = Field("sqlite:///orderbot.sqlite3", validation_alias="DATABASE_URL")
     list_page_size: int = Field(20, validation_alias="ORDERBOT_LIST_PAGE_SIZE", ge=5, le=40)
     workers: int = Field(8, validation_alias="ORDERBOT_WORKERS", ge=1, le=64)
+    max_request_bytes: int = Field(
+        1_048_576, validation_alias="ORDERBOT_MAX_REQUEST_BYTES", ge=65_536, le=16_777_216
+    )
     catalogue_ttl_s: int = Field(300, validation_alias="ORDERBOT_CATALOGUE_TTL_S", ge=0)
     log_level: str = Field("INFO", validation_alias="ORDERBOT_LOG_LEVEL")
     allow_create: str = Field("", validation_alias="ORDERBOT_ALLOW_CREATE")

@@ -19,6 +19,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
 from bot.config import BotSettings, Settings
+from bot.http_guard import guard_slack_requests
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError
 from bot.notifier.runner import NotifierHandle, start_in_background
@@ -139,7 +140,12 @@ def health(runtime: Runtime) -> tuple[int, dict[str, Any]]:
 
 
 def wsgi_app(runtime: Runtime) -> WSGIApp:
-    slack = SlackRequestHandler(runtime.app, path="/slack/events")
+    secret = runtime.settings.bot.slack_signing_secret
+    slack = guard_slack_requests(
+        SlackRequestHandler(runtime.app, path="/slack/events"),
+        secret.get_secret_value() if secret else None,
+        runtime.settings.bot.max_request_bytes,
+    )
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -162,7 +168,12 @@ def make_http_server(runtime: Runtime, host: str, port: int) -> Any:
     import waitress.server
 
     return waitress.server.create_server(
-        wsgi_app(runtime), host=host, port=port, threads=runtime.settings.bot.workers, ident="orderbot"
+        wsgi_app(runtime),
+        host=host,
+        port=port,
+        threads=runtime.settings.bot.workers,
+        ident="orderbot",
+        max_request_body_size=runtime.settings.bot.max_request_bytes,
     )
 
 

@@ -24,20 +24,22 @@ from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, CallbackId, CardLocation, ConfirmRef, InvalidValue, OrderRef, PayFormMeta
 from bot.slack.messages import (
     FORM_ORIGIN_UNKNOWN,
+    NOT_YOUR_PROMPT,
     STALE_BUTTON,
     already_confirmed,
     describe_failure,
     done_but_not_shown,
     for_mplus_error,
-    not_your_prompt,
     outcome_unknown_not_shown,
     settled_text,
     unrecorded_note,
 )
+from bot.slack.text import escape
 from bot.slack.views import prompts
 from bot.store.confirmations import Confirmation
 from bot.store.db import utcnow
 from handlers.authorise import authorised
+from handlers.form_state import FORGED_FORM, state_values
 from handlers.replies import catalogue, reply_on_failure
 
 log = logging.getLogger(__name__)
@@ -60,11 +62,13 @@ OUTCOME_TEXT = {
 
 
 def _ephemeral(
-    respond: Respond, text: str, *, replace: bool = False, blocks: list[dict] | None = None
+    respond: Respond, message: str, *, replace: bool = False, blocks: list[dict] | None = None
 ) -> None:
+    """``message`` is plain text (escaped here, in ``text`` too) unless ``blocks`` are given, in
+    which case it is mrkdwn whose untrusted parts the caller has escaped."""
     respond(
-        text=text,
-        blocks=blocks if blocks is not None else views.notice_view(text),
+        text=message if blocks is not None else escape(message),
+        blocks=blocks if blocks is not None else views.notice_view(message),
         response_type="ephemeral",
         replace_original=replace,
     )
@@ -101,7 +105,7 @@ class ConfirmFlow:
         deps = self.deps
 
         def tell(text: str, blocks: list[dict]) -> None:
-            _ephemeral(respond, text, blocks=blocks)
+            _ephemeral(respond, escape(text), blocks=blocks)
 
         if not authorised(deps, user_id, action, tell, order_id=order_id, channel_id=card.channel):
             return
@@ -161,11 +165,11 @@ class ConfirmFlow:
             return
         action = Action(pending.action)
         if pending.user_id != user_id:  # a prompt belongs to the person who asked for it
-            _ephemeral(respond, not_your_prompt(pending.user_id))
+            _ephemeral(respond, NOT_YOUR_PROMPT)
             return
 
         def tell(text: str, blocks: list[dict]) -> None:
-            _ephemeral(respond, text, blocks=blocks)
+            _ephemeral(respond, escape(text), blocks=blocks)
 
         if not authorised(
             deps, user_id, action, tell, order_id=pending.order_id, channel_id=pending.channel_id
@@ -278,7 +282,7 @@ def announce_settled(deps: Deps, client: WebClient, settled: SettledClaim) -> No
     channel = card.channel or confirmation.channel_id
     try:
         client.chat_postEphemeral(
-            channel=channel, user=confirmation.user_id, text=text, blocks=views.notice_view(text)
+            channel=channel, user=confirmation.user_id, text=escape(text), blocks=views.notice_view(text)
         )
     except Exception:  # the settlement is recorded and audited; the message is a courtesy
         log.exception("could not tell %s about a settled %s", confirmation.user_id, confirmation.action)
@@ -380,7 +384,7 @@ def register(app: App, deps: Deps) -> None:
         with reply_on_failure(respond, "back"):
             pending = deps.confirmations.get(ref.token)
             if pending is not None and pending.user_id != body["user"]["id"]:
-                _ephemeral(respond, not_your_prompt(pending.user_id))
+                _ephemeral(respond, NOT_YOUR_PROMPT)
                 return
             withdrawn = deps.confirmed.withdraw(ref.token)
             _ephemeral(respond, OUTCOME_TEXT[Outcome.WITHDRAWN] if withdrawn else STALE_BUTTON, replace=True)
@@ -394,6 +398,9 @@ def register(app: App, deps: Deps) -> None:
         if deps.form_origins is not None and deps.form_origins.get(view.get("id")) is None:
             ack(response_action="errors", errors={prompts.BLOCK_PAY_AMOUNT: FORM_ORIGIN_UNKNOWN})
             return
+        if state_values(view) is None:
+            ack(response_action="errors", errors={prompts.BLOCK_PAY_AMOUNT: FORGED_FORM})
+            return
         errors = pay_form_errors(_pay_values(view), meta.outstanding_cents)
         if errors:
             ack(response_action="errors", errors=errors)
@@ -402,6 +409,8 @@ def register(app: App, deps: Deps) -> None:
 
     def pay_form_submitted(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         meta = PayFormMeta.decode(view.get("private_metadata"))
+        if state_values(view) is None:
+            return  # refused in the ack
         values = _pay_values(view)
         origin = deps.form_origins.get(view.get("id")) if deps.form_origins is not None else None
         if pay_form_errors(values, meta.outstanding_cents) or (deps.form_origins and origin is None):
@@ -412,7 +421,8 @@ def register(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
 
         def tell(text: str, blocks: list[dict]) -> None:
-            client.chat_postEphemeral(channel=meta.card.channel, user=user_id, text=text, blocks=blocks)
+            channel = meta.card.channel
+            client.chat_postEphemeral(channel=channel, user=user_id, text=escape(text), blocks=blocks)
 
         with reply_on_failure(
             lambda **reply: tell(reply["text"], reply["blocks"]), f"pay form {meta.order_id}"

@@ -43,6 +43,7 @@ from handlers.form_commands import (
     open_new_form,
     user_of,
 )
+from handlers.form_state import FORGED_FORM, state_values
 from handlers.read_commands import card_reply
 from handlers.replies import catalogue
 
@@ -220,6 +221,10 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="update", view=notice(form_title(meta), text.escape(FORM_ORIGIN_UNKNOWN)))
             return
         meta = posted_where_opened(deps, meta, view)
+        state = state_values(view)
+        if state is None:
+            ack(response_action="update", view=notice(form_title(meta), text.escape(FORGED_FORM)))
+            return
         refusal: list[str] = []
         action = Action.EDIT if meta.editing else Action.CREATE
         if not authorised(
@@ -232,7 +237,7 @@ def register(app: App, deps: Deps) -> None:
         ):
             ack(response_action="update", view=notice(form_title(meta), f"🚫 {text.escape(refusal[0])}"))
             return
-        draft = modals.draft_from_state((view.get("state") or {}).get("values") or {}, meta)
+        draft = modals.draft_from_state(state, meta)
         checked = validate(draft, require_ext_id=not meta.editing)
         if checked.errors:
             errors = modals.error_map(checked.errors, view.get("blocks") or [])
@@ -257,7 +262,10 @@ def register(app: App, deps: Deps) -> None:
         meta = posted_where_opened(deps, meta, view)
         if not deps.permissions.allows(user, Action.EDIT if meta.editing else Action.CREATE):
             return  # refused (and audited) in the ack
-        draft = modals.draft_from_state((view.get("state") or {}).get("values") or {}, meta)
+        state = state_values(view)
+        if state is None:
+            return  # refused in the ack
+        draft = modals.draft_from_state(state, meta)
         checked = validate(draft, require_ext_id=not meta.editing)
         if checked.order is None:
             return  # answered with field errors in the ack
@@ -299,7 +307,10 @@ def register(app: App, deps: Deps) -> None:
         view = body.get("view") or {}
         try:
             meta = OrderFormMeta.decode(view.get("private_metadata"))
-            draft = modals.draft_from_state((view.get("state") or {}).get("values") or {}, meta)
+            state = state_values(view)
+            if state is None:
+                return  # not a form as Slack sends it
+            draft = modals.draft_from_state(state, meta)
             action = (body.get("actions") or [{}])[0]
             if action.get("action_id") == ActionId.FORM_ADD_LINE.value:
                 draft, meta = modals.add_line(draft, meta)

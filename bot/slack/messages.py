@@ -128,8 +128,9 @@ def outcome_unknown_not_shown(error_id: str) -> str:
     )
 
 
-def not_your_prompt(owner: str) -> str:
-    return f"This confirmation belongs to <@{owner}>: only they can confirm it or go back on it."
+NOT_YOUR_PROMPT = (
+    "This confirmation belongs to the person who asked for it: only they can confirm it or go back on it."
+)
 
 
 def settled_text(action: str, order_number: str | None, landed: bool) -> str:

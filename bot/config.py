@@ -7,9 +7,12 @@ part of the contract with operators, so keep them stable.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlsplit
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "orderbot"
 SLACK_API_DEFAULT = "https://slack.com/api/"
@@ -35,9 +38,38 @@ class MplusSettings(BaseSettings):
     @classmethod
     def _no_credentials_in_url(cls, value: AnyHttpUrl) -> AnyHttpUrl:
         # Credentials belong in MPLUS_IDENT/MPLUS_SECRET so they can be kept out of logs.
-        if value.query and ("ident=" in value.query or "secret=" in value.query):
+        if value.username or value.password:
+            raise ValueError("must not contain a user or password; set MPLUS_IDENT and MPLUS_SECRET instead")
+        if value.query and _credential_in_query(value.query):
             raise ValueError("must not contain ident/secret; set MPLUS_IDENT and MPLUS_SECRET instead")
         return value
+
+    @field_validator("wsdl")
+    @classmethod
+    def _no_credentials_in_wsdl(cls, value: str | None) -> str | None:
+        if value and "://" in value:
+            parts = urlsplit(value)
+            if parts.username or parts.password or _credential_in_query(parts.query):
+                raise ValueError(
+                    "must not contain credentials (a user, password, ident or secret); "
+                    "set MPLUS_IDENT and MPLUS_SECRET instead"
+                )
+        return value
+
+    @field_validator("secret")
+    @classmethod
+    def _secret_not_empty(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @model_validator(mode="after")
+    def _secret_not_in_urls(self) -> MplusSettings:
+        secret = self.secret.get_secret_value()
+        for name, value in (("URL", str(self.url)), ("WSDL", self.wsdl or "")):
+            if secret and (secret in value or quote(secret, safe="") in value):
+                raise ValueError(f"MPLUS_{name} must not contain MPLUS_SECRET")
+        return self
 
     @property
     def endpoint(self) -> str:
@@ -48,9 +80,18 @@ class MplusSettings(BaseSettings):
         return self.wsdl or f"{self.endpoint}?wsdl"
 
 
+_CREDENTIAL_KEYS = ("ident", "secret", "password", "passwd", "pwd", "token", "apikey", "api_key", "key")
+
+
+def _credential_in_query(query: str) -> bool:
+    return any(key.lower() in _CREDENTIAL_KEYS for key, _ in parse_qsl(query, keep_blank_values=True))
+
+
 def describe_validation_error(err: ValidationError, prefix: str = "") -> str:
     """One line naming the first bad setting, in env-var spelling, without echoing its value."""
     first = err.errors()[0]
+    if not first["loc"]:  # a check across settings names them itself
+        return f"configuration error: {str(first['msg']).removeprefix('Value error, ')}"
     name = prefix + "_".join(str(part) for part in first["loc"]).upper()
     problem = "is missing" if first["type"] == "missing" else f"is invalid: {first['msg']}"
     return f"configuration error: {name} {problem}"
@@ -112,6 +153,23 @@ class BotSettings(BaseSettings):
         from bot.orders.permissions import AllowList
 
         AllowList.parse(value)
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: str) -> str:
+        # Checked here so a typo is one line at start-up, not a traceback from the first query.
+        try:
+            url = make_url(value)
+            url.get_dialect()
+        except ArgumentError:
+            raise ValueError("is not a database URL (e.g. sqlite:///orderbot.sqlite3)") from None
+        except NoSuchModuleError:
+            raise ValueError(
+                "names a database Orderbot cannot use (use sqlite:/// or postgresql+psycopg://)"
+            ) from None
+        except ImportError:
+            raise ValueError("needs a database driver that is not installed") from None
         return value
 
     @field_validator("channels")
@@ -189,6 +247,14 @@ class Settings:
         self.mplus = mplus
         if not bot.socket_mode and bot.slack_signing_secret is None:
             raise ConfigError("configuration error: SLACK_SIGNING_SECRET is missing (needed in HTTP mode)")
+
+    def secrets(self) -> list[str]:
+        """Every secret value, for the log redaction."""
+        found = [self.mplus.secret.get_secret_value(), self.bot.slack_bot_token.get_secret_value()]
+        for optional in (self.bot.slack_signing_secret, self.bot.slack_app_token):
+            if optional is not None:
+                found.append(optional.get_secret_value())
+        return found
 
     @property
     def claim_settle_after_s(self) -> float:

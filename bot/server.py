@@ -188,7 +188,7 @@ def serve_http(runtime: Runtime, host: str, port: int) -> None:
     server = make_http_server(runtime, host, port)
     stop_notifier = runtime.start_background()
     log.info(
-        "orderbot listening on http://%s:%d/slack/events (healthz at /healthz)", host, server.effective_port
+        "orderbot listening on http://%s:%s/slack/events (healthz at /healthz)", host, server.effective_port
     )
     try:
         server.run()

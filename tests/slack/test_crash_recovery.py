@@ -100,6 +100,7 @@ def test_kill_during_the_write_is_settled_from_mplus_as_done(
     bot.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
     assert "done in Mplus" in shown(_ephemeral_with(fake_slack, "already confirmed once"))
     assert _writes(emulator, "deliverOrder") == 1
+    assert "--- Logging error ---" not in bot.log_text()
     db.dispose()
 
 

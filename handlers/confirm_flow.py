@@ -27,6 +27,7 @@ from bot.slack.messages import (
     NOT_YOUR_PROMPT,
     STALE_BUTTON,
     already_confirmed,
+    checking_text,
     describe_failure,
     done_but_not_shown,
     for_mplus_error,
@@ -223,6 +224,11 @@ class ConfirmFlow:
             if not why_not(action, result.order, self.deps.orders.categories()):
                 params = {k: v for k, v in result.confirmation.params.items() if k != "card"}
                 self.prompt(action, result.order, user_id=user_id, card=card, params=params, client=client)
+            return
+        if outcome == Outcome.CHECKING:
+            said = for_mplus_error(result.error) if isinstance(result.error, MplusError) else result.message
+            settle_after = self.deps.recovery.settle_after.total_seconds() if self.deps.recovery else 60.0
+            _ephemeral(respond, checking_text(said, settle_after), replace=True)
             return
         if outcome != Outcome.DONE:
             text = for_mplus_error(result.error) if isinstance(result.error, MplusError) else result.message

@@ -12,6 +12,7 @@ The order of events on Confirm is what keeps a shop's money safe:
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
@@ -25,6 +26,8 @@ from bot.orders.late_records import LateRecords
 from bot.orders.permissions import Action
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ClaimOutcome, Confirmation, ConfirmationStore
+
+log = logging.getLogger(__name__)
 
 
 class PayParams(BaseModel):
@@ -42,6 +45,9 @@ class Outcome(StrEnum):
     NOT_APPLIED = "not_applied"
     """Mplus could not be reached: nothing changed, safe to start again."""
     UNKNOWN = "unknown"
+    CHECKING = "checking"
+    """The write was sent and Mplus gave no clear answer: the claim stays running and recovery
+    settles it from Mplus after ``settle_after``, then tells the person how it ended."""
     STALE = "stale"
     ALREADY_DONE = "already_done"
     IN_PROGRESS = "in_progress"
@@ -94,6 +100,11 @@ _CLAIM_OUTCOMES = {
     ClaimOutcome.WITHDRAWN: Outcome.WITHDRAWN,
     ClaimOutcome.UNKNOWN: Outcome.NOT_FOUND,
 }
+
+
+def _never_sent(err: Unavailable) -> bool:
+    """True only when the client says the request never reached Mplus (connection refused)."""
+    return "is not reachable" in str(err)
 
 
 class ConfirmedActions:
@@ -149,8 +160,18 @@ class ConfirmedActions:
             return self._fail(confirmation, user_id, Outcome.REFUSED, err, before, result=err.result)
         except OutcomeUnknown as err:
             return self._fail(confirmation, user_id, Outcome.UNKNOWN, err, before)
-        except (Unavailable, NotFound) as err:
+        except NotFound as err:
             return self._fail(confirmation, user_id, Outcome.NOT_APPLIED, err, before)
+        except Unavailable as err:
+            if _never_sent(err):
+                return self._fail(confirmation, user_id, Outcome.NOT_APPLIED, err, before)
+            # Sent, and no clear answer: Mplus may still carry it out. Saying "nothing changed" now
+            # could be false, so the claim stays running for recovery to settle from Mplus.
+            log.warning("%s of %s: no clear answer from Mplus (%s); recovery will settle it",
+                        action.value, confirmation.order_id, err)
+            return ConfirmResult(
+                outcome=Outcome.CHECKING, confirmation=confirmation, order=before, message=str(err), error=err
+            )
         # Mplus did it. Whatever the store does now, that is what the person is told.
         after = self._reread(confirmation.order_id) or before
         error_id = self._record(

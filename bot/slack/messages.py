@@ -138,12 +138,21 @@ def settled_text(action: str, order_number: str | None, landed: bool) -> str:
     of = f" of order {order_number}" if order_number else ""
     if landed:
         return (
-            f"Orderbot was interrupted while carrying out this {noun}{of}. Mplus shows it was done, "
-            "so it was not done again."
+            f"Orderbot checked with Mplus how the {noun}{of} you confirmed ended (Orderbot was cut off "
+            "or Mplus gave no clear answer at the time): Mplus shows it was done. It was not done again."
         )
     return (
-        f"Orderbot was interrupted before this {noun}{of} was carried out. Mplus shows nothing was "
-        "changed; start again from the order if it still makes sense."
+        f"Orderbot checked with Mplus how the {noun}{of} you confirmed ended (Orderbot was cut off "
+        "or Mplus gave no clear answer at the time): it was not done, nothing was changed. Start again "
+        "from the order if it still makes sense."
+    )
+
+
+def checking_text(error_text: str, settle_after_s: float) -> str:
+    return (
+        f"{error_text} Orderbot cannot tell yet whether this was done, so it will check with Mplus "
+        f"within about {int(settle_after_s * 1.5) + 1} seconds and tell you here. Do not start it again "
+        "meanwhile."
     )
 
 

@@ -64,8 +64,8 @@ def _ephemeral_with(fake: FakeSlack, needle: str) -> dict[str, Any]:
     )
 
 
-def _writes(emulator: EmulatorServer, operation: str) -> int:
-    return len([c for c in emulator.calls() if c["operation"] == operation])
+def _writes(emulator: EmulatorServer, operation: str, order_id: str) -> int:
+    return len([c for c in emulator.calls() if c["operation"] == operation and c["orderId"] == order_id])
 
 
 def test_kill_during_the_write_is_settled_from_mplus_as_done(
@@ -80,18 +80,19 @@ def test_kill_during_the_write_is_settled_from_mplus_as_done(
     bot.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
     wait_for(lambda: (c := confirmations.get(pending.token)) and c.before is not None, 30, "the write sent")
     bot.kill()  # mid-deliverOrder: Mplus still carries it out
-    wait_for(lambda: _writes(emulator, "deliverOrder") == 1, 30, "the delivery landing in Mplus")
+    landed = lambda: _writes(emulator, "deliverOrder", order.order_id) == 1  # noqa: E731
+    wait_for(landed, 30, "the delivery landing in Mplus")
     assert confirmations.get(pending.token).state == ConfirmationState.RUNNING  # type: ignore[union-attr]
 
     bot.start()
-    told = shown(_ephemeral_with(fake_slack, "Orderbot was interrupted"))
-    assert "Mplus shows it was done" in told and "Nothing was changed" not in told
+    told = shown(_ephemeral_with(fake_slack, "Orderbot checked with Mplus"))
+    assert "Mplus shows it was done" in told and "nothing was changed" not in told.lower()
     settled = confirmations.get(pending.token)
     assert settled is not None and settled.state == ConfirmationState.DONE
     [entry] = [e for e in AuditLog(db).for_order(order.order_id) if e.action == "deliver"]
     assert (entry.result, entry.user_id, entry.params["landed"]) == ("recovered", ALICE, True)
     notes = wait_for(
-        lambda: [m for m in fake_slack.messages(CHANNEL) if "interrupted" in (m.get("text") or "")],
+        lambda: [m for m in fake_slack.messages(CHANNEL) if "checked with Mplus" in (m.get("text") or "")],
         30,
         "the note in the channel",
     )
@@ -99,7 +100,7 @@ def test_kill_during_the_write_is_settled_from_mplus_as_done(
     # A later press is answered with what happened, and nothing is sent twice.
     bot.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
     assert "done in Mplus" in shown(_ephemeral_with(fake_slack, "already confirmed once"))
-    assert _writes(emulator, "deliverOrder") == 1
+    assert _writes(emulator, "deliverOrder", order.order_id) == 1
     assert "--- Logging error ---" not in bot.log_text()
     db.dispose()
 
@@ -129,7 +130,7 @@ def test_kill_before_the_write_is_settled_as_nothing_changed_on_the_next_press(
             (
                 shown(e)
                 for e in reversed(fake_slack.ephemerals(user=ALICE))
-                if "interrupted before" in shown(e) or "not carried out" in shown(e)
+                if "it was not done" in shown(e) or "not carried out" in shown(e)
             ),
             None,
         ),
@@ -137,7 +138,7 @@ def test_kill_before_the_write_is_settled_as_nothing_changed_on_the_next_press(
         "the settled outcome",
     )
     assert "already being carried out" not in told
-    assert _writes(emulator, "cancelOrder") == 0
+    assert _writes(emulator, "cancelOrder", order.order_id) == 0
     assert not client.get_order(order.order_id).is_cancelled
     entries = [e for e in AuditLog(db).for_order(order.order_id) if e.action == "cancel"]
     assert [(e.result, e.params["landed"]) for e in entries] == [("recovered_not_applied", False)]

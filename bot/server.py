@@ -105,7 +105,7 @@ def build_runtime(settings: Settings) -> Runtime:
     late = LateRecords()
     keys = IdempotencyKeys(db)
     settle_after = timedelta(seconds=settings.claim_settle_after_s)
-    recovery = Recovery(mplus, confirmations, keys, audit, settle_after=settle_after, late=late)
+    recovery = Recovery(mplus, confirmations, keys, settle_after=settle_after)
     deps = Deps(
         orders=service,
         permissions=build_permissions(settings.bot, slack),

@@ -205,8 +205,7 @@ class ConfirmedActions:
         Returns an error id when the store could not take it now (it is written later)."""
 
         def write() -> None:
-            if self._confirmations.finish(confirmation.token, ok=ok, result=result):
-                self._audit.record(**audit)
+            self._confirmations.finish(confirmation.token, ok=ok, result=result, audit=audit)
 
         return self.late.write(f"{confirmation.action} {confirmation.order_id}: {audit}", write)
 

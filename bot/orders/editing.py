@@ -238,18 +238,6 @@ class OrderEditor:
             return None
         return self._recovery.settle_key(entry)
 
-    def _record_after_write(self, what: str, *steps: Callable[[], object]) -> str | None:
-        """Run the store writes that follow an Mplus write; a failure is retried later, not raised."""
-        done: set[int] = set()
-
-        def write() -> None:
-            for i, step in enumerate(steps):
-                if i not in done:
-                    step()
-                    done.add(i)
-
-        return self._late.write(what, write)
-
     def _wait(
         self, key: str, done: Callable[[dict[str, Any] | None], bool], timeout: float
     ) -> dict[str, Any] | None:
@@ -278,8 +266,10 @@ class OrderEditor:
             return _DoneElsewhere(record.get("order_id"))
         return Result(outcome=Outcome.BUSY)
 
-    def _finish(self, key: str, slot: _Slot, view_id: str, **extra: Any) -> None:
-        self._keys.complete(key, {"slot": slot, "view": view_id, **extra})
+    def _finish(
+        self, key: str, slot: _Slot, view_id: str, audit: dict[str, Any] | None = None, **extra: Any
+    ) -> None:
+        self._keys.complete(key, {"slot": slot, "view": view_id, **extra}, audit=audit)
 
     def _reread(self, order_id: str) -> Order | None:
         try:
@@ -313,12 +303,13 @@ class OrderEditor:
             raise
         done = result.outcome is Outcome.CREATED
         key = claim.key
-        error_id = self._record_after_write(
-            f"create {order.ext_order_id} by {user_id}: {result.outcome.value} order_id={result.order_id}",
+        audit = self._create_audit(order, result, user_id, channel_id)
+        # The key's end and its audit row land in one transaction; a failure is retried, not raised.
+        error_id = self._late.write(
+            f"create {order.ext_order_id}: {audit}",
             lambda: self._finish(
-                key, _Slot.DONE if done else _Slot.NOT_DONE, view_id, order_id=result.order_id
+                key, _Slot.DONE if done else _Slot.NOT_DONE, view_id, audit=audit, order_id=result.order_id
             ),
-            lambda: self._audit_create(order, result, user_id, channel_id),
         )
         return result.model_copy(update={"unrecorded_error_id": error_id}) if error_id else result
 
@@ -350,24 +341,27 @@ class OrderEditor:
             recovered=created.recovered,
         )
 
-    def _audit_create(self, order: ValidOrder, result: Result, user_id: str, channel_id: str) -> None:
+    def _create_audit(
+        self, order: ValidOrder, result: Result, user_id: str, channel_id: str
+    ) -> dict[str, Any]:
         made = result.order
+        created = result.outcome is Outcome.CREATED
         params: dict[str, Any] = {"ext_order_id": order.ext_order_id, "lines": len(order.lines)}
         if made is not None:
             params["total"] = made.total_incl_amount
         if result.recovered:
             params["recovered"] = True
-        self._audit.record(
-            user_id=user_id,
-            action="create",
-            result="ok" if result.outcome is Outcome.CREATED else result.outcome.value,
-            order_id=result.order_id if result.outcome is Outcome.CREATED else None,
-            order_number=made.number if made is not None and result.outcome is Outcome.CREATED else None,
-            channel_id=channel_id or None,
-            params=params,
-            error=result.message or None,
-            sync_marker_after=made.sync_marker if made is not None else None,
-        )
+        return {
+            "user_id": user_id,
+            "action": "create",
+            "result": "ok" if created else result.outcome.value,
+            "order_id": result.order_id if created else None,
+            "order_number": made.number if made is not None and created else None,
+            "channel_id": channel_id or None,
+            "params": params,
+            "error": result.message or None,
+            "sync_marker_after": made.sync_marker if made is not None else None,
+        }
 
     # --- edit ----------------------------------------------------------------------------
 
@@ -421,10 +415,11 @@ class OrderEditor:
             "error": result.message or None,
             "sync_marker_after": after.sync_marker if after and done else None,
         }
-        error_id = self._record_after_write(
+        error_id = self._late.write(
             f"edit {order_id}: {audit}",
-            lambda: self._finish(key, _Slot.DONE if done else _Slot.NOT_DONE, view_id, order_id=order_id),
-            lambda: self._audit.record(**audit),
+            lambda: self._finish(
+                key, _Slot.DONE if done else _Slot.NOT_DONE, view_id, audit=audit, order_id=order_id
+            ),
         )
         return result.model_copy(update={"unrecorded_error_id": error_id}) if error_id else result
 

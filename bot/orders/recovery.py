@@ -11,7 +11,8 @@ timeouts plus a margin). Such work is settled, once, from Mplus itself:
   sync marker moved since the form opened.
 
 Each settlement writes an audit row with result ``recovered`` (it landed) or
-``recovered_not_applied`` (it did not), so ``/order audit`` tells the real story.
+``recovered_not_applied`` (it did not), in the same transaction as the settlement itself, so
+``/order audit`` tells the real story.
 """
 
 from __future__ import annotations
@@ -27,9 +28,7 @@ from pydantic import BaseModel, ConfigDict
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError, NotFound
 from bot.mplus.models import Order
-from bot.orders.late_records import LateRecords
 from bot.orders.permissions import Action
-from bot.store.audit import AuditLog
 from bot.store.confirmations import Confirmation, ConfirmationState, ConfirmationStore
 from bot.store.db import utcnow
 from bot.store.idempotency import RECENT, IdempotencyKeys, KeyEntry
@@ -68,17 +67,13 @@ class Recovery:
         client: MplusClient,
         confirmations: ConfirmationStore,
         keys: IdempotencyKeys,
-        audit: AuditLog,
         *,
         settle_after: timedelta,
-        late: LateRecords,
     ) -> None:
         self._client = client
         self._confirmations = confirmations
         self._keys = keys
-        self._audit = audit
         self.settle_after = settle_after
-        self._late = late
 
     # --- claims ------------------------------------------------------------------------------
 
@@ -101,8 +96,6 @@ class Recovery:
                 return None
             did = landed(action, before, order)
         outcome = {"outcome": "done" if did else "not_applied", "recovered": True}
-        if not self._confirmations.finish(confirmation.token, ok=did, result=outcome):
-            return None  # finished by its owner or settled by another process meanwhile
         entry: dict[str, Any] = {
             "user_id": confirmation.user_id,
             "action": confirmation.action,
@@ -114,10 +107,8 @@ class Recovery:
             "error": CUT_OFF,
             "sync_marker_after": order.sync_marker if order is not None and did else None,
         }
-        self._late.write(
-            f"recovered {confirmation.action} {confirmation.order_id}: {entry}",
-            lambda: self._audit.record(**entry),
-        )
+        if not self._confirmations.finish(confirmation.token, ok=did, result=outcome, audit=entry):
+            return None  # finished by its owner or settled by another process meanwhile
         log.warning(
             "settled a %s of order %s cut off mid-way: %s",
             confirmation.action,
@@ -137,15 +128,15 @@ class Recovery:
         if not self._keys.claim(guard):
             return None  # another process is settling it
         try:
-            settled = self._settle_record(entry.key, record)
+            settled, audit = self._settle_record(entry.key, record)
         except MplusError as err:
             log.warning("key %s not settled yet: %s", entry.key, type(err).__name__)
             self._keys.release(guard)
             return None
-        self._keys.complete(entry.key, settled)
+        self._keys.complete(entry.key, settled, audit=audit)
         return settled
 
-    def _settle_record(self, key: str, record: dict[str, Any]) -> dict[str, Any]:
+    def _settle_record(self, key: str, record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         kind = record.get("kind") or key.split(":", 1)[0]
         audit: dict[str, Any] = {
             "user_id": record.get("user_id") or "?",
@@ -179,8 +170,7 @@ class Recovery:
             order_number=order.number if order else None,
             sync_marker_after=order.sync_marker if order else None,
         )
-        self._late.write(f"recovered {key}: {audit}", lambda: self._audit.record(**audit))
-        return settled
+        return settled, audit
 
     # --- sweeping --------------------------------------------------------------------------
 

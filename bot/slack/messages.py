@@ -139,7 +139,8 @@ def settled_text(action: str, order_number: str | None, landed: bool) -> str:
     if landed:
         return (
             f"Orderbot checked with Mplus how the {noun}{of} you confirmed ended (Orderbot was cut off "
-            "or Mplus gave no clear answer at the time): Mplus shows it was done. It was not done again."
+            "or Mplus gave no clear answer at the time): Mplus shows it was done. "
+            "Orderbot did not do it twice."
         )
     return (
         f"Orderbot checked with Mplus how the {noun}{of} you confirmed ended (Orderbot was cut off "

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import JSON, BigInteger, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.store.audit import audit_row
 from bot.store.db import Base, Database, UtcDateTime, utcnow
 
 
@@ -155,10 +156,14 @@ class ConfirmationStore:
                 .values(before=before)
             )
 
-    def finish(self, token: str, *, ok: bool, result: dict[str, Any]) -> bool:
-        """Running → done/failed. False if the claim was no longer running (recovery settled it)."""
+    def finish(
+        self, token: str, *, ok: bool, result: dict[str, Any], audit: dict[str, Any] | None = None
+    ) -> bool:
+        """Running → done/failed, with its audit row in the same transaction (both or neither).
+
+        False, and no audit row, if the claim was no longer running (recovery settled it)."""
         with self._db.transaction() as session:
-            return (
+            won = (
                 session.execute(
                     update(ConfirmationRow)
                     .where(ConfirmationRow.token == token, ConfirmationRow.state == ConfirmationState.RUNNING)
@@ -170,6 +175,9 @@ class ConfirmationStore:
                 ).rowcount
                 == 1
             )
+            if won and audit is not None:
+                session.add(audit_row(**audit))
+            return won
 
     def running_since(self, cutoff: datetime) -> list[Confirmation]:
         """Claims still running that were claimed before ``cutoff`` (or before claims were dated)."""

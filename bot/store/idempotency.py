@@ -10,6 +10,7 @@ from sqlalchemy import JSON, String, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.store.audit import audit_row
 from bot.store.db import Base, Database, UtcDateTime, utcnow
 
 
@@ -43,9 +44,12 @@ class IdempotencyKeys:
             return False
         return True
 
-    def complete(self, key: str, result: dict[str, Any]) -> None:
+    def complete(self, key: str, result: dict[str, Any], audit: dict[str, Any] | None = None) -> None:
+        """Record the key's result, with its audit row in the same transaction (both or neither)."""
         with self._db.transaction() as session:
             session.execute(update(IdempotencyRow).where(IdempotencyRow.key == key).values(result=result))
+            if audit is not None:
+                session.add(audit_row(**audit))
 
     def result(self, key: str) -> dict[str, Any] | None:
         with self._db.transaction() as session:

@@ -43,7 +43,8 @@ class ConfirmationRow(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
-    """When Confirm won the claim: a claim still running long after this was cut off (kill -9)."""
+    """When Confirm won the claim, then when its write was sent: a claim still running long after
+    this was cut off (kill -9) or got no clear answer."""
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     """The order as it was just before the SOAP write; None means the write was never sent."""
 
@@ -148,12 +149,14 @@ class ConfirmationStore:
         return Claim(outcome=outcome, confirmation=current)
 
     def record_before(self, token: str, before: dict[str, Any]) -> None:
-        """Written just before the SOAP write, so recovery knows what to compare Mplus against."""
+        """Written just before the SOAP write, so recovery knows what to compare Mplus against.
+
+        ``claimed_at`` moves to now: the bound for settling counts from when the write was sent."""
         with self._db.transaction() as session:
             session.execute(
                 update(ConfirmationRow)
                 .where(ConfirmationRow.token == token, ConfirmationRow.state == ConfirmationState.RUNNING)
-                .values(before=before)
+                .values(before=before, claimed_at=utcnow())
             )
 
     def finish(

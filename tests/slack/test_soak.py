@@ -33,7 +33,8 @@ from tests.slack.conftest import BOT_TOKEN, CHANNEL, wait_for
 from tests.slack.test_read_path import buttons, shown
 
 SOAK_S = float(os.environ.get("ORDERBOT_SOAK_S", "100"))
-SETTLE_AFTER_S = 3.0
+MPLUS_TIMEOUT_S = 2.0
+SETTLE_AFTER_S = 2 * MPLUS_TIMEOUT_S + 3  # the documented rule: two timeouts plus a margin
 WRITES = {"deliver": "deliverOrder", "cancel": "cancelOrder"}
 FAULTS = ("latency", "http_500", "soap_fault", "commit_then_drop")
 NOTHING_CHANGED = ("nothing was changed", "it was not done,", "not carried out")
@@ -149,7 +150,7 @@ def test_soak(emulator: EmulatorServer, fake_slack: FakeSlack, client: MplusClie
         ORDERBOT_ALLOW_DELIVER="*",
         ORDERBOT_ALLOW_CANCEL="*",
         ORDERBOT_CLAIM_SETTLE_AFTER_S=str(SETTLE_AFTER_S),
-        MPLUS_TIMEOUT_S="2",
+        MPLUS_TIMEOUT_S=str(MPLUS_TIMEOUT_S),
         ORDERBOT_NOTIFY_CHANNEL="C0NOTIFY",
         ORDERBOT_NOTIFY_INTERVAL_S="0.5",
         ORDERBOT_NOTIFY_POST_INTERVAL_S="0",
@@ -221,9 +222,10 @@ def test_soak(emulator: EmulatorServer, fake_slack: FakeSlack, client: MplusClie
         f"duplicates={len(duplicates)} unaudited={len(unaudited)} running=0 "
         f"false_nothing={len(false_nothing)}"
     )
-    for user, message in false_nothing[:5]:
-        print(f"FALSE {user}: {message}")
-    print("UNAUDITED", [(k, [a for a in audit if a[0] == k[0]]) for k in unaudited])
+    for user, message in false_nothing[:5]:  # what went wrong, should it ever
+        print(f"false 'nothing changed' to {user}: {message}")
+    for key in unaudited[:5]:
+        print(f"write without an audit row: {key}: {[a for a in audit if a[0] == key[0]]}")
     assert soak.figures.kills >= 1 and soak.figures.confirms >= 5, "the soak did too little to mean anything"
     assert duplicates == {}
     assert unaudited == []

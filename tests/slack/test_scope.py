@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from bot.slack.ids import OrderFormMeta
@@ -78,3 +80,22 @@ def test_a_bare_unsubscribe_asks_which_subscription(rig: BotRig) -> None:
     said = shown(rig.run("unsubscribe"))
     assert "say which subscription to remove" in said
     assert len(store.for_channel(CHANNEL)) == 1
+
+
+@pytest.mark.bot_settings(channels=CHANNEL)
+def test_a_button_without_a_channel_is_refused_when_channels_are_limited(rig: BotRig) -> None:
+    card = rig.run("methods")
+    before = len(rig.fake.calls("chat.postEphemeral")) + len(rig.ephemerals())
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0001", "domain": "sandbox"},
+        "user": {"id": ALICE, "team_id": "T0001"},
+        "api_app_id": "A0ORDERBOT",
+        "trigger_id": "1.2.3",
+        "actions": [{"action_id": "order_refresh", "block_id": "b", "type": "button", "value": '{"o":"x"}'}],
+    }
+    answer = rig.slack.send_payload(payload)
+    assert answer.status == 200 and card
+    threading.Event().wait(1.0)  # give a wrongly accepted press every chance to answer
+    assert len(rig.fake.calls("chat.postEphemeral")) + len(rig.ephemerals()) == before
+    assert not any(c["operation"] == "getOrder" for c in rig.emulator.calls())

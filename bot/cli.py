@@ -26,7 +26,9 @@ def _run(args: argparse.Namespace, _rest: list[str]) -> int:
     except ConfigError as err:
         print(err, file=sys.stderr)
         return 2
-    configure_logging(settings.bot.log_level)
+    configure_logging(settings.bot.log_level, settings.secrets())
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bot.server import build_runtime, serve_http, serve_socket_mode
     from bot.store.schema import SchemaError
 
@@ -34,6 +36,10 @@ def _run(args: argparse.Namespace, _rest: list[str]) -> int:
         runtime = build_runtime(settings)
     except SchemaError as err:
         print(f"orderbot run: {err}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as err:  # unreachable server, missing directory, bad credentials …
+        print(f"configuration error: DATABASE_URL: the store could not be opened ({type(err).__name__})",
+              file=sys.stderr)
         return 2
     if settings.bot.socket_mode:
         serve_socket_mode(runtime)
@@ -65,7 +71,7 @@ def _notify(args: argparse.Namespace, _rest: list[str]) -> int:
     except ConfigError as err:
         print(err, file=sys.stderr)
         return 2
-    configure_logging(settings.bot.log_level)
+    configure_logging(settings.bot.log_level, settings.secrets())
     from bot.notifier.cli import notify_forever, notify_once
     from bot.store.schema import SchemaError
 

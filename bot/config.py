@@ -7,12 +7,16 @@ part of the contract with operators, so keep them stable.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlsplit
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "orderbot"
 SLACK_API_DEFAULT = "https://slack.com/api/"
+CLAIM_SETTLE_MARGIN_S = 5.0
 DEFAULT_DATABASE_URL = "sqlite:///orderbot.sqlite3"
 
 
@@ -36,9 +40,38 @@ class MplusSettings(BaseSettings):
     @classmethod
     def _no_credentials_in_url(cls, value: AnyHttpUrl) -> AnyHttpUrl:
         # Credentials belong in MPLUS_IDENT/MPLUS_SECRET so they can be kept out of logs.
-        if value.query and ("ident=" in value.query or "secret=" in value.query):
+        if value.username or value.password:
+            raise ValueError("must not contain a user or password; set MPLUS_IDENT and MPLUS_SECRET instead")
+        if value.query and _credential_in_query(value.query):
             raise ValueError("must not contain ident/secret; set MPLUS_IDENT and MPLUS_SECRET instead")
         return value
+
+    @field_validator("wsdl")
+    @classmethod
+    def _no_credentials_in_wsdl(cls, value: str | None) -> str | None:
+        if value and "://" in value:
+            parts = urlsplit(value)
+            if parts.username or parts.password or _credential_in_query(parts.query):
+                raise ValueError(
+                    "must not contain credentials (a user, password, ident or secret); "
+                    "set MPLUS_IDENT and MPLUS_SECRET instead"
+                )
+        return value
+
+    @field_validator("secret")
+    @classmethod
+    def _secret_not_empty(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise ValueError("must not be empty")
+        return value
+
+    @model_validator(mode="after")
+    def _secret_not_in_urls(self) -> MplusSettings:
+        secret = self.secret.get_secret_value()
+        for name, value in (("URL", str(self.url)), ("WSDL", self.wsdl or "")):
+            if secret and (secret in value or quote(secret, safe="") in value):
+                raise ValueError(f"MPLUS_{name} must not contain MPLUS_SECRET")
+        return self
 
     @property
     def endpoint(self) -> str:
@@ -49,9 +82,18 @@ class MplusSettings(BaseSettings):
         return self.wsdl or f"{self.endpoint}?wsdl"
 
 
+_CREDENTIAL_KEYS = ("ident", "secret", "password", "passwd", "pwd", "token", "apikey", "api_key", "key")
+
+
+def _credential_in_query(query: str) -> bool:
+    return any(key.lower() in _CREDENTIAL_KEYS for key, _ in parse_qsl(query, keep_blank_values=True))
+
+
 def describe_validation_error(err: ValidationError, prefix: str = "") -> str:
     """One line naming the first bad setting, in env-var spelling, without echoing its value."""
     first = err.errors()[0]
+    if not first["loc"]:  # a check across settings names them itself
+        return f"configuration error: {str(first['msg']).removeprefix('Value error, ')}"
     name = prefix + "_".join(str(part) for part in first["loc"]).upper()
     problem = "is missing" if first["type"] == "missing" else f"is invalid: {first['msg']}"
     return f"configuration error: {name} {problem}"
@@ -65,6 +107,7 @@ class BotSettings(BaseSettings):
     slack_bot_token: SecretStr = Field(validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_team_id: str | None = Field(None, validation_alias="SLACK_TEAM_ID", pattern=r"^[TE][A-Z0-9]{2,20}$")
     slack_api_url: AnyHttpUrl = Field(AnyHttpUrl(SLACK_API_DEFAULT), validation_alias="SLACK_API_URL")
     command: str = Field("/order", validation_alias="ORDERBOT_COMMAND", pattern=r"^/[a-z0-9_\-]{1,31}$")
     host: str = Field("0.0.0.0", validation_alias="HOST")
@@ -75,6 +118,9 @@ class BotSettings(BaseSettings):
     db_auto_upgrade: bool | None = Field(None, validation_alias="ORDERBOT_DB_AUTO_UPGRADE")
     list_page_size: int = Field(20, validation_alias="ORDERBOT_LIST_PAGE_SIZE", ge=5, le=40)
     workers: int = Field(8, validation_alias="ORDERBOT_WORKERS", ge=1, le=64)
+    max_request_bytes: int = Field(
+        1_048_576, validation_alias="ORDERBOT_MAX_REQUEST_BYTES", ge=65_536, le=16_777_216
+    )
     catalogue_ttl_s: int = Field(300, validation_alias="ORDERBOT_CATALOGUE_TTL_S", ge=0)
     log_level: str = Field("INFO", validation_alias="ORDERBOT_LOG_LEVEL")
     allow_create: str = Field("", validation_alias="ORDERBOT_ALLOW_CREATE")
@@ -86,6 +132,8 @@ class BotSettings(BaseSettings):
     channels: str = Field("", validation_alias="ORDERBOT_CHANNELS")
     group_cache_s: int = Field(60, validation_alias="ORDERBOT_GROUP_CACHE_S", ge=0)
     confirm_ttl_s: int = Field(600, validation_alias="ORDERBOT_CONFIRM_TTL_S", ge=10)
+    # Issue #10: work still running this long after it started was cut off (kill -9); settle it.
+    claim_settle_after_s: float | None = Field(None, validation_alias="ORDERBOT_CLAIM_SETTLE_AFTER_S", gt=0)
     # Notifier (issue #5): follows getOrders by sync marker and keeps channel cards current.
     notify_interval_s: float = Field(30.0, validation_alias="ORDERBOT_NOTIFY_INTERVAL_S", gt=0)
     notify_channel: str | None = Field(None, validation_alias="ORDERBOT_NOTIFY_CHANNEL")
@@ -107,6 +155,23 @@ class BotSettings(BaseSettings):
         from bot.orders.permissions import AllowList
 
         AllowList.parse(value)
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_shape(cls, value: str) -> str:
+        # Checked here so a typo is one line at start-up, not a traceback from the first query.
+        try:
+            url = make_url(value)
+            url.get_dialect()
+        except ArgumentError:
+            raise ValueError("is not a database URL (e.g. sqlite:///orderbot.sqlite3)") from None
+        except NoSuchModuleError:
+            raise ValueError(
+                "names a database Orderbot cannot use (use sqlite:/// or postgresql+psycopg://)"
+            ) from None
+        except ImportError:
+            raise ValueError("needs a database driver that is not installed") from None
         return value
 
     @field_validator("channels")
@@ -184,6 +249,21 @@ class Settings:
         self.mplus = mplus
         if not bot.socket_mode and bot.slack_signing_secret is None:
             raise ConfigError("configuration error: SLACK_SIGNING_SECRET is missing (needed in HTTP mode)")
+
+    def secrets(self) -> list[str]:
+        """Every secret value, for the log redaction."""
+        found = [self.mplus.secret.get_secret_value(), self.bot.slack_bot_token.get_secret_value()]
+        for optional in (self.bot.slack_signing_secret, self.bot.slack_app_token):
+            if optional is not None:
+                found.append(optional.get_secret_value())
+        return found
+
+    @property
+    def claim_settle_after_s(self) -> float:
+        """Longer than any live attempt can take: a write and its lost-answer re-read, plus margin."""
+        if self.bot.claim_settle_after_s is not None:
+            return self.bot.claim_settle_after_s
+        return 2 * self.mplus.timeout_s + CLAIM_SETTLE_MARGIN_S
 
 
 class ConfigError(Exception):

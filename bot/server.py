@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from slack_bolt import App
@@ -18,19 +19,23 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
 from bot.config import BotSettings, Settings
+from bot.http_guard import guard_slack_requests
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError
 from bot.notifier.runner import NotifierHandle, start_in_background
 from bot.notifier.runner import health as notifier_health
 from bot.orders.catalogue import CatalogueCache
 from bot.orders.confirmed_actions import ConfirmedActions
+from bot.orders.late_records import LateRecords
 from bot.orders.permissions import Action, AllowList, Permissions
+from bot.orders.recovery import Recovery, RecoveryLoop
 from bot.orders.service import OrderService
 from bot.slack.app import ListenerPools, build_app, build_web_client
 from bot.slack.deps import Deps
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationStore
 from bot.store.db import Database
+from bot.store.form_origins import FormOrigins
 from bot.store.idempotency import IdempotencyKeys
 from bot.store.schema import ensure_current
 
@@ -56,11 +61,28 @@ class Runtime:
         self.deps.db.dispose()
 
     def start_background(self) -> Callable[[], None]:
-        """Start the notifier (it stays idle while no channel is configured or subscribed)."""
+        """Start the notifier (it stays idle while no channel is configured or subscribed) and the
+        recovery of work a previous process left running (at once, then every half bound)."""
         self.notifier = start_in_background(
             self.settings, self.mplus, self.slack, self.deps.db, self.deps.audit
         )
-        return self.notifier.stop
+        recovery = start_recovery(self)
+        notifier = self.notifier
+
+        def stop() -> None:
+            recovery.stop()
+            notifier.stop()
+
+        return stop
+
+
+def start_recovery(runtime: Runtime) -> RecoveryLoop:
+    from handlers.confirm_flow import announce_settled
+
+    assert runtime.deps.recovery is not None
+    every = max(runtime.settings.claim_settle_after_s / 2, 1.0)
+    announce = partial(announce_settled, runtime.deps, runtime.slack)
+    return RecoveryLoop(runtime.deps.recovery, announce, every_s=every).start()
 
 
 def build_permissions(settings: BotSettings, slack: WebClient) -> Permissions:
@@ -80,18 +102,25 @@ def build_runtime(settings: Settings) -> Runtime:
     audit = AuditLog(db)
     confirmations = ConfirmationStore(db)
     ttl = timedelta(seconds=settings.bot.confirm_ttl_s)
+    late = LateRecords()
+    keys = IdempotencyKeys(db)
+    settle_after = timedelta(seconds=settings.claim_settle_after_s)
+    recovery = Recovery(mplus, confirmations, keys, settle_after=settle_after)
     deps = Deps(
         orders=service,
         permissions=build_permissions(settings.bot, slack),
         db=db,
         audit=audit,
         confirmations=confirmations,
-        idempotency=IdempotencyKeys(db),
-        confirmed=ConfirmedActions(mplus, confirmations, audit, ttl),
+        idempotency=keys,
+        confirmed=ConfirmedActions(mplus, confirmations, audit, ttl, late=late),
         command=settings.bot.command,
         list_page_size=settings.bot.list_page_size,
         confirm_ttl=ttl,
         allowed_channels=settings.bot.allowed_channels,
+        recovery=recovery,
+        form_origins=FormOrigins(db),
+        team_id=settings.bot.slack_team_id,
     )
     pools = ListenerPools.for_settings(settings.bot)
     app = build_app(settings.bot, deps, slack, pools)
@@ -112,7 +141,12 @@ def health(runtime: Runtime) -> tuple[int, dict[str, Any]]:
 
 
 def wsgi_app(runtime: Runtime) -> WSGIApp:
-    slack = SlackRequestHandler(runtime.app, path="/slack/events")
+    secret = runtime.settings.bot.slack_signing_secret
+    slack = guard_slack_requests(
+        SlackRequestHandler(runtime.app, path="/slack/events"),
+        secret.get_secret_value() if secret else None,
+        runtime.settings.bot.max_request_bytes,
+    )
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -135,7 +169,12 @@ def make_http_server(runtime: Runtime, host: str, port: int) -> Any:
     import waitress.server
 
     return waitress.server.create_server(
-        wsgi_app(runtime), host=host, port=port, threads=runtime.settings.bot.workers, ident="orderbot"
+        wsgi_app(runtime),
+        host=host,
+        port=port,
+        threads=runtime.settings.bot.workers,
+        ident="orderbot",
+        max_request_body_size=runtime.settings.bot.max_request_bytes,
     )
 
 
@@ -149,7 +188,7 @@ def serve_http(runtime: Runtime, host: str, port: int) -> None:
     server = make_http_server(runtime, host, port)
     stop_notifier = runtime.start_background()
     log.info(
-        "orderbot listening on http://%s:%d/slack/events (healthz at /healthz)", host, server.effective_port
+        "orderbot listening on http://%s:%s/slack/events (healthz at /healthz)", host, server.effective_port
     )
     try:
         server.run()

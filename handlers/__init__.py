@@ -8,8 +8,9 @@ from bot.slack.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
-    from handlers import actions, channels, commands, confirm_flow, order_form
+    from handlers import actions, channels, commands, confirm_flow, order_form, workspace
 
+    workspace.register(app, deps)
     channels.register(app, deps)
     commands.register(app, deps)
     actions.register(app, deps)

@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.orders.chars import CONTROL_CHAR_TEXT, has_control_chars, strip_bidi
+from bot.slack.text import ZERO_WIDTH_SPACE
 from bot.slack.views import HelpEntry
 
 
@@ -55,7 +57,10 @@ class Subcommands:
         return [HelpEntry(f"{row.name} {row.usage}".strip(), row.description) for row in self._rows.values()]
 
     def parse(self, text: str, today: date | None = None) -> tuple[Subcommand, Command]:
-        words = text.split()
+        if has_control_chars(text):
+            raise UsageError(CONTROL_CHAR_TEXT)
+        # Zero-width spaces come from text copied off a card (see bot.slack.text); bidi overrides hide.
+        words = strip_bidi(text.replace(ZERO_WIDTH_SPACE, "")).split()
         name, args = (words[0].lower(), words[1:]) if words else ("help", [])
         row = self._rows.get(name)
         if row is None:

@@ -18,13 +18,29 @@ from bot.mplus.models import Order
 from bot.mplus.money import MoneyError, format_cents, parse_cents
 from bot.orders.confirmed_actions import ConfirmResult, Outcome, why_not
 from bot.orders.permissions import Action
+from bot.orders.recovery import SettledClaim
 from bot.slack import views
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, CallbackId, CardLocation, ConfirmRef, InvalidValue, OrderRef, PayFormMeta
-from bot.slack.messages import STALE_BUTTON, for_mplus_error
+from bot.slack.messages import (
+    FORM_ORIGIN_UNKNOWN,
+    NOT_YOUR_PROMPT,
+    STALE_BUTTON,
+    already_confirmed,
+    checking_text,
+    describe_failure,
+    done_but_not_shown,
+    for_mplus_error,
+    outcome_unknown_not_shown,
+    settled_text,
+    unrecorded_note,
+)
+from bot.slack.text import escape
 from bot.slack.views import prompts
+from bot.store.confirmations import Confirmation
 from bot.store.db import utcnow
 from handlers.authorise import authorised
+from handlers.form_state import FORGED_FORM, state_values
 from handlers.replies import catalogue, reply_on_failure
 
 log = logging.getLogger(__name__)
@@ -47,11 +63,13 @@ OUTCOME_TEXT = {
 
 
 def _ephemeral(
-    respond: Respond, text: str, *, replace: bool = False, blocks: list[dict] | None = None
+    respond: Respond, message: str, *, replace: bool = False, blocks: list[dict] | None = None
 ) -> None:
+    """``message`` is plain text (escaped here, in ``text`` too) unless ``blocks`` are given, in
+    which case it is mrkdwn whose untrusted parts the caller has escaped."""
     respond(
-        text=text,
-        blocks=blocks if blocks is not None else views.notice_view(text),
+        text=message if blocks is not None else escape(message),
+        blocks=blocks if blocks is not None else views.notice_view(message),
         response_type="ephemeral",
         replace_original=replace,
     )
@@ -88,7 +106,7 @@ class ConfirmFlow:
         deps = self.deps
 
         def tell(text: str, blocks: list[dict]) -> None:
-            _ephemeral(respond, text, blocks=blocks)
+            _ephemeral(respond, escape(text), blocks=blocks)
 
         if not authorised(deps, user_id, action, tell, order_id=order_id, channel_id=card.channel):
             return
@@ -98,6 +116,8 @@ class ConfirmFlow:
             view_id = client.views_open(trigger_id=trigger_id, view=prompts.loading_modal("Pay order"))[
                 "view"
             ]["id"]
+            if deps.form_origins is not None:
+                deps.form_origins.remember(str(view_id), card.channel, user_id)
         order = deps.orders.get(order_id)
         reason = why_not(action, order, deps.orders.categories())
         if reason:
@@ -145,23 +165,48 @@ class ConfirmFlow:
             _ephemeral(respond, STALE_BUTTON)
             return
         action = Action(pending.action)
+        if pending.user_id != user_id:  # a prompt belongs to the person who asked for it
+            _ephemeral(respond, NOT_YOUR_PROMPT)
+            return
 
         def tell(text: str, blocks: list[dict]) -> None:
-            _ephemeral(respond, text, blocks=blocks)
+            _ephemeral(respond, escape(text), blocks=blocks)
 
         if not authorised(
             deps, user_id, action, tell, order_id=pending.order_id, channel_id=pending.channel_id
         ):
             return
         result = deps.confirmed.confirm(token, user_id)
-        self._report(action, result, user_id=user_id, respond=respond, client=client)
+        try:
+            self._report(action, result, user_id=user_id, respond=respond, client=client)
+        except Exception as err:
+            if result.outcome not in (Outcome.DONE, Outcome.UNKNOWN):
+                raise  # nothing was sent to Mplus, or it said no: the generic message is true
+            # Mplus did it (or may have): the generic "nothing was changed" would be false.
+            _, error_id = describe_failure(err, f"reporting {action.value} {pending.order_id}")
+            text = (
+                done_but_not_shown(action.value, error_id)
+                if result.outcome == Outcome.DONE
+                else outcome_unknown_not_shown(error_id)
+            )
+            _ephemeral(respond, text)
 
     def _report(
         self, action: Action, result: ConfirmResult, *, user_id: str, respond: Respond, client: WebClient
     ) -> None:
         outcome = result.outcome
-        if outcome in (Outcome.ALREADY_DONE, Outcome.IN_PROGRESS):
-            # Never overwrite what the first press is showing; just say nothing was repeated.
+        if outcome == Outcome.IN_PROGRESS and result.confirmation is not None:
+            settled = self._settle_if_abandoned(result.confirmation)
+            if settled is not None:
+                announce_settled(self.deps, client, settled)
+                _ephemeral(respond, _settled_text(settled))
+                return
+        if outcome == Outcome.ALREADY_DONE:
+            # Never overwrite what the first press is showing; say what happened then.
+            first = result.confirmation.result if result.confirmation else None
+            _ephemeral(respond, already_confirmed(first))
+            return
+        if outcome == Outcome.IN_PROGRESS:
             _ephemeral(respond, OUTCOME_TEXT[outcome])
             return
         if outcome in (Outcome.EXPIRED, Outcome.WITHDRAWN, Outcome.NOT_FOUND):
@@ -180,17 +225,36 @@ class ConfirmFlow:
                 params = {k: v for k, v in result.confirmation.params.items() if k != "card"}
                 self.prompt(action, result.order, user_id=user_id, card=card, params=params, client=client)
             return
+        if outcome == Outcome.CHECKING:
+            said = for_mplus_error(result.error) if isinstance(result.error, MplusError) else result.message
+            settle_after = self.deps.recovery.settle_after.total_seconds() if self.deps.recovery else 60.0
+            _ephemeral(respond, checking_text(said, settle_after), replace=True)
+            return
         if outcome != Outcome.DONE:
             text = for_mplus_error(result.error) if isinstance(result.error, MplusError) else result.message
             if outcome == Outcome.NOT_APPLIED:
                 text = f"{text} Nothing was changed; you can start again."
+            if result.unrecorded_error_id:
+                text = f"{text} {unrecorded_note(result.unrecorded_error_id)}"
             _ephemeral(respond, text, replace=True)
             return
         assert result.order is not None
         details = {**result.confirmation.params, **result.details}
         note = prompts.audit_note(action.value, user_id, utcnow(), details)
-        _ephemeral(respond, note, replace=True, blocks=[*prompts.note_view(note), *self._card(result.order)])
+        shown = note
+        if result.unrecorded_error_id:
+            shown = f"{note}\n{unrecorded_note(result.unrecorded_error_id)}"
+        blocks = [*prompts.note_view(shown), *self._card(result.order)]
+        _ephemeral(respond, shown, replace=True, blocks=blocks)
         self._update_card(card, result.order, note, client)
+
+    def _settle_if_abandoned(self, confirmation: Confirmation) -> SettledClaim | None:
+        """A claim running far longer than any live attempt takes was cut off: settle it now."""
+        recovery = self.deps.recovery
+        if recovery is None or not recovery.is_stale(confirmation.claimed_at):
+            return None
+        current = self.deps.confirmations.get(confirmation.token)
+        return recovery.settle_claim(current) if current is not None else None
 
     def _card(self, order: Order) -> list[dict]:
         return views.order_card(order, catalogue(self.deps))
@@ -211,17 +275,44 @@ class ConfirmFlow:
             log.exception("could not update the order card for %s", order.order_id)
 
 
+def _settled_text(settled: SettledClaim) -> str:
+    number = settled.order.number if settled.order is not None else None
+    return settled_text(settled.confirmation.action, number, settled.landed)
+
+
+def announce_settled(deps: Deps, client: WebClient, settled: SettledClaim) -> None:
+    """Tell the person who confirmed how work cut off mid-way ended, and bring the card up to date."""
+    confirmation = settled.confirmation
+    card = CardLocation.model_validate(confirmation.params.get("card") or {"c": confirmation.channel_id})
+    text = _settled_text(settled)
+    channel = card.channel or confirmation.channel_id
+    try:
+        client.chat_postEphemeral(
+            channel=channel, user=confirmation.user_id, text=escape(text), blocks=views.notice_view(text)
+        )
+    except Exception:  # the settlement is recorded and audited; the message is a courtesy
+        log.exception("could not tell %s about a settled %s", confirmation.user_id, confirmation.action)
+    if settled.landed and settled.order is not None:
+        ConfirmFlow(deps)._update_card(card, settled.order, text, client)
+
+
 def _pay_values(view: dict[str, Any]) -> dict[str, Any]:
     state = (view.get("state") or {}).get("values") or {}
     amount = (state.get(prompts.BLOCK_PAY_AMOUNT) or {}).get(prompts.ACTION_PAY_AMOUNT) or {}
     method = (state.get(prompts.BLOCK_PAY_METHOD) or {}).get(prompts.ACTION_PAY_METHOD) or {}
     kind = (state.get(prompts.BLOCK_PAY_KIND) or {}).get(prompts.ACTION_PAY_KIND) or {}
+    over = (state.get(prompts.BLOCK_PAY_OVER) or {}).get(prompts.ACTION_PAY_OVER) or {}
     return {
         "amount": amount.get("value") or "",
         "method": (method.get("selected_option") or {}).get("value"),
         "method_description": ((method.get("selected_option") or {}).get("text") or {}).get("text"),
         "kind": (kind.get("selected_option") or {}).get("value"),
+        "over": any(o.get("value") == prompts.OVER_CHOSEN for o in over.get("selected_options") or []),
     }
+
+
+TYPO_FACTOR = 10
+"""An amount this many times the outstanding balance is refused as a probable typo."""
 
 
 def pay_form_errors(values: dict[str, Any], outstanding_cents: int) -> dict[str, str]:
@@ -229,11 +320,19 @@ def pay_form_errors(values: dict[str, Any], outstanding_cents: int) -> dict[str,
     errors: dict[str, str] = {}
     try:
         cents = parse_cents(values["amount"])
+        outstanding = format_cents(outstanding_cents)
         if cents <= 0:
             errors[prompts.BLOCK_PAY_AMOUNT] = "The amount must be more than € 0,00."
-        elif values["kind"] == prompts.KIND_DEPOSIT and cents > outstanding_cents:
+        elif outstanding_cents > 0 and cents >= TYPO_FACTOR * outstanding_cents:
+            # 2990 typed for € 29,90: far more likely a missing comma than a real payment.
             errors[prompts.BLOCK_PAY_AMOUNT] = (
-                f"A deposit cannot be more than the outstanding {format_cents(outstanding_cents)}."
+                f"{format_cents(cents)} is {cents // outstanding_cents}× the outstanding {outstanding}: "
+                "probably a typo (a missing comma?). Check the amount."
+            )
+        elif cents > outstanding_cents and not values.get("over"):
+            errors[prompts.BLOCK_PAY_AMOUNT] = (
+                f"{format_cents(cents)} is more than the outstanding {outstanding}. Enter at most "
+                f"{outstanding}, or tick “change given / overpayment” if the customer really paid more."
             )
         elif values["kind"] == prompts.KIND_FULL and cents < outstanding_cents:
             errors[prompts.BLOCK_PAY_AMOUNT] = (
@@ -289,6 +388,10 @@ def register(app: App, deps: Deps) -> None:
             _ephemeral(respond, STALE_BUTTON)
             return
         with reply_on_failure(respond, "back"):
+            pending = deps.confirmations.get(ref.token)
+            if pending is not None and pending.user_id != body["user"]["id"]:
+                _ephemeral(respond, NOT_YOUR_PROMPT)
+                return
             withdrawn = deps.confirmed.withdraw(ref.token)
             _ephemeral(respond, OUTCOME_TEXT[Outcome.WITHDRAWN] if withdrawn else STALE_BUTTON, replace=True)
 
@@ -298,6 +401,12 @@ def register(app: App, deps: Deps) -> None:
         except InvalidValue:
             ack(response_action="errors", errors={prompts.BLOCK_PAY_AMOUNT: STALE_BUTTON})
             return
+        if deps.form_origins is not None and deps.form_origins.get(view.get("id")) is None:
+            ack(response_action="errors", errors={prompts.BLOCK_PAY_AMOUNT: FORM_ORIGIN_UNKNOWN})
+            return
+        if state_values(view) is None:
+            ack(response_action="errors", errors={prompts.BLOCK_PAY_AMOUNT: FORGED_FORM})
+            return
         errors = pay_form_errors(_pay_values(view), meta.outstanding_cents)
         if errors:
             ack(response_action="errors", errors=errors)
@@ -306,13 +415,20 @@ def register(app: App, deps: Deps) -> None:
 
     def pay_form_submitted(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         meta = PayFormMeta.decode(view.get("private_metadata"))
+        if state_values(view) is None:
+            return  # refused in the ack
         values = _pay_values(view)
-        if pay_form_errors(values, meta.outstanding_cents):
+        origin = deps.form_origins.get(view.get("id")) if deps.form_origins is not None else None
+        if pay_form_errors(values, meta.outstanding_cents) or (deps.form_origins and origin is None):
             return  # answered in the ack
+        if origin is not None and origin.channel_id != meta.card.channel:
+            # The form says another channel than it was opened in: believe the server, not the form.
+            meta = meta.model_copy(update={"card": CardLocation(c=origin.channel_id)})
         user_id = body["user"]["id"]
 
         def tell(text: str, blocks: list[dict]) -> None:
-            client.chat_postEphemeral(channel=meta.card.channel, user=user_id, text=text, blocks=blocks)
+            channel = meta.card.channel
+            client.chat_postEphemeral(channel=channel, user=user_id, text=escape(text), blocks=blocks)
 
         with reply_on_failure(
             lambda **reply: tell(reply["text"], reply["blocks"]), f"pay form {meta.order_id}"
@@ -326,11 +442,13 @@ def register(app: App, deps: Deps) -> None:
             if reason:
                 tell(reason, views.notice_view(reason))
                 return
+            cents = parse_cents(values["amount"])
             params = {
-                "amount_cents": parse_cents(values["amount"]),
+                "amount_cents": cents,
                 "method": values["method"],
                 "method_description": values["method_description"],
                 "prepay": values["kind"] == prompts.KIND_DEPOSIT,
+                "overpayment_cents": max(cents - order.outstanding_cents, 0),
             }
             flow.prompt(Action.PAY, order, user_id=user_id, card=meta.card, params=params, client=client)
 

@@ -69,7 +69,10 @@ def forms_for(deps: Deps) -> Forms:
         if found is not None and found[0]() is deps:
             return found[1]
         client = deps.orders.client
-        forms = Forms(OrderEditor(client, deps.idempotency, deps.audit), RelationDirectory(client))
+        editor = OrderEditor(
+            client, deps.idempotency, deps.audit, late=deps.confirmed.late, recovery=deps.recovery
+        )
+        forms = Forms(editor, RelationDirectory(client))
         _FORMS[id(deps)] = (weakref.ref(deps), forms)
         return forms
 
@@ -106,14 +109,19 @@ def form_title(meta: OrderFormMeta) -> str:
 # ------------------------------------------------------------------------------ opening
 
 
-def _open_loading(client: WebClient, trigger_id: str | None, title: str, tell: Tell) -> str | None:
+def _open_loading(
+    deps: Deps, client: WebClient, trigger_id: str | None, title: str, tell: Tell, *, user: str, channel: str
+) -> str | None:
     try:
         opened = client.views_open(trigger_id=trigger_id or "", view=modals.loading_view(title))
-        return str(opened["view"]["id"])
     except SlackApiError as err:
         log.warning("views.open for the order form failed: %s", err.response.get("error"))
         tell(OPEN_FAILED, views.error_view(OPEN_FAILED))
         return None
+    view_id = str(opened["view"]["id"])
+    if deps.form_origins is not None:  # where the result goes, whatever the form later claims
+        deps.form_origins.remember(view_id, channel, user)
+    return view_id
 
 
 def fill_view(client: WebClient, view_id: str, title: str, build: Callable[[], dict[str, Any]]) -> None:
@@ -134,7 +142,9 @@ def open_new_form(
 ) -> None:
     if not authorised(deps, user_id, Action.CREATE, tell, channel_id=channel_id):
         return
-    view_id = _open_loading(client, trigger_id, modals.TITLE_NEW, tell)
+    view_id = _open_loading(
+        deps, client, trigger_id, modals.TITLE_NEW, tell, user=user_id, channel=channel_id
+    )
     if view_id is None:
         return
     forms_for(deps).relations.warm()  # type-ahead answers from this cache within Slack's 3 s
@@ -181,7 +191,9 @@ def open_edit_form(
     )
     if not allowed:
         return
-    view_id = _open_loading(client, trigger_id, modals.TITLE_EDIT, tell)
+    view_id = _open_loading(
+        deps, client, trigger_id, modals.TITLE_EDIT, tell, user=user_id, channel=channel_id
+    )
     if view_id is None:
         return
     forms_for(deps).relations.warm()

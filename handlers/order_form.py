@@ -27,10 +27,11 @@ from bot.orders.permissions import Action
 from bot.slack import text, views
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, CallbackId, FormLineRef, InvalidValue, OrderFormMeta, OrderRef
-from bot.slack.messages import STALE_BUTTON, describe_failure
+from bot.slack.messages import FORM_ORIGIN_UNKNOWN, STALE_BUTTON, describe_failure, unrecorded_note
 from bot.slack.views import modals
 from handlers.authorise import authorised
 from handlers.form_commands import (
+    card_channel,
     channel_of,
     edit_form_view,
     ephemeral_teller,
@@ -42,6 +43,7 @@ from handlers.form_commands import (
     open_new_form,
     user_of,
 )
+from handlers.form_state import FORGED_FORM, state_values
 from handlers.read_commands import card_reply
 from handlers.replies import catalogue
 
@@ -74,9 +76,20 @@ def _post_card(deps: Deps, client: WebClient, channel: str, order: Order, note: 
         return False
 
 
-def _done_text(headline: str, posted: bool, channel: str) -> str:
+def _done_text(headline: str, posted: bool, channel: str, result: Result) -> str:
     where = f"The order card is posted in <#{channel}>." if posted else "The order card could not be posted."
-    return f"{headline}\n{where}"
+    late = f"\n{unrecorded_note(result.unrecorded_error_id)}" if result.unrecorded_error_id else ""
+    return f"{headline}\n{where}{late}"
+
+
+def outcome_line(result: Result, error_id: str) -> str:
+    """The plain outcome, for when the full outcome view could not be built."""
+    said = {
+        Outcome.CREATED: f"✅ The order was created in Mplus (id {text.escape(result.order_id or '?')}).",
+        Outcome.UPDATED: "✅ The changes were saved in Mplus.",
+        Outcome.UNKNOWN: "⚠️ Orderbot sent this to Mplus but could not tell whether it was done.",
+    }.get(result.outcome, f"Mplus answered: {result.outcome.value.replace('_', ' ')}.")
+    return f"{said}\nOrderbot could not show the details here (error id {error_id})."
 
 
 def _created_view(deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str) -> dict:
@@ -91,7 +104,10 @@ def _created_view(deps: Deps, client: WebClient, meta: OrderFormMeta, result: Re
     note = f"Created by <@{user}> with Orderbot · ext id {text.escape(order.ext_order_id)}"
     posted = _post_card(deps, client, meta.channel, order, note)
     return notice(
-        modals.TITLE_NEW, _done_text(headline, posted, meta.channel), order=order, catalogue=catalogue(deps)
+        modals.TITLE_NEW,
+        _done_text(headline, posted, meta.channel, result),
+        order=order,
+        catalogue=catalogue(deps),
     )
 
 
@@ -103,7 +119,10 @@ def _updated_view(deps: Deps, client: WebClient, meta: OrderFormMeta, result: Re
     note = f"Changed by <@{user}> with Orderbot"
     posted = _post_card(deps, client, meta.channel, order, note)
     return notice(
-        modals.TITLE_EDIT, _done_text(headline, posted, meta.channel), order=order, catalogue=catalogue(deps)
+        modals.TITLE_EDIT,
+        _done_text(headline, posted, meta.channel, result),
+        order=order,
+        catalogue=catalogue(deps),
     )
 
 
@@ -178,6 +197,14 @@ def outcome_view(
 # ------------------------------------------------------------------------------ listeners
 
 
+def posted_where_opened(deps: Deps, meta: OrderFormMeta, view: dict[str, Any]) -> OrderFormMeta:
+    """The card goes to the channel the form was opened in, as noted server-side."""
+    origin = deps.form_origins.get(view.get("id")) if deps.form_origins is not None else None
+    if origin is None:
+        return meta
+    return meta.model_copy(update={"channel": card_channel(origin.channel_id)})
+
+
 def register(app: App, deps: Deps) -> None:
     forms = forms_for(deps)
 
@@ -189,6 +216,14 @@ def register(app: App, deps: Deps) -> None:
             meta = OrderFormMeta.decode(view.get("private_metadata"))
         except InvalidValue:
             ack(response_action="update", view=notice(modals.TITLE_NEW, text.escape(STALE_BUTTON)))
+            return
+        if deps.form_origins is not None and deps.form_origins.get(view.get("id")) is None:
+            ack(response_action="update", view=notice(form_title(meta), text.escape(FORM_ORIGIN_UNKNOWN)))
+            return
+        meta = posted_where_opened(deps, meta, view)
+        state = state_values(view)
+        if state is None:
+            ack(response_action="update", view=notice(form_title(meta), text.escape(FORGED_FORM)))
             return
         refusal: list[str] = []
         action = Action.EDIT if meta.editing else Action.CREATE
@@ -202,7 +237,7 @@ def register(app: App, deps: Deps) -> None:
         ):
             ack(response_action="update", view=notice(form_title(meta), f"🚫 {text.escape(refusal[0])}"))
             return
-        draft = modals.draft_from_state((view.get("state") or {}).get("values") or {}, meta)
+        draft = modals.draft_from_state(state, meta)
         checked = validate(draft, require_ext_id=not meta.editing)
         if checked.errors:
             errors = modals.error_map(checked.errors, view.get("blocks") or [])
@@ -222,9 +257,15 @@ def register(app: App, deps: Deps) -> None:
         except InvalidValue:
             return  # answered in the ack
         user, view_id = user_of(body), str(view.get("id") or "")
+        if deps.form_origins is not None and deps.form_origins.get(view_id) is None:
+            return  # answered in the ack
+        meta = posted_where_opened(deps, meta, view)
         if not deps.permissions.allows(user, Action.EDIT if meta.editing else Action.CREATE):
             return  # refused (and audited) in the ack
-        draft = modals.draft_from_state((view.get("state") or {}).get("values") or {}, meta)
+        state = state_values(view)
+        if state is None:
+            return  # refused in the ack
+        draft = modals.draft_from_state(state, meta)
         checked = validate(draft, require_ext_id=not meta.editing)
         if checked.order is None:
             return  # answered with field errors in the ack
@@ -245,10 +286,15 @@ def register(app: App, deps: Deps) -> None:
                 result = forms.editor.create(
                     checked.order, user_id=user, channel_id=meta.channel, view_id=view_id
                 )
-            shown = outcome_view(deps, client, meta, draft, result, user)
         except Exception as err:  # whatever it is, the modal must not stay on "Creating…"
             message, error_id = describe_failure(err, "order form submission")
             shown = notice(form_title(meta), f"⚠️ {text.escape(message)}\n_error id: {error_id}_")
+        else:
+            try:
+                shown = outcome_view(deps, client, meta, draft, result, user)
+            except Exception as err:  # Mplus's answer is known: tell it, never "nothing changed"
+                _, error_id = describe_failure(err, "showing the order form outcome")
+                shown = notice(form_title(meta), outcome_line(result, error_id))
         if shown is None:
             return
         time.sleep(max(0.0, MIN_PROGRESS_S - (time.monotonic() - started)))
@@ -261,7 +307,10 @@ def register(app: App, deps: Deps) -> None:
         view = body.get("view") or {}
         try:
             meta = OrderFormMeta.decode(view.get("private_metadata"))
-            draft = modals.draft_from_state((view.get("state") or {}).get("values") or {}, meta)
+            state = state_values(view)
+            if state is None:
+                return  # not a form as Slack sends it
+            draft = modals.draft_from_state(state, meta)
             action = (body.get("actions") or [{}])[0]
             if action.get("action_id") == ActionId.FORM_ADD_LINE.value:
                 draft, meta = modals.add_line(draft, meta)

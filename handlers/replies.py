@@ -12,6 +12,7 @@ from slack_bolt.context.respond import Respond
 from bot.slack import views
 from bot.slack.deps import Deps
 from bot.slack.messages import describe_failure
+from bot.slack.text import escape
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ def reply_on_failure(respond: Respond | Callable[..., Any], context: str) -> Ite
         message, error_id = describe_failure(err, context)
         try:
             respond(
-                text=message,
+                text=escape(message),
                 blocks=views.error_view(message, error_id),
                 response_type="ephemeral",
                 replace_original=False,

@@ -123,6 +123,12 @@ def parse_subscribe(args: list[str], _today: date | None) -> Command:
 
 
 def parse_unsubscribe(args: list[str], _today: date | None) -> Command:
+    if not args:  # never read as "the all-changes subscription": removing it must be asked for
+        raise UsageError(
+            "say which subscription to remove: `unsubscribe #ID` (see `subscriptions`), "
+            "`unsubscribe all`, or the filter it was made with",
+            "unsubscribe",
+        )
     if len(args) == 1 and args[0].lower() == "all":
         return UnsubscribeCommand(everything=True)
     if len(args) == 1 and args[0].lstrip("#").isdigit():

@@ -134,3 +134,21 @@ def browser() -> Iterator[object]:
     from tests.browser import launched_chromium
 
     yield from launched_chromium()
+
+
+@pytest.fixture(autouse=True)
+def fail_on_logging_errors(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A log call that cannot be formatted (``%d`` given a string …) fails the test that made it,
+    instead of printing ``--- Logging error ---`` and passing."""
+    import logging
+
+    errors: list[str] = []
+    original = logging.Handler.handleError
+
+    def record(self: logging.Handler, rec: logging.LogRecord) -> None:
+        errors.append(f"{rec.name}: {rec.msg!r} with {rec.args!r}")
+        original(self, rec)
+
+    monkeypatch.setattr(logging.Handler, "handleError", record)
+    yield
+    assert not errors, f"logging errors: {errors}"

@@ -4,12 +4,15 @@ The order of events on Confirm is what keeps a shop's money safe:
 1. claim the single-use token (exactly one caller ever gets past this, across processes);
 2. re-read the order: if its sync marker moved since the prompt, nothing is done — the person is
    shown the current order and asked again;
-3. make the one SOAP call (the client settles lost answers by re-reading Mplus);
-4. audit and record the outcome on the token.
+3. note the order as it is (recovery compares Mplus with it), make the one SOAP call (the client
+   settles lost answers by re-reading Mplus);
+4. record the outcome on the token and audit it. Once Mplus has answered, its outcome is what the
+   person is told, even if the store cannot record it right now (``LateRecords`` writes it later).
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
@@ -19,9 +22,12 @@ from pydantic import BaseModel, ConfigDict
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError, NotFound, OutcomeUnknown, Refused, Unavailable
 from bot.mplus.models import Order, OrderCategory, PaymentInput
+from bot.orders.late_records import LateRecords
 from bot.orders.permissions import Action
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ClaimOutcome, Confirmation, ConfirmationStore
+
+log = logging.getLogger(__name__)
 
 
 class PayParams(BaseModel):
@@ -39,6 +45,9 @@ class Outcome(StrEnum):
     NOT_APPLIED = "not_applied"
     """Mplus could not be reached: nothing changed, safe to start again."""
     UNKNOWN = "unknown"
+    CHECKING = "checking"
+    """The write was sent and Mplus gave no clear answer: the claim stays running and recovery
+    settles it from Mplus after ``settle_after``, then tells the person how it ended."""
     STALE = "stale"
     ALREADY_DONE = "already_done"
     IN_PROGRESS = "in_progress"
@@ -57,6 +66,9 @@ class ConfirmResult(BaseModel):
     message: str = ""
     details: dict[str, Any] = {}
     error: MplusError | None = None
+    unrecorded_error_id: str | None = None
+    """Set when the store could not record the outcome just now: it is logged under this id and
+    written as soon as the store answers again."""
 
 
 def why_not(action: Action, order: Order, categories: list[OrderCategory]) -> str | None:
@@ -90,14 +102,26 @@ _CLAIM_OUTCOMES = {
 }
 
 
+def _never_sent(err: Unavailable) -> bool:
+    """True only when the client says the request never reached Mplus (connection refused)."""
+    return "is not reachable" in str(err)
+
+
 class ConfirmedActions:
     def __init__(
-        self, client: MplusClient, confirmations: ConfirmationStore, audit: AuditLog, ttl: timedelta
+        self,
+        client: MplusClient,
+        confirmations: ConfirmationStore,
+        audit: AuditLog,
+        ttl: timedelta,
+        *,
+        late: LateRecords | None = None,
     ) -> None:
         self._client = client
         self._confirmations = confirmations
         self._audit = audit
         self._ttl = ttl
+        self.late = late or LateRecords()
 
     def propose(
         self, action: Action, order: Order, *, user_id: str, channel_id: str, params: dict[str, Any]
@@ -128,27 +152,62 @@ class ConfirmedActions:
         if before.sync_marker != confirmation.order_sync_marker:
             self._confirmations.finish(token, ok=False, result={"outcome": Outcome.STALE})
             return ConfirmResult(outcome=Outcome.STALE, confirmation=confirmation, order=before)
+        # From here on a write may be sent: recovery compares Mplus with this snapshot.
+        self._confirmations.record_before(token, before.model_dump(mode="json"))
         try:
             details = self._run(action, confirmation, before)
         except Refused as err:
             return self._fail(confirmation, user_id, Outcome.REFUSED, err, before, result=err.result)
         except OutcomeUnknown as err:
             return self._fail(confirmation, user_id, Outcome.UNKNOWN, err, before)
-        except (Unavailable, NotFound) as err:
+        except NotFound as err:
             return self._fail(confirmation, user_id, Outcome.NOT_APPLIED, err, before)
+        except Unavailable as err:
+            if _never_sent(err):
+                return self._fail(confirmation, user_id, Outcome.NOT_APPLIED, err, before)
+            # Sent, and no clear answer: Mplus may still carry it out. Saying "nothing changed" now
+            # could be false, so the claim stays running for recovery to settle from Mplus.
+            log.warning("%s of %s: no clear answer from Mplus (%s); recovery will settle it",
+                        action.value, confirmation.order_id, err)
+            return ConfirmResult(
+                outcome=Outcome.CHECKING, confirmation=confirmation, order=before, message=str(err), error=err
+            )
+        # Mplus did it. Whatever the store does now, that is what the person is told.
         after = self._reread(confirmation.order_id) or before
-        self._audit.record(
-            user_id=user_id,
-            action=action.value,
-            result="ok",
-            order_id=before.order_id,
-            order_number=before.number,
-            channel_id=confirmation.channel_id,
-            params={**confirmation.params, **details},
-            sync_marker_after=after.sync_marker if after is not before else None,
+        error_id = self._record(
+            confirmation,
+            ok=True,
+            result={"outcome": Outcome.DONE, **details},
+            audit={
+                "user_id": user_id,
+                "action": action.value,
+                "result": "ok",
+                "order_id": before.order_id,
+                "order_number": before.number,
+                "channel_id": confirmation.channel_id,
+                "params": {**confirmation.params, **details},
+                "sync_marker_after": after.sync_marker if after is not before else None,
+            },
         )
-        self._confirmations.finish(token, ok=True, result={"outcome": Outcome.DONE, **details})
-        return ConfirmResult(outcome=Outcome.DONE, confirmation=confirmation, order=after, details=details)
+        return ConfirmResult(
+            outcome=Outcome.DONE,
+            confirmation=confirmation,
+            order=after,
+            details=details,
+            unrecorded_error_id=error_id,
+        )
+
+    def _record(
+        self, confirmation: Confirmation, *, ok: bool, result: dict[str, Any], audit: dict[str, Any]
+    ) -> str | None:
+        """Finish the claim, then audit — once: if recovery settled the claim first, it audited.
+
+        Returns an error id when the store could not take it now (it is written later)."""
+
+        def write() -> None:
+            self._confirmations.finish(confirmation.token, ok=ok, result=result, audit=audit)
+
+        return self.late.write(f"{confirmation.action} {confirmation.order_id}: {audit}", write)
 
     def _run(self, action: Action, confirmation: Confirmation, before: Order) -> dict[str, Any]:
         order_id = confirmation.order_id
@@ -192,19 +251,26 @@ class ConfirmedActions:
         result: str | None = None,
     ) -> ConfirmResult:
         message = err.message if isinstance(err, Refused) else str(err)
-        self._audit.record(
-            user_id=user_id,
-            action=confirmation.action,
-            result=result or outcome.value,
-            order_id=confirmation.order_id,
-            order_number=order.number if order else None,
-            channel_id=confirmation.channel_id,
-            params=confirmation.params,
-            error=f"{type(err).__name__}: {message}",
-        )
-        self._confirmations.finish(
-            confirmation.token, ok=False, result={"outcome": outcome, "error": message}
+        error_id = self._record(
+            confirmation,
+            ok=False,
+            result={"outcome": outcome, "error": message},
+            audit={
+                "user_id": user_id,
+                "action": confirmation.action,
+                "result": result or outcome.value,
+                "order_id": confirmation.order_id,
+                "order_number": order.number if order else None,
+                "channel_id": confirmation.channel_id,
+                "params": confirmation.params,
+                "error": f"{type(err).__name__}: {message}",
+            },
         )
         return ConfirmResult(
-            outcome=outcome, confirmation=confirmation, order=order, message=message, error=err
+            outcome=outcome,
+            confirmation=confirmation,
+            order=order,
+            message=message,
+            error=err,
+            unrecorded_error_id=error_id,
         )

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.mplus.models import NewOrder, NewOrderLine, Order, OrderChange
 from bot.mplus.money import MAX_QUANTITY, MoneyError, format_quantity, parse_cents, parse_quantity
+from bot.orders.chars import CONTROL_CHAR_TEXT, has_control_chars, strip_bidi
 from bot.slack.ids import MAX_FORM_LINES
 
 EXT_ID_MAX = 64
@@ -197,7 +198,7 @@ def _check_line(line: LineDraft, errors: FieldErrors) -> NewOrderLine | None:
         article_number=article,
         quantity=quantity,
         price_cents=price,  # None: Mplus takes the article's catalogue price
-        text=text or None,  # None: Mplus uses the article's own text
+        text=strip_bidi(text) or None,  # None: Mplus uses the article's own text
     )
 
 
@@ -220,6 +221,16 @@ def _optional_int(raw: str | None, ref: FieldRef, message: str, top: int, errors
         errors[ref] = message
         return None
     return int(value)
+
+
+def _typed_fields(draft: OrderDraft) -> list[tuple[FieldRef, str]]:
+    found = [
+        (FieldRef(FormField.EXT_ORDER_ID), draft.ext_order_id),
+        (FieldRef(FormField.REFERENCE), draft.reference),
+    ]
+    for line in draft.lines:
+        found += [(FieldRef(name, line.key), getattr(line, name.value)) for name in LINE_FIELDS]
+    return found
 
 
 def validate(draft: OrderDraft, *, require_ext_id: bool = True) -> Checked:
@@ -253,9 +264,12 @@ def validate(draft: OrderDraft, *, require_ext_id: bool = True) -> Checked:
             delivery_date = date.fromisoformat(draft.delivery_date)
         except ValueError:
             errors[FieldRef(FormField.DELIVERY_DATE)] = BAD_DATE
-    reference = draft.reference.strip()
+    reference = strip_bidi(draft.reference.strip())
     if len(reference) > REFERENCE_MAX:
         errors[FieldRef(FormField.REFERENCE)] = REFERENCE_TOO_LONG
+    for ref, value in _typed_fields(draft):
+        if has_control_chars(value):
+            errors[ref] = CONTROL_CHAR_TEXT
 
     if errors:
         return Checked(None, errors)

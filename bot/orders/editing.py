@@ -29,6 +29,8 @@ from bot.mplus.client import MplusClient
 from bot.mplus.errors import DuplicateExtOrderId, MplusError, NotFound, OutcomeUnknown, Refused
 from bot.mplus.models import Order, OrderChange, Relation, UpdateResult
 from bot.orders.drafts import FieldErrors, ValidOrder, edit_problem, refusal_fields
+from bot.orders.late_records import LateRecords
+from bot.orders.recovery import Recovery
 from bot.store.audit import AuditLog
 from bot.store.idempotency import IdempotencyKeys
 
@@ -164,6 +166,8 @@ class Result(BaseModel):
     message: str = ""
     fields: FieldErrors = {}
     recovered: bool = False
+    unrecorded_error_id: str | None = None
+    """Set when Mplus did it but the store could not record it just now (written later)."""
 
 
 class _Slot(StrEnum):
@@ -198,25 +202,41 @@ class OrderEditor:
         *,
         wait_s: float = 20.0,
         poll_s: float = 0.1,
+        late: LateRecords | None = None,
+        recovery: Recovery | None = None,
     ) -> None:
         self._client = client
         self._keys = keys
         self._audit = audit
         self._wait_s = wait_s
         self._poll_s = poll_s
+        self._late = late or LateRecords()
+        self._recovery = recovery
 
     # --- the key chain -------------------------------------------------------------------
 
-    def _claim(self, base: str, view_id: str) -> _Claim:
+    def _claim(self, base: str, view_id: str, context: dict[str, Any]) -> _Claim:
+        """``context`` is kept with the key so recovery can settle it if this process dies."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             key = base if attempt == 1 else f"{base}#{attempt}"
             if self._keys.claim(key):
-                self._keys.complete(key, {"slot": _Slot.RUNNING, "view": view_id})
+                self._keys.complete(key, {"slot": _Slot.RUNNING, "view": view_id, **context})
                 return _Claim(key=key)
             record = self._wait(key, lambda r: r is not None, 2.0) or {"slot": _Slot.RUNNING}
+            if record.get("slot") == _Slot.RUNNING:
+                record = self._settle_if_abandoned(key) or record
             if record.get("slot") != _Slot.NOT_DONE:
                 return _Claim(key=None, other={**record, "key": key})
         return _Claim(key=None, other={"slot": _Slot.RUNNING})
+
+    def _settle_if_abandoned(self, key: str) -> dict[str, Any] | None:
+        """A key running for longer than its owner could take: its owner died; settle from Mplus."""
+        if self._recovery is None:
+            return None
+        entry = self._keys.entry(key)
+        if entry is None or not self._recovery.is_stale(entry.created_at):
+            return None
+        return self._recovery.settle_key(entry)
 
     def _wait(
         self, key: str, done: Callable[[dict[str, Any] | None], bool], timeout: float
@@ -246,8 +266,10 @@ class OrderEditor:
             return _DoneElsewhere(record.get("order_id"))
         return Result(outcome=Outcome.BUSY)
 
-    def _finish(self, key: str, slot: _Slot, view_id: str, **extra: Any) -> None:
-        self._keys.complete(key, {"slot": slot, "view": view_id, **extra})
+    def _finish(
+        self, key: str, slot: _Slot, view_id: str, audit: dict[str, Any] | None = None, **extra: Any
+    ) -> None:
+        self._keys.complete(key, {"slot": slot, "view": view_id, **extra}, audit=audit)
 
     def _reread(self, order_id: str) -> Order | None:
         try:
@@ -259,7 +281,13 @@ class OrderEditor:
     # --- create --------------------------------------------------------------------------
 
     def create(self, order: ValidOrder, *, user_id: str, channel_id: str, view_id: str) -> Result:
-        claim = self._claim(f"create:{order.ext_order_id}", view_id)
+        context = {
+            "kind": "create",
+            "ext_order_id": order.ext_order_id,
+            "user_id": user_id,
+            "channel_id": channel_id,
+        }
+        claim = self._claim(f"create:{order.ext_order_id}", view_id, context)
         if claim.key is None:
             lost = self._lost(claim, view_id)
             if isinstance(lost, _DoneElsewhere):
@@ -274,9 +302,16 @@ class OrderEditor:
             self._finish(claim.key, _Slot.NOT_DONE, view_id)
             raise
         done = result.outcome is Outcome.CREATED
-        self._finish(claim.key, _Slot.DONE if done else _Slot.NOT_DONE, view_id, order_id=result.order_id)
-        self._audit_create(order, result, user_id, channel_id)
-        return result
+        key = claim.key
+        audit = self._create_audit(order, result, user_id, channel_id)
+        # The key's end and its audit row land in one transaction; a failure is retried, not raised.
+        error_id = self._late.write(
+            f"create {order.ext_order_id}: {audit}",
+            lambda: self._finish(
+                key, _Slot.DONE if done else _Slot.NOT_DONE, view_id, audit=audit, order_id=result.order_id
+            ),
+        )
+        return result.model_copy(update={"unrecorded_error_id": error_id}) if error_id else result
 
     def _create(self, order: ValidOrder) -> Result:
         try:
@@ -306,24 +341,27 @@ class OrderEditor:
             recovered=created.recovered,
         )
 
-    def _audit_create(self, order: ValidOrder, result: Result, user_id: str, channel_id: str) -> None:
+    def _create_audit(
+        self, order: ValidOrder, result: Result, user_id: str, channel_id: str
+    ) -> dict[str, Any]:
         made = result.order
+        created = result.outcome is Outcome.CREATED
         params: dict[str, Any] = {"ext_order_id": order.ext_order_id, "lines": len(order.lines)}
         if made is not None:
             params["total"] = made.total_incl_amount
         if result.recovered:
             params["recovered"] = True
-        self._audit.record(
-            user_id=user_id,
-            action="create",
-            result="ok" if result.outcome is Outcome.CREATED else result.outcome.value,
-            order_id=result.order_id if result.outcome is Outcome.CREATED else None,
-            order_number=made.number if made is not None and result.outcome is Outcome.CREATED else None,
-            channel_id=channel_id or None,
-            params=params,
-            error=result.message or None,
-            sync_marker_after=made.sync_marker if made is not None else None,
-        )
+        return {
+            "user_id": user_id,
+            "action": "create",
+            "result": "ok" if created else result.outcome.value,
+            "order_id": result.order_id if created else None,
+            "order_number": made.number if made is not None and created else None,
+            "channel_id": channel_id or None,
+            "params": params,
+            "error": result.message or None,
+            "sync_marker_after": made.sync_marker if made is not None else None,
+        }
 
     # --- edit ----------------------------------------------------------------------------
 
@@ -342,7 +380,14 @@ class OrderEditor:
         # One key per version of the order (without version fields, per form).
         version = (sync_marker, change_counter, version_number)
         lock = ":".join(map(str, version)) if any(v is not None for v in version) else view_id
-        claim = self._claim(f"edit:{order_id}:{lock}", view_id)
+        context = {
+            "kind": "edit",
+            "order_id": order_id,
+            "sync_marker": sync_marker,
+            "user_id": user_id,
+            "channel_id": channel_id,
+        }
+        claim = self._claim(f"edit:{order_id}:{lock}", view_id, context)
         if claim.key is None:
             lost = self._lost(claim, view_id)
             if isinstance(lost, _DoneElsewhere):  # another form saved this version first
@@ -357,20 +402,26 @@ class OrderEditor:
             self._finish(claim.key, _Slot.NOT_DONE, view_id)
             raise
         done = result.outcome is Outcome.UPDATED
-        self._finish(claim.key, _Slot.DONE if done else _Slot.NOT_DONE, view_id, order_id=order_id)
         after = result.order
-        self._audit.record(
-            user_id=user_id,
-            action="edit",
-            result="ok" if result.outcome is Outcome.UPDATED else result.outcome.value,
-            order_id=order_id,
-            order_number=after.number if after is not None else None,
-            channel_id=channel_id or None,
-            params={"lines": len(order.lines), "total": after.total_incl_amount if after else None},
-            error=result.message or None,
-            sync_marker_after=after.sync_marker if after and result.outcome is Outcome.UPDATED else None,
+        key = claim.key
+        audit: dict[str, Any] = {
+            "user_id": user_id,
+            "action": "edit",
+            "result": "ok" if done else result.outcome.value,
+            "order_id": order_id,
+            "order_number": after.number if after is not None else None,
+            "channel_id": channel_id or None,
+            "params": {"lines": len(order.lines), "total": after.total_incl_amount if after else None},
+            "error": result.message or None,
+            "sync_marker_after": after.sync_marker if after and done else None,
+        }
+        error_id = self._late.write(
+            f"edit {order_id}: {audit}",
+            lambda: self._finish(
+                key, _Slot.DONE if done else _Slot.NOT_DONE, view_id, audit=audit, order_id=order_id
+            ),
         )
-        return result
+        return result.model_copy(update={"unrecorded_error_id": error_id}) if error_id else result
 
     def _update(
         self,

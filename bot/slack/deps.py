@@ -7,10 +7,12 @@ from datetime import timedelta
 
 from bot.orders.confirmed_actions import ConfirmedActions
 from bot.orders.permissions import Permissions
+from bot.orders.recovery import Recovery
 from bot.orders.service import OrderService
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationStore
 from bot.store.db import Database
+from bot.store.form_origins import FormOrigins
 from bot.store.idempotency import IdempotencyKeys
 
 
@@ -27,3 +29,9 @@ class Deps:
     list_page_size: int = 20
     confirm_ttl: timedelta = timedelta(minutes=10)
     allowed_channels: frozenset[str] = field(default_factory=frozenset)
+    recovery: Recovery | None = None
+    """Settles claims and keys whose process died mid-way (issue #10)."""
+    form_origins: FormOrigins | None = None
+    """Where each modal was opened, kept server-side."""
+    team_id: str | None = None
+    """SLACK_TEAM_ID; None: learned from auth.test in the background."""

@@ -6,7 +6,6 @@ Messages are plain text; views escape them. They never include stack traces or s
 from __future__ import annotations
 
 import logging
-import secrets
 
 from bot.mplus.errors import (
     AuthFailed,
@@ -19,6 +18,7 @@ from bot.mplus.errors import (
     Timeout,
     Unavailable,
 )
+from bot.orders.late_records import new_error_id
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,6 @@ REFUSAL_TEXT: dict[str, str] = {
     "CREATE-ORDER-RESULT-FAILED": "Mplus could not create the order.",
     "CREATE-ORDER-RESULT-PAYMENT-FAILED": "Mplus created no order: the payment failed.",
 }
-
-
-def new_error_id() -> str:
-    """Short enough to read out over the phone, unique enough to grep for in the logs."""
-    return secrets.token_hex(4)
 
 
 def for_mplus_error(err: MplusError) -> str:
@@ -102,3 +97,75 @@ def not_allowed(action: str, setting: str, configured: bool) -> str:
 
 
 CHANNEL_NOT_ENABLED = "Orderbot is not enabled in this channel. Ask an admin to add it to ORDERBOT_CHANNELS."
+OTHER_WORKSPACE = "Orderbot is not installed in this Slack workspace, so it does not answer here."
+FORM_ORIGIN_UNKNOWN = "This form was not opened by Orderbot here, or is too old. Open it again."
+
+
+# --- issue #10: the true story after a write -------------------------------------------------
+
+_ACTION_NOUNS = {"cancel": "cancellation", "pay": "payment", "deliver": "delivery"}
+
+
+def unrecorded_note(error_id: str) -> str:
+    return (
+        f"Orderbot could not write this to its audit log just now (error id {error_id}); "
+        "it will as soon as its store answers again."
+    )
+
+
+def done_but_not_shown(action: str, error_id: str) -> str:
+    noun = _ACTION_NOUNS.get(action, action)
+    return (
+        f"The {noun} was done in Mplus, but Orderbot could not show the result here "
+        f"(error id {error_id}). Press Refresh on the order card to see the order as it is now."
+    )
+
+
+def outcome_unknown_not_shown(error_id: str) -> str:
+    return (
+        "Orderbot sent this to Mplus but could not tell whether it was done "
+        f"(error id {error_id}). Check the order before trying again."
+    )
+
+
+NOT_YOUR_PROMPT = (
+    "This confirmation belongs to the person who asked for it: only they can confirm it or go back on it."
+)
+
+
+def settled_text(action: str, order_number: str | None, landed: bool) -> str:
+    noun = _ACTION_NOUNS.get(action, action)
+    of = f" of order {order_number}" if order_number else ""
+    if landed:
+        return (
+            f"Orderbot checked with Mplus how the {noun}{of} you confirmed ended (Orderbot was cut off "
+            "or Mplus gave no clear answer at the time): Mplus shows it was done. "
+            "Orderbot did not do it twice."
+        )
+    return (
+        f"Orderbot checked with Mplus how the {noun}{of} you confirmed ended (Orderbot was cut off "
+        "or Mplus gave no clear answer at the time): it was not done, nothing was changed. Start again "
+        "from the order if it still makes sense."
+    )
+
+
+def checking_text(error_text: str, settle_after_s: float) -> str:
+    return (
+        f"{error_text} Orderbot cannot tell yet whether this was done, so it will check with Mplus "
+        f"within about {int(settle_after_s * 1.5) + 1} seconds and tell you here. Do not start it again "
+        "meanwhile."
+    )
+
+
+def already_confirmed(result: dict | None) -> str:
+    outcome = (result or {}).get("outcome")
+    if outcome == "done":
+        return "This was already confirmed once and done in Mplus; Orderbot did not do it a second time."
+    if outcome in ("not_applied", "refused", "stale"):
+        return "This was already confirmed once and was not carried out then; nothing was changed since."
+    if outcome == "unknown":
+        return (
+            "This was already confirmed once; whether Mplus did it was unclear then. Check the order "
+            "before trying again."
+        )
+    return "This was already confirmed once; Orderbot did not do it a second time."

@@ -45,6 +45,33 @@ class AuditEntry(BaseModel):
     sync_marker_after: int | None
 
 
+def audit_row(
+    *,
+    user_id: str,
+    action: str,
+    result: str,
+    order_id: str | None = None,
+    order_number: str | None = None,
+    channel_id: str | None = None,
+    params: dict[str, Any] | None = None,
+    error: str | None = None,
+    sync_marker_after: int | None = None,
+) -> AuditRow:
+    """A row to add in another store write's transaction, so the two land together or not at all."""
+    return AuditRow(
+        at=utcnow(),
+        user_id=user_id,
+        action=action,
+        order_id=order_id,
+        order_number=order_number,
+        channel_id=channel_id,
+        params=params or {},
+        result=result,
+        error=error,
+        sync_marker_after=sync_marker_after,
+    )
+
+
 class AuditLog:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -62,8 +89,7 @@ class AuditLog:
         error: str | None = None,
         sync_marker_after: int | None = None,
     ) -> AuditEntry:
-        row = AuditRow(
-            at=utcnow(),
+        row = audit_row(
             user_id=user_id,
             action=action,
             order_id=order_id,

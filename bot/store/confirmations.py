@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import JSON, BigInteger, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.store.audit import audit_row
 from bot.store.db import Base, Database, UtcDateTime, utcnow
 
 
@@ -41,6 +42,11 @@ class ConfirmationRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    """When Confirm won the claim, then when its write was sent: a claim still running long after
+    this was cut off (kill -9) or got no clear answer."""
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    """The order as it was just before the SOAP write; None means the write was never sent."""
 
 
 class Confirmation(BaseModel):
@@ -57,6 +63,8 @@ class Confirmation(BaseModel):
     result: dict[str, Any] | None
     created_at: datetime
     expires_at: datetime
+    claimed_at: datetime | None = None
+    before: dict[str, Any] | None = None
 
 
 class ClaimOutcome(StrEnum):
@@ -125,7 +133,7 @@ class ConfirmationStore:
                     ConfirmationRow.state == ConfirmationState.PENDING,
                     ConfirmationRow.expires_at > now,
                 )
-                .values(state=ConfirmationState.RUNNING)
+                .values(state=ConfirmationState.RUNNING, claimed_at=now)
             ).rowcount
         current = self.get(token)
         if current is None:
@@ -140,17 +148,50 @@ class ConfirmationStore:
         }.get(current.state, ClaimOutcome.EXPIRED)
         return Claim(outcome=outcome, confirmation=current)
 
-    def finish(self, token: str, *, ok: bool, result: dict[str, Any]) -> None:
+    def record_before(self, token: str, before: dict[str, Any]) -> None:
+        """Written just before the SOAP write, so recovery knows what to compare Mplus against.
+
+        ``claimed_at`` moves to now: the bound for settling counts from when the write was sent."""
         with self._db.transaction() as session:
             session.execute(
                 update(ConfirmationRow)
-                .where(ConfirmationRow.token == token)
-                .values(
-                    state=ConfirmationState.DONE if ok else ConfirmationState.FAILED,
-                    result=result,
-                    finished_at=utcnow(),
+                .where(ConfirmationRow.token == token, ConfirmationRow.state == ConfirmationState.RUNNING)
+                .values(before=before, claimed_at=utcnow())
+            )
+
+    def finish(
+        self, token: str, *, ok: bool, result: dict[str, Any], audit: dict[str, Any] | None = None
+    ) -> bool:
+        """Running → done/failed, with its audit row in the same transaction (both or neither).
+
+        False, and no audit row, if the claim was no longer running (recovery settled it)."""
+        with self._db.transaction() as session:
+            won = (
+                session.execute(
+                    update(ConfirmationRow)
+                    .where(ConfirmationRow.token == token, ConfirmationRow.state == ConfirmationState.RUNNING)
+                    .values(
+                        state=ConfirmationState.DONE if ok else ConfirmationState.FAILED,
+                        result=result,
+                        finished_at=utcnow(),
+                    )
+                ).rowcount
+                == 1
+            )
+            if won and audit is not None:
+                session.add(audit_row(**audit))
+            return won
+
+    def running_since(self, cutoff: datetime) -> list[Confirmation]:
+        """Claims still running that were claimed before ``cutoff`` (or before claims were dated)."""
+        with self._db.transaction() as session:
+            rows = session.scalars(
+                select(ConfirmationRow).where(
+                    ConfirmationRow.state == ConfirmationState.RUNNING,
+                    (ConfirmationRow.claimed_at < cutoff) | ConfirmationRow.claimed_at.is_(None),
                 )
             )
+            return [Confirmation.model_validate(r) for r in rows]
 
     def withdraw(self, token: str) -> bool:
         """Back: a pending confirmation can no longer be confirmed."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, String, update
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import JSON, String, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.store.audit import audit_row
 from bot.store.db import Base, Database, UtcDateTime, utcnow
 
 
@@ -18,6 +20,15 @@ class IdempotencyRow(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class KeyEntry(BaseModel):
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+    key: str
+    created_at: datetime
+    """When the key was claimed: the start of the work it guards."""
+    result: dict[str, Any] | None
 
 
 class IdempotencyKeys:
@@ -33,11 +44,37 @@ class IdempotencyKeys:
             return False
         return True
 
-    def complete(self, key: str, result: dict[str, Any]) -> None:
+    def complete(self, key: str, result: dict[str, Any], audit: dict[str, Any] | None = None) -> None:
+        """Record the key's result, with its audit row in the same transaction (both or neither)."""
         with self._db.transaction() as session:
             session.execute(update(IdempotencyRow).where(IdempotencyRow.key == key).values(result=result))
+            if audit is not None:
+                session.add(audit_row(**audit))
 
     def result(self, key: str) -> dict[str, Any] | None:
         with self._db.transaction() as session:
             row = session.get(IdempotencyRow, key)
             return row.result if row else None
+
+    def entry(self, key: str) -> KeyEntry | None:
+        with self._db.transaction() as session:
+            row = session.get(IdempotencyRow, key)
+            return KeyEntry.model_validate(row) if row else None
+
+    def release(self, key: str) -> None:
+        """Forget a key whose work certainly did not happen, so it can be claimed again."""
+        with self._db.transaction() as session:
+            session.execute(delete(IdempotencyRow).where(IdempotencyRow.key == key))
+
+    def claimed_between(self, start: datetime, end: datetime) -> list[KeyEntry]:
+        with self._db.transaction() as session:
+            rows = session.scalars(
+                select(IdempotencyRow).where(
+                    IdempotencyRow.created_at >= start, IdempotencyRow.created_at < end
+                )
+            )
+            return [KeyEntry.model_validate(r) for r in rows]
+
+
+RECENT = timedelta(days=7)
+"""How far back start-up recovery looks for keys left running."""

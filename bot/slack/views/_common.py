@@ -44,8 +44,9 @@ def one_line(value: object) -> str:
 
 
 def safe_line(value: object, limit: int) -> str:
-    """``text.safe`` of the one-line form; ``EMPTY`` when nothing is left."""
-    return text.safe(one_line(value), limit) or EMPTY
+    """``text.literal`` of the one-line form (Mplus data: backticks shown as typed); ``EMPTY`` when
+    nothing is left."""
+    return text.literal(one_line(value), limit) or EMPTY
 
 
 def clip_mrkdwn(mrkdwn: str, limit: int) -> str:

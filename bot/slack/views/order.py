@@ -252,7 +252,7 @@ def _detail_fields(order: Order, catalogue: Catalogue) -> list[MarkdownTextObjec
         fields.append(_field("Category", category))
     if order.reference.strip():
         # Not one_line: a multi-line reference is fine inside its own field.
-        fields.append(_field("Reference", text.safe(order.reference.strip(), REFERENCE_MAX)))
+        fields.append(_field("Reference", text.literal(order.reference.strip(), REFERENCE_MAX)))
     return fields[:SECTION_FIELDS_MAX]
 
 

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    CheckboxesElement,
     ContextBlock,
     HeaderBlock,
     InputBlock,
@@ -36,6 +37,9 @@ BLOCK_PROMPT_ACTIONS = "confirm_actions"
 BLOCK_PAY_AMOUNT = "pay_amount"
 BLOCK_PAY_METHOD = "pay_method"
 BLOCK_PAY_KIND = "pay_kind"
+BLOCK_PAY_OVER = "pay_over"
+ACTION_PAY_OVER = "over"
+OVER_CHOSEN = "change_given"
 ACTION_PAY_AMOUNT = "amount"
 ACTION_PAY_METHOD = "method"
 ACTION_PAY_KIND = "kind"
@@ -72,9 +76,17 @@ def what_will_happen(action: Action, order: Order, params: dict[str, Any]) -> st
         )
     amount = format_cents(int(params["amount_cents"]))
     method = text.safe(params.get("method_description") or params["method"], 60)
+    over = int(params.get("overpayment_cents") or 0)
+    said_over = (
+        f"\n:warning: That is *{format_cents(over)} more* than the outstanding balance: the "
+        "overpayment is recorded as paid (change given to the customer)."
+        if over > 0
+        else ""
+    )
     if params.get("prepay"):
         return (
             f"A *deposit* of *{amount}* ({method}) will be recorded on order *{number}*. Nothing is shipped."
+            f"{said_over}"
         )
     extra = (
         "an *invoice*"
@@ -83,7 +95,7 @@ def what_will_happen(action: Action, order: Order, params: dict[str, Any]) -> st
     )
     return (
         f"A *full payment* of *{amount}* ({method}) will be recorded on order *{number}*; "
-        f"Mplus also creates {extra}."
+        f"Mplus also creates {extra}.{said_over}"
     )
 
 
@@ -184,6 +196,18 @@ def pay_modal(order: Order, methods: Sequence[PaymentMethod], meta: PayFormMeta)
             block_id=BLOCK_PAY_KIND,
             label="Kind of payment",
             element=RadioButtonsElement(action_id=ACTION_PAY_KIND, options=kinds, initial_option=kinds[1]),
+        ),
+        InputBlock(
+            block_id=BLOCK_PAY_OVER,
+            label="More than outstanding?",
+            optional=True,
+            hint="Only amounts up to the outstanding balance are accepted unless this is ticked.",
+            element=CheckboxesElement(
+                action_id=ACTION_PAY_OVER,
+                options=[
+                    Option(value=OVER_CHOSEN, text="The customer paid more: change given / overpayment")
+                ],
+            ),
         ),
     ]
     return View(

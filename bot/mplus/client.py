@@ -54,6 +54,7 @@ from bot.mplus.models import (
     SyncMarkers,
     UpdateResult,
 )
+from bot.mplus.observe import observed_call
 from bot.mplus.transport import (
     ZEEP_SETTINGS,
     Redactor,
@@ -144,6 +145,10 @@ class MplusClient:
         return ProtocolError(f"Mplus rejected the {operation} request ({code}): {text}")
 
     def _invoke(self, operation: str, *, raw: bool = False, **kwargs: Any) -> Any:
+        with observed_call(operation):
+            return self._invoke_unobserved(operation, raw=raw, **kwargs)
+
+    def _invoke_unobserved(self, operation: str, *, raw: bool = False, **kwargs: Any) -> Any:
         service = self._bind()
         method = getattr(service, operation)
         try:

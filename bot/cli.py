@@ -26,7 +26,7 @@ def _run(args: argparse.Namespace, _rest: list[str]) -> int:
     except ConfigError as err:
         print(err, file=sys.stderr)
         return 2
-    configure_logging(settings.bot.log_level)
+    configure_logging(settings.bot.log_level, settings.bot.log_format)
     from bot.server import build_runtime, serve_http, serve_socket_mode
     from bot.store.schema import SchemaError
 
@@ -65,7 +65,7 @@ def _notify(args: argparse.Namespace, _rest: list[str]) -> int:
     except ConfigError as err:
         print(err, file=sys.stderr)
         return 2
-    configure_logging(settings.bot.log_level)
+    configure_logging(settings.bot.log_level, settings.bot.log_format)
     from bot.notifier.cli import notify_forever, notify_once
     from bot.store.schema import SchemaError
 

@@ -144,7 +144,7 @@ def serve_http(runtime: Runtime, host: str, port: int) -> None:
     server = make_http_server(runtime, host, port)
     stop_notifier = runtime.start_background()
     log.info(
-        "orderbot listening on http://%s:%d/slack/events (and /healthz, /readyz, /metrics)",
+        "orderbot listening on http://%s:%s/slack/events (and /healthz, /readyz, /metrics)",
         host,
         server.effective_port,
     )

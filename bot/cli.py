@@ -78,6 +78,16 @@ def _notify(args: argparse.Namespace, _rest: list[str]) -> int:
         return 2
 
 
+def _check(_args: argparse.Namespace, _rest: list[str]) -> int:
+    from bot.logs import configure_logging
+
+    # The table is the output; library warnings (retries, …) would only clutter it.
+    configure_logging("ERROR")
+    from bot.ops.check import main as check_main
+
+    return check_main()
+
+
 def _db(args: argparse.Namespace, _rest: list[str]) -> int:
     from bot.ops.dbcmd import run_db_command
 
@@ -115,6 +125,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     demo.add_argument("--host", default="127.0.0.1", help="sandbox address (default 127.0.0.1)")
     demo.add_argument("--port", type=int, default=8080, help="sandbox port (default 8080)")
     commands["demo"] = _demo
+
+    sub.add_parser("check", help="check settings, Slack, Mplus and the database before going live")
+    commands["check"] = _check
 
     db = sub.add_parser("db", help="the store's schema: `db upgrade` applies migrations, `db current` shows")
     db.add_argument("db_command", choices=["upgrade", "current"])

@@ -14,11 +14,13 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 
 from bot.config import Settings
 from bot.mplus.client import MplusClient
+from bot.notifier.runner import health as notifier_state
 from bot.ops.metrics import NOTIFIER_LAG, READY
 from bot.store.db import Database, utcnow
 from bot.store.schema import SchemaState, status
@@ -39,6 +41,7 @@ class Readiness(BaseModel):
     checks: dict[str, Check] = {}
     checked_at: datetime | None = None
     notifier_lag: int | None = None
+    notifier: dict[str, Any] = {}  # the notifier's state: marker, last passes, lease holder
 
 
 def _first_line(err: BaseException) -> str:
@@ -72,8 +75,10 @@ class ReadinessChecks:
             checks["mplus"] = Check(ok=False, detail=_first_line(err))
         checks["store"] = self._store()
         lag: int | None = None
+        notifier: dict[str, Any] = {}
         try:
             checks["notifier"], lag = self._notifier(mplus_marker)
+            notifier = notifier_state(self._db)
         except Exception as err:
             checks["notifier"] = Check(ok=False, detail=f"state unreadable: {_first_line(err)}")
         failing = [f"{name}: {check.detail}" for name, check in checks.items() if not check.ok]
@@ -83,6 +88,7 @@ class ReadinessChecks:
             checks=checks,
             checked_at=utcnow(),
             notifier_lag=lag,
+            notifier=notifier,
         )
 
     def _store(self) -> Check:

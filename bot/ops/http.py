@@ -74,6 +74,7 @@ def _route(path: str, readiness: ReadinessMonitor | None, start_response: StartR
         "checked_at": result.checked_at.isoformat() if result.checked_at else None,
         "checks": {name: check.model_dump() for name, check in result.checks.items()},
         "notifier_lag": result.notifier_lag,
+        "notifier": result.notifier,
     }
     return _json(start_response, 200 if result.ready else 503, body)
 

@@ -109,6 +109,7 @@ def test_readyz_shows_the_notifier_lag(rig: BotRig) -> None:
     status, body = get_json(f"{rig.base_url}/readyz")
     # Nobody is subscribed, so no notifier runs: the lag is shown, but is no reason to be unready.
     assert status == 200 and body["notifier_lag"] == 5, body
+    assert body["notifier"]["notifier"] == "ok" and body["notifier"]["lease_holder"] is None
     assert sample("orderbot_notifier_lag_markers") == 5
 
 

@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import BotSettings, ConfigError, MplusSettings, Settings, describe_validation_error
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import AuthFailed, MplusError, ProtocolError
-from bot.mplus.transport import load_document, make_session, make_transport
+from bot.mplus.transport import Redactor, load_document, make_session, make_transport
 from bot.ops.dbcmd import database_problem
 from bot.orders.permissions import AllowList
 from bot.slack.app import build_web_client
@@ -232,6 +232,7 @@ class Checks:
 
     def mplus(self, settings: MplusSettings) -> None:
         names = ["Mplus credentials", "Mplus API version", "Mplus operations"]
+        redact = Redactor(settings)  # the client's messages are scrubbed already; belt and braces
         client = MplusClient(settings)
         try:
             version = client.ping()
@@ -243,11 +244,11 @@ class Checks:
             self.skip(names[1:], "the credentials were refused")
             return
         except ProtocolError as err:
-            self.add("Mplus reachable", False, str(err)[:200], "MPLUS_WSDL / MPLUS_URL")
+            self.add("Mplus reachable", False, redact(str(err))[:200], "MPLUS_WSDL / MPLUS_URL")
             self.skip(names, "Mplus could not be understood")
             return
         except MplusError as err:
-            self.add("Mplus reachable", False, str(err)[:200], "MPLUS_URL")
+            self.add("Mplus reachable", False, redact(str(err))[:200], "MPLUS_URL")
             self.skip(names, "Mplus is not reachable")
             return
         self.add("Mplus reachable", True, f"answers at {settings.endpoint}")

@@ -26,7 +26,7 @@ def _run(args: argparse.Namespace, _rest: list[str]) -> int:
     except ConfigError as err:
         print(err, file=sys.stderr)
         return 2
-    configure_logging(settings.bot.log_level, settings.secrets())
+    configure_logging(settings.bot.log_level, settings.secrets(), settings.bot.log_format)
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot.server import build_runtime, serve_http, serve_socket_mode
@@ -71,7 +71,7 @@ def _notify(args: argparse.Namespace, _rest: list[str]) -> int:
     except ConfigError as err:
         print(err, file=sys.stderr)
         return 2
-    configure_logging(settings.bot.log_level, settings.secrets())
+    configure_logging(settings.bot.log_level, settings.secrets(), settings.bot.log_format)
     from bot.notifier.cli import notify_forever, notify_once
     from bot.store.schema import SchemaError
 
@@ -82,6 +82,16 @@ def _notify(args: argparse.Namespace, _rest: list[str]) -> int:
     except SchemaError as err:
         print(f"orderbot notify: {err}", file=sys.stderr)
         return 2
+
+
+def _check(_args: argparse.Namespace, _rest: list[str]) -> int:
+    from bot.logs import configure_logging
+
+    # The table is the output; library warnings (retries, …) would only clutter it.
+    configure_logging("ERROR")
+    from bot.ops.check import main as check_main
+
+    return check_main()
 
 
 def _db(args: argparse.Namespace, _rest: list[str]) -> int:
@@ -121,6 +131,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     demo.add_argument("--host", default="127.0.0.1", help="sandbox address (default 127.0.0.1)")
     demo.add_argument("--port", type=int, default=8080, help="sandbox port (default 8080)")
     commands["demo"] = _demo
+
+    sub.add_parser("check", help="check settings, Slack, Mplus and the database before going live")
+    commands["check"] = _check
 
     db = sub.add_parser("db", help="the store's schema: `db upgrade` applies migrations, `db current` shows")
     db.add_argument("db_command", choices=["upgrade", "current"])

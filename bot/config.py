@@ -7,6 +7,7 @@ part of the contract with operators, so keep them stable.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
@@ -123,6 +124,9 @@ class BotSettings(BaseSettings):
     )
     catalogue_ttl_s: int = Field(300, validation_alias="ORDERBOT_CATALOGUE_TTL_S", ge=0)
     log_level: str = Field("INFO", validation_alias="ORDERBOT_LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field("text", validation_alias="ORDERBOT_LOG_FORMAT")
+    ready_interval_s: float = Field(15.0, validation_alias="ORDERBOT_READY_INTERVAL_S", gt=0)
+    ready_notifier_stale_s: float = Field(300.0, validation_alias="ORDERBOT_READY_NOTIFIER_STALE_S", gt=0)
     allow_create: str = Field("", validation_alias="ORDERBOT_ALLOW_CREATE")
     allow_edit: str = Field("", validation_alias="ORDERBOT_ALLOW_EDIT")
     allow_cancel: str = Field("", validation_alias="ORDERBOT_ALLOW_CANCEL")

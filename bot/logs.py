@@ -1,9 +1,10 @@
-"""Process logging: one line per record, with thread names so lazy Slack work can be followed.
+"""Process logging: one line per record, as text (default) or JSON (``ORDERBOT_LOG_FORMAT=json``).
 
-Every line any logger writes passes the root handlers' formatter, which redacts what must never
+Every line any logger writes passes the root handler's formatter, which redacts what must never
 reach a log: credentials in URLs (``user:password@``), URL query strings (where ``ident=`` and
 ``secret=`` travel), Slack tokens, and any secret the process was configured with — in messages
-and in tracebacks alike.
+and in tracebacks alike, in both formats. Text lines carry thread names so lazy Slack work can be
+followed.
 """
 
 from __future__ import annotations
@@ -28,20 +29,32 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
 
 
 class RedactingFormatter(logging.Formatter):
-    """Formats as usual, then redacts the whole line (message, arguments and traceback)."""
+    """Formats with the inner formatter (text by default), then redacts the whole line."""
 
-    def __init__(self, fmt: str = FORMAT, secrets: Iterable[str] = ()) -> None:
+    def __init__(
+        self, fmt: str = FORMAT, secrets: Iterable[str] = (), inner: logging.Formatter | None = None
+    ) -> None:
         super().__init__(fmt)
+        self.inner = inner
         self.secrets = tuple(secrets)
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record), self.secrets)
+        line = self.inner.format(record) if self.inner is not None else super().format(record)
+        return redact(line, self.secrets)
 
 
-def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> None:
+def configure_logging(level: str = "INFO", secrets: Iterable[str] = (), fmt: str = "text") -> None:
+    inner: logging.Formatter | None = None
+    context_filter: logging.Filter | None = None
+    if fmt == "json":
+        from bot.ops.logformat import RequestContextFilter, json_formatter
+
+        inner, context_filter = json_formatter(), RequestContextFilter()
     logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), format=FORMAT)
-    formatter = RedactingFormatter(FORMAT, secrets)
+    formatter = RedactingFormatter(FORMAT, secrets, inner)
     for handler in logging.getLogger().handlers:
         handler.setFormatter(formatter)
+        if context_filter is not None:
+            handler.addFilter(context_filter)
     # Alembic announces each of its plugins at INFO when imported: noise in an operator's log.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -1,12 +1,12 @@
 """Serving the bot: HTTP (waitress, a production WSGI server) or Socket Mode.
 
-HTTP routes: every Slack request at ``POST /slack/events``; ``GET /healthz`` reports whether Mplus
-answers, so a load balancer or on-call can tell "bot down" from "Mplus down".
+HTTP routes: every Slack request at ``POST /slack/events``; ``GET /healthz`` (liveness), ``/readyz``
+(readiness: Mplus, store, notifier, from a background-refreshed cache) and ``/metrics`` (Prometheus)
+come from ``bot.ops.http`` and are served on ``PORT`` in Socket Mode too.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,11 +21,11 @@ from slack_sdk import WebClient
 from bot.config import BotSettings, Settings
 from bot.http_guard import guard_slack_requests
 from bot.mplus.client import MplusClient
-from bot.mplus.errors import MplusError
 from bot.notifier.runner import NotifierHandle, start_in_background
-from bot.notifier.runner import health as notifier_health
+from bot.ops.health import ReadinessMonitor, build_readiness
+from bot.ops.http import OPS_PATHS, OpsServer, ops_app
+from bot.ops.instrument import MeteredConfirmedActions, instrument_app
 from bot.orders.catalogue import CatalogueCache
-from bot.orders.confirmed_actions import ConfirmedActions
 from bot.orders.late_records import LateRecords
 from bot.orders.permissions import Action, AllowList, Permissions
 from bot.orders.recovery import Recovery, RecoveryLoop
@@ -38,6 +38,7 @@ from bot.store.db import Database
 from bot.store.form_origins import FormOrigins
 from bot.store.idempotency import IdempotencyKeys
 from bot.store.schema import ensure_current
+from handlers.commands import SUBCOMMANDS
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +55,21 @@ class Runtime:
     slack: WebClient
     pools: ListenerPools
     notifier: NotifierHandle | None = None
+    readiness: ReadinessMonitor | None = None
 
     def close(self) -> None:
         """Stop the worker threads and close the store (the HTTP server is closed by its owner)."""
+        if self.readiness is not None:
+            self.readiness.stop()
         self.pools.shutdown()
         self.deps.db.dispose()
 
     def start_background(self) -> Callable[[], None]:
         """Start the notifier (it stays idle while no channel is configured or subscribed) and the
-        recovery of work a previous process left running (at once, then every half bound)."""
+        recovery of work a previous process left running (at once, then every half bound), and the
+        background readiness checks."""
+        if self.readiness is not None:
+            self.readiness.start()
         self.notifier = start_in_background(
             self.settings, self.mplus, self.slack, self.deps.db, self.deps.audit
         )
@@ -113,7 +120,7 @@ def build_runtime(settings: Settings) -> Runtime:
         audit=audit,
         confirmations=confirmations,
         idempotency=keys,
-        confirmed=ConfirmedActions(mplus, confirmations, audit, ttl, late=late),
+        confirmed=MeteredConfirmedActions(mplus, confirmations, audit, ttl, late=late),
         command=settings.bot.command,
         list_page_size=settings.bot.list_page_size,
         confirm_ttl=ttl,
@@ -124,20 +131,11 @@ def build_runtime(settings: Settings) -> Runtime:
     )
     pools = ListenerPools.for_settings(settings.bot)
     app = build_app(settings.bot, deps, slack, pools)
-    return Runtime(settings=settings, mplus=mplus, deps=deps, app=app, slack=slack, pools=pools)
-
-
-def health(runtime: Runtime) -> tuple[int, dict[str, Any]]:
-    try:
-        notifier = notifier_health(runtime.deps.db)
-    except Exception as err:  # health must answer even when the store is in trouble
-        notifier = {"notifier": "unknown", "detail": type(err).__name__}
-    try:
-        version = runtime.mplus.ping()
-    except MplusError as err:
-        body = {"status": "degraded", "mplus": "unreachable", "detail": type(err).__name__, **notifier}
-        return 503, body
-    return 200, {"status": "ok", "mplus": "reachable", "mplus_api_version": str(version), **notifier}
+    instrument_app(app, (entry.usage.split()[0] for entry in SUBCOMMANDS.help_entries()))
+    readiness = build_readiness(settings, mplus, db)
+    return Runtime(
+        settings=settings, mplus=mplus, deps=deps, app=app, slack=slack, pools=pools, readiness=readiness
+    )
 
 
 def wsgi_app(runtime: Runtime) -> WSGIApp:
@@ -147,15 +145,12 @@ def wsgi_app(runtime: Runtime) -> WSGIApp:
         secret.get_secret_value() if secret else None,
         runtime.settings.bot.max_request_bytes,
     )
+    ops = ops_app(runtime.readiness)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
-            status, body = health(runtime)
-            payload = json.dumps(body).encode()
-            reason = "OK" if status == 200 else "Service Unavailable"
-            start_response(f"{status} {reason}", [("Content-Type", "application/json")])
-            return [payload]
+        if path in OPS_PATHS:
+            return ops(environ, start_response)
         if path == "/slack/events":
             return slack(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain")])
@@ -188,7 +183,9 @@ def serve_http(runtime: Runtime, host: str, port: int) -> None:
     server = make_http_server(runtime, host, port)
     stop_notifier = runtime.start_background()
     log.info(
-        "orderbot listening on http://%s:%s/slack/events (healthz at /healthz)", host, server.effective_port
+        "orderbot listening on http://%s:%s/slack/events (and /healthz, /readyz, /metrics)",
+        host,
+        server.effective_port,
     )
     try:
         server.run()
@@ -205,9 +202,12 @@ def serve_socket_mode(runtime: Runtime) -> None:
 
     token = runtime.settings.bot.slack_app_token
     assert token is not None
-    log.info("orderbot connecting to Slack in Socket Mode")
+    bot = runtime.settings.bot
+    ops = OpsServer(ops_app(runtime.readiness), bot.host, bot.port).start()
+    log.info("orderbot connecting to Slack in Socket Mode (/healthz, /readyz, /metrics on port %d)", ops.port)
     stop_notifier = runtime.start_background()
     try:
         SocketModeHandler(runtime.app, token.get_secret_value()).start()
     finally:
         stop_notifier()
+        ops.stop()

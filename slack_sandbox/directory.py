@@ -67,6 +67,7 @@ class Channel:
     im_user: str | None = None
     created: int = 1700000000
     members: set[str] = field(default_factory=set)
+    bot_member: bool = True  # whether the bot was invited (Slack's ``is_member`` for the bot's token)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -78,7 +79,7 @@ class Channel:
             "is_im": self.im_user is not None,
             "is_private": self.is_private or self.im_user is not None,
             "is_archived": False,
-            "is_member": True,
+            "is_member": self.bot_member,
             "topic": {"value": "", "creator": "", "last_set": 0},
             "purpose": {"value": "", "creator": "", "last_set": 0},
         }

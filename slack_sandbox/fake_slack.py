@@ -20,6 +20,9 @@ from slack_sandbox.world import WorkspaceConfig, World
 
 JsonDict = dict[str, Any]
 T = TypeVar("T")
+APPS_CONNECTIONS_OPEN = "apps.connections.open"
+# What manifest.yml asks for; a test may grant fewer with ``set_bot_scopes``.
+DEFAULT_BOT_SCOPES = ("commands", "chat:write", "usergroups:read", "channels:history", "groups:history")
 
 
 class FakeSlack:
@@ -42,6 +45,8 @@ class FakeSlack:
         bot_id: str = "B0BOT",
         app_id: str = "A0ORDERBOT",
         team_domain: str = "sandbox",
+        app_token: str = "xapp-1-A0ORDERBOT-test",
+        bot_scopes: Iterable[str] = DEFAULT_BOT_SCOPES,
     ) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("FakeSlack only listens on the loopback interface")
@@ -60,6 +65,9 @@ class FakeSlack:
             response_url_uses=response_url_uses,
             seed_defaults=seed_defaults,
         )
+        self.app_token = app_token
+        self._default_scopes = tuple(bot_scopes)
+        self._scopes = self._default_scopes
         self._extra_users = dict(users or {})
         self._extra_channels = dict(channels or {})
         self._extra_groups = {k: list(v) for k, v in (usergroups or {}).items()}
@@ -114,6 +122,7 @@ class FakeSlack:
             self._time_offset = 0.0
             self._faults.clear()
             self._log.clear()
+            self._scopes = self._default_scopes
             self._world = self._new_world()
 
     # ----------------------------------------------------------------- time
@@ -156,6 +165,19 @@ class FakeSlack:
         return channel.id if channel else ref
 
     # ----------------------------------------------------------------- tokens
+    def set_bot_scopes(self, scopes: Iterable[str]) -> None:
+        """The scopes the bot token was granted (sent back in ``x-oauth-scopes``)."""
+        with self._lock:
+            self._scopes = tuple(scopes)
+
+    def set_bot_member(self, channel: str, member: bool) -> None:
+        """Invite the bot to a channel or remove it (``is_member``; posting needs membership)."""
+        with self._lock:
+            found = self._world.directory.find_channel(channel)
+            if found is None:
+                raise KeyError(channel)
+            found.bot_member = member
+
     def new_trigger_id(self, user: str | None = None) -> str:
         """Mint a trigger id for ``user`` (default: the first default user, U0ALICE)."""
         with self._lock:
@@ -184,16 +206,29 @@ class FakeSlack:
         with self._lock:
             headers: dict[str, str] = {}
             status = 200
-            if not token:
-                body: JsonDict = {"ok": False, "error": "not_authed"}
+            if method == APPS_CONNECTIONS_OPEN and token:
+                body = self._connections_open(token)
+            elif not token:
+                body = {"ok": False, "error": "not_authed"}
             elif token != self.config.bot_token:
                 body = {"ok": False, "error": "invalid_auth"}
             elif (fault := self._faults.take(method)) is not None:
                 status, headers, body = fault.response()
             else:
                 body = web_api.call(self._world, method, args)
+            if token == self.config.bot_token:
+                # Real Slack names the token's scopes on every answer; apps check them this way.
+                headers = {**headers, "x-oauth-scopes": ",".join(self._scopes)}
             self._log.record(method, _decoded_for_log(args), status=status, body=body)
             return status, headers, body
+
+    def _connections_open(self, token: str) -> JsonDict:
+        """Socket Mode's first call, made with the app-level token; the URL leads nowhere here."""
+        if token == self.app_token:
+            return {"ok": True, "url": f"wss://{self.host}:1/link/?ticket=fake"}
+        if token == self.config.bot_token:
+            return {"ok": False, "error": "not_allowed_token_type"}
+        return {"ok": False, "error": "invalid_auth"}
 
     def post_response_url(self, token: str, payload: Any) -> tuple[int, JsonDict]:
         with self._lock:

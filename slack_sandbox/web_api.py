@@ -108,6 +108,8 @@ def auth_test(world: World, args: dict[str, Any]) -> dict[str, Any]:
 
 def chat_post_message(world: World, args: dict[str, Any]) -> dict[str, Any]:
     channel = _channel(world, args)
+    if not world.directory.channels[channel].bot_member:
+        raise ApiError("not_in_channel")
     _require_content(args)
     check_message_blocks(args.get("blocks"))
     thread_ts = args.get("thread_ts") or None

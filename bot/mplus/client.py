@@ -48,6 +48,7 @@ from bot.mplus.models import (
     RelationQuery,
     SyncMarkers,
 )
+from bot.mplus.observe import observed_call
 from bot.mplus.transport import (
     ZEEP_SETTINGS,
     DeadlineExceeded,
@@ -139,6 +140,10 @@ class MplusClient(WriteOperations):
         return ProtocolError(f"Mplus rejected the {operation} request ({code}): {text}")
 
     def _invoke(self, operation: str, **kwargs: Any) -> Answer:
+        with observed_call(operation):
+            return self._invoke_unobserved(operation, **kwargs)
+
+    def _invoke_unobserved(self, operation: str, **kwargs: Any) -> Answer:
         """One SOAP call, its answer parsed; a sent request without an answer raises NoAnswer."""
         service = self._bind()
         assert self._zeep is not None

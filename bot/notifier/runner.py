@@ -166,7 +166,7 @@ def subscriptions_changed() -> None:
 
 
 def health(db: Database) -> dict[str, Any]:
-    """The notifier's state for /healthz or on-call: marker, last passes, Mplus outage, lease holder."""
+    """The notifier's state for /readyz or on-call: marker, last passes, Mplus outage, lease holder."""
     state = SyncStateStore(db).get()
     lease = Leases(db).get(LEASE_NAME)
     if state is None:

@@ -22,6 +22,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.ops.slack_api import metered_web_client
+
 log = logging.getLogger(__name__)
 
 EVENT_TYPE = "orderbot_notice"
@@ -94,7 +96,7 @@ class WebClientSlack:
         self, client: WebClient, *, post_interval_s: float = 1.0, rate_limit_retries: int = 5
     ) -> None:
         self._client = client
-        self._poster = WebClient(
+        self._poster = metered_web_client(
             token=client.token,
             base_url=client.base_url,
             timeout=client.timeout,

@@ -17,6 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 import handlers
 from bot.config import BotSettings
+from bot.ops.slack_api import metered_web_client
 from bot.slack.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 def build_web_client(settings: BotSettings) -> WebClient:
     # slack_sdk retries only connection errors by default; 429s (honouring Retry-After) and 5xx
     # must be added, or a busy channel loses messages.
-    return WebClient(
+    return metered_web_client(
         token=settings.slack_bot_token.get_secret_value(),
         base_url=str(settings.slack_api_url),
         timeout=10,

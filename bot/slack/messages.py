@@ -18,6 +18,7 @@ from bot.mplus.errors import (
     Timeout,
     Unavailable,
 )
+from bot.ops.context import note_failure
 from bot.orders.late_records import new_error_id
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ def for_mplus_error(err: MplusError) -> str:
 def describe_failure(err: Exception, context: str) -> tuple[str, str]:
     """(message for the user, error id) — and the full story in the log under that id."""
     error_id = new_error_id()
+    note_failure(error_id)  # the reply's outcome in /metrics, the error id in JSON logs
     if isinstance(err, MplusError):
         log.warning("error_id=%s %s failed: %s: %s", error_id, context, type(err).__name__, err)
         return for_mplus_error(err), error_id

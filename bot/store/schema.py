@@ -23,7 +23,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 
@@ -107,7 +106,10 @@ def _status(connection: Connection) -> SchemaStatus:
     if VERSION_TABLE not in tables:
         state = SchemaState.LEGACY if tables & BASELINE_TABLES else SchemaState.EMPTY
         return SchemaStatus(state, (), wanted)
-    current = tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
+    # Read directly rather than through a MigrationContext, which logs at INFO on every call (the
+    # readiness check asks every few seconds).
+    rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars()
+    current = tuple(sorted(rows))
     if not current:
         return SchemaStatus(SchemaState.EMPTY, (), wanted)
     if set(current) == set(wanted):

@@ -1,0 +1,98 @@
+"""``GET /healthz``, ``/readyz`` and ``/metrics``: a small WSGI app, mounted beside ``/slack/events``
+in HTTP mode and served on its own on ``PORT`` in Socket Mode.
+
+Every answer is computed from memory (the readiness snapshot, the metrics registry), so a flood of
+probes costs no Mplus call and no store query, and any failure in here becomes a 503, never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from bot.ops.health import ReadinessMonitor
+from bot.ops.metrics import exposition
+
+log = logging.getLogger(__name__)
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+OPS_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+_REASONS = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"}
+
+
+def _json(start_response: StartResponse, status: int, body: dict[str, Any]) -> list[bytes]:
+    payload = json.dumps(body, default=str).encode()
+    start_response(
+        f"{status} {_REASONS[status]}",
+        [
+            ("Content-Type", "application/json"),
+            ("Cache-Control", "no-store"),
+            ("Content-Length", str(len(payload))),
+        ],
+    )
+    return [payload]
+
+
+def ops_app(readiness: ReadinessMonitor | None) -> WSGIApp:
+    """The three ops routes; anything else is 404 (the caller mounts Slack's route beside it)."""
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path not in OPS_PATHS:
+            return _json(start_response, 404, {"error": "not found"})
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return _json(start_response, 405, {"error": "use GET"})
+        try:
+            return _route(path, readiness, start_response)
+        except Exception as err:  # a probe gets 503 with the reason, never a 500 page
+            log.exception("%s failed", path)
+            return _json(start_response, 503, {"status": "error", "reason": type(err).__name__})
+
+    return application
+
+
+def _route(path: str, readiness: ReadinessMonitor | None, start_response: StartResponse) -> list[bytes]:
+    if path == "/healthz":
+        # Liveness: this process serves requests. Nothing else is consulted, on purpose: restarting
+        # the bot because Mplus is down would not bring Mplus back.
+        return _json(start_response, 200, {"status": "alive"})
+    if path == "/metrics":
+        payload, content_type = exposition()
+        start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(payload)))])
+        return [payload]
+    if readiness is None:
+        return _json(start_response, 503, {"status": "not ready", "reason": "readiness is not being checked"})
+    result = readiness.current()
+    body: dict[str, Any] = {
+        "status": "ready" if result.ready else "not ready",
+        **({"reason": result.reason} if result.reason else {}),
+        "checked_at": result.checked_at.isoformat() if result.checked_at else None,
+        "checks": {name: check.model_dump() for name, check in result.checks.items()},
+        "notifier_lag": result.notifier_lag,
+        "notifier": result.notifier,
+    }
+    return _json(start_response, 200 if result.ready else 503, body)
+
+
+class OpsServer:
+    """The ops routes on their own waitress server (Socket Mode has no HTTP server otherwise)."""
+
+    def __init__(self, app: WSGIApp, host: str, port: int, threads: int = 2) -> None:
+        import waitress.server
+
+        self._server: Any = waitress.server.create_server(app, host=host, port=port, threads=threads)
+        self.port = int(self._server.effective_port)
+        self._thread = threading.Thread(target=self._server.run, name="ops-http", daemon=True)
+
+    def start(self) -> OpsServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.close()
+        self._server.task_dispatcher.shutdown()

@@ -28,6 +28,7 @@ class MplusSettings(BaseSettings):
     connect_timeout_s: float = Field(3.0, gt=0)
     read_retries: int = Field(2, ge=1, le=10)
     retry_backoff_s: float = Field(0.3, ge=0)
+    max_concurrency: int = Field(64, ge=1, le=1024, description="Mplus calls in flight at once, per process")
 
     @field_validator("url")
     @classmethod
@@ -69,6 +70,8 @@ class BotSettings(BaseSettings):
     database_url: str = Field("sqlite:///orderbot.sqlite3", validation_alias="DATABASE_URL")
     list_page_size: int = Field(20, validation_alias="ORDERBOT_LIST_PAGE_SIZE", ge=5, le=40)
     workers: int = Field(8, validation_alias="ORDERBOT_WORKERS", ge=1, le=64)
+    slow_notice_s: float = Field(3.0, validation_alias="ORDERBOT_SLOW_NOTICE_S", ge=0)
+    shutdown_grace_s: float = Field(20.0, validation_alias="ORDERBOT_SHUTDOWN_GRACE_S", ge=0)
     catalogue_ttl_s: int = Field(300, validation_alias="ORDERBOT_CATALOGUE_TTL_S", ge=0)
     log_level: str = Field("INFO", validation_alias="ORDERBOT_LOG_LEVEL")
     allow_create: str = Field("", validation_alias="ORDERBOT_ALLOW_CREATE")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -22,12 +23,15 @@ from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError
 from bot.notifier.runner import NotifierHandle, start_in_background
 from bot.notifier.runner import health as notifier_health
+from bot.ops.shutdown import Steps, StopSignal, exit_now, shut_down
 from bot.orders.catalogue import CatalogueCache
 from bot.orders.confirmed_actions import ConfirmedActions
 from bot.orders.permissions import Action, AllowList, Permissions
 from bot.orders.service import OrderService
 from bot.slack.app import ListenerPools, build_app, build_web_client
 from bot.slack.deps import Deps
+from bot.slack.identity import IdentityWatcher
+from bot.slack.messages import SHUTTING_DOWN
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationStore
 from bot.store.db import Database
@@ -47,12 +51,28 @@ class Runtime:
     app: App
     slack: WebClient
     pools: ListenerPools
+    identity: IdentityWatcher
     notifier: NotifierHandle | None = None
+    draining: threading.Event = field(default_factory=threading.Event)
 
     def close(self) -> None:
         """Stop the worker threads and close the store (the HTTP server is closed by its owner)."""
+        self.identity.stop()
         self.pools.shutdown()
         self.deps.db.dispose()
+
+    def shutdown_steps(self, stop_intake: Callable[[], None]) -> Steps:
+        def stop_background(timeout: float) -> None:
+            if self.notifier is not None:
+                self.notifier.stop(timeout)
+
+        return Steps(
+            stop_intake=stop_intake,
+            wait_idle=self.pools.in_flight.wait_idle,
+            in_flight=lambda: self.pools.in_flight.count,
+            stop_background=stop_background,
+            close=self.close,
+        )
 
     def start_background(self) -> Callable[[], None]:
         """Start the notifier (it stays idle while no channel is configured or subscribed)."""
@@ -92,9 +112,15 @@ def build_runtime(settings: Settings) -> Runtime:
         confirm_ttl=ttl,
         allowed_channels=settings.bot.allowed_channels,
     )
-    pools = ListenerPools.for_settings(settings.bot)
-    app = build_app(settings.bot, deps, slack, pools)
-    return Runtime(settings=settings, mplus=mplus, deps=deps, app=app, slack=slack, pools=pools)
+    pools = ListenerPools.for_settings(settings.bot, settings.mplus.max_concurrency)
+    # Slack's auth.test and the allow lists' user groups are learned in the background, never on a
+    # request's ack path (a slow or failing Slack Web API must not slow the acks).
+    identity = IdentityWatcher(slack).start()
+    deps.permissions.warm()
+    app = build_app(settings.bot, deps, slack, pools, identity)
+    return Runtime(
+        settings=settings, mplus=mplus, deps=deps, app=app, slack=slack, pools=pools, identity=identity
+    )
 
 
 def health(runtime: Runtime) -> tuple[int, dict[str, Any]]:
@@ -122,6 +148,10 @@ def wsgi_app(runtime: Runtime) -> WSGIApp:
             start_response(f"{status} {reason}", [("Content-Type", "application/json")])
             return [payload]
         if path == "/slack/events":
+            if runtime.draining.is_set():  # shutting down: Slack retries, another process answers
+                headers = [("Content-Type", "text/plain"), ("Retry-After", "5")]
+                start_response("503 Service Unavailable", headers)
+                return [SHUTTING_DOWN.encode()]
             return slack(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found\n"]
@@ -146,18 +176,19 @@ def stop_http_server(server: Any) -> None:
 
 def serve_http(runtime: Runtime, host: str, port: int) -> None:
     server = make_http_server(runtime, host, port)
-    stop_notifier = runtime.start_background()
+    runtime.start_background()
+    stop = StopSignal().install()
+    thread = threading.Thread(target=server.run, name="http", daemon=True)
+    thread.start()
     log.info(
         "orderbot listening on http://%s:%d/slack/events (healthz at /healthz)", host, server.effective_port
     )
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        log.info("orderbot stopping")
-    finally:
-        stop_notifier()
-        stop_http_server(server)
-        runtime.close()
+    stop.wait()
+    finished = shut_down(runtime.shutdown_steps(runtime.draining.set), runtime.settings.bot.shutdown_grace_s)
+    stop_http_server(server)
+    thread.join(timeout=5)
+    if not finished:
+        exit_now(0)  # the abandoned work threads would otherwise hold the process open
 
 
 def serve_socket_mode(runtime: Runtime) -> None:
@@ -166,8 +197,15 @@ def serve_socket_mode(runtime: Runtime) -> None:
     token = runtime.settings.bot.slack_app_token
     assert token is not None
     log.info("orderbot connecting to Slack in Socket Mode")
-    stop_notifier = runtime.start_background()
-    try:
-        SocketModeHandler(runtime.app, token.get_secret_value()).start()
-    finally:
-        stop_notifier()
+    runtime.start_background()
+    stop = StopSignal().install()
+    handler = SocketModeHandler(runtime.app, token.get_secret_value())
+    handler.connect()
+    stop.wait()
+
+    def stop_intake() -> None:
+        runtime.draining.set()
+        handler.close()  # Slack sends new requests to another connection (or retries them)
+
+    if not shut_down(runtime.shutdown_steps(stop_intake), runtime.settings.bot.shutdown_grace_s):
+        exit_now(0)

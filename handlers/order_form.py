@@ -27,7 +27,7 @@ from bot.orders.permissions import Action
 from bot.slack import text, views
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, CallbackId, FormLineRef, InvalidValue, OrderFormMeta, OrderRef
-from bot.slack.messages import STALE_BUTTON, describe_failure
+from bot.slack.messages import STALE_BUTTON, describe_failure, not_allowed
 from bot.slack.views import modals
 from handlers.authorise import authorised
 from handlers.form_commands import (
@@ -178,6 +178,11 @@ def outcome_view(
 # ------------------------------------------------------------------------------ listeners
 
 
+def _refusal_view(deps: Deps, meta: OrderFormMeta, action: Action) -> dict[str, Any]:
+    message = not_allowed(action.value, action.setting, deps.permissions.configured(action))
+    return notice(form_title(meta), f"🚫 {text.escape(message)}")
+
+
 def register(app: App, deps: Deps) -> None:
     forms = forms_for(deps)
 
@@ -190,17 +195,11 @@ def register(app: App, deps: Deps) -> None:
         except InvalidValue:
             ack(response_action="update", view=notice(modals.TITLE_NEW, text.escape(STALE_BUTTON)))
             return
-        refusal: list[str] = []
         action = Action.EDIT if meta.editing else Action.CREATE
-        if not authorised(
-            deps,
-            user_of(body),
-            action,
-            lambda message, _blocks: refusal.append(message),
-            order_id=meta.order_id,
-            channel_id=meta.channel or None,
-        ):
-            ack(response_action="update", view=notice(form_title(meta), f"🚫 {text.escape(refusal[0])}"))
+        # From memory only: nothing on the ack path waits on Slack's Web API or the store. The refusal
+        # is audited (and a user a cold group cache let through is refused) after the ack.
+        if deps.permissions.allows_now(user_of(body), action) is False:
+            ack(response_action="update", view=_refusal_view(deps, meta, action))
             return
         draft = modals.draft_from_state((view.get("state") or {}).get("values") or {}, meta)
         checked = validate(draft, require_ext_id=not meta.editing)
@@ -222,8 +221,15 @@ def register(app: App, deps: Deps) -> None:
         except InvalidValue:
             return  # answered in the ack
         user, view_id = user_of(body), str(view.get("id") or "")
-        if not deps.permissions.allows(user, Action.EDIT if meta.editing else Action.CREATE):
-            return  # refused (and audited) in the ack
+        action = Action.EDIT if meta.editing else Action.CREATE
+        if not authorised(
+            deps, user, action, lambda *_: None, order_id=meta.order_id, channel_id=meta.channel or None
+        ):
+            try:  # the same view the ack showed, unless the ack could not tell yet
+                client.views_update(view_id=view_id, view=_refusal_view(deps, meta, action))
+            except SlackApiError as err:
+                log.info("order form refusal could not be shown: %s", err.response.get("error"))
+            return
         draft = modals.draft_from_state((view.get("state") or {}).get("values") or {}, meta)
         checked = validate(draft, require_ext_id=not meta.editing)
         if checked.order is None:

@@ -19,6 +19,7 @@ from zeep.transports import Transport
 from zeep.wsdl import Document
 
 from bot.config import MplusSettings
+from bot.mplus.gate import CallGate
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +39,17 @@ _documents_lock = threading.Lock()
 
 
 class OfflineTransport(Transport):
+    gate: CallGate | None = None  # every SOAP call passes it: MPLUS_MAX_CONCURRENCY (see gate.py)
+
     def load(self, url: str) -> bytes:
         stub = _STUBS.get(url)
         return stub if stub is not None else super().load(url)
+
+    def post(self, address: str, message: str, headers: dict[str, str]) -> requests.Response:
+        if self.gate is None:
+            return super().post(address, message, headers)
+        with self.gate.slot():
+            return super().post(address, message, headers)
 
 
 def make_session(settings: MplusSettings) -> requests.Session:
@@ -48,18 +57,24 @@ def make_session(settings: MplusSettings) -> requests.Session:
     # Mplus wants credentials in the query string of every call. As session params they stay out of
     # the service address zeep logs; exception texts are still scrubbed (see ``Redactor``).
     session.params = {"ident": settings.ident, "secret": settings.secret.get_secret_value()}
+    # One pooled connection per allowed concurrent call (requests keeps only 10 by default).
+    adapter = requests.adapters.HTTPAdapter(pool_maxsize=settings.max_concurrency)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     return session
 
 
 def make_transport(settings: MplusSettings, session: requests.Session) -> OfflineTransport:
     settings.wsdl_cache.parent.mkdir(parents=True, exist_ok=True)
     cache = SqliteCache(path=str(settings.wsdl_cache), timeout=settings.wsdl_cache_ttl_s)
-    return OfflineTransport(
+    transport = OfflineTransport(
         cache=cache,
         timeout=settings.timeout_s,
         operation_timeout=(settings.connect_timeout_s, settings.timeout_s),
         session=session,
     )
+    transport.gate = CallGate(settings.max_concurrency)
+    return transport
 
 
 def load_document(location: str, transport: Transport) -> Document:

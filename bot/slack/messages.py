@@ -102,3 +102,5 @@ def not_allowed(action: str, setting: str, configured: bool) -> str:
 
 
 CHANNEL_NOT_ENABLED = "Orderbot is not enabled in this channel. Ask an admin to add it to ORDERBOT_CHANNELS."
+MPLUS_SLOW = "⏳ Mplus is slow to answer right now. Still working on it — the answer follows here."
+SHUTTING_DOWN = "Orderbot is restarting; please try again in a moment."

@@ -297,7 +297,10 @@ def test_who_may_create_is_checked_on_open_and_on_submit(rig: BotRig) -> None:
     answer = submit(rig, view, values(rig, view, line(0, "1001", "1")), user=BOB)
     assert "not allowed" in shown(answer["view"])
     assert calls(rig, "createOrder") == []
-    assert [(r.user_id, r.result) for r in audit_rows(rig, "create")] == [(BOB, "refused"), (BOB, "refused")]
+    # The refusal is audited after the ack (the ack never waits on the store).
+    refused = [(BOB, "refused"), (BOB, "refused")]
+    wait_for(lambda: [(r.user_id, r.result) for r in audit_rows(rig, "create")] == refused, what="audit")
+    assert calls(rig, "createOrder") == []
 
 
 # --------------------------------------------------------------------------------- edit

@@ -1,0 +1,1 @@
+"""Operating the bot: graceful shutdown (and, from other work, health, metrics, checks)."""

@@ -132,7 +132,7 @@ def test_ack_is_fast_while_mplus_is_slow(rig: BotRig) -> None:
     before = len(rig.ephemerals())
     result = rig.slack.command("/order", f"show {order.number}", user=ALICE, channel=CHANNEL)
     assert result.status == 200
-    assert result.elapsed < 1.0
+    assert result.elapsed < 2.5  # a generous ceiling: the ack does no Mplus call at all
     card = rig.next_ephemeral(before, timeout=30)
     assert order.number in shown(card)
 

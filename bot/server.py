@@ -181,7 +181,7 @@ def serve_http(runtime: Runtime, host: str, port: int) -> None:
     thread = threading.Thread(target=server.run, name="http", daemon=True)
     thread.start()
     log.info(
-        "orderbot listening on http://%s:%d/slack/events (healthz at /healthz)", host, server.effective_port
+        "orderbot listening on http://%s:%s/slack/events (healthz at /healthz)", host, server.effective_port
     )
     stop.wait()
     finished = shut_down(runtime.shutdown_steps(runtime.draining.set), runtime.settings.bot.shutdown_grace_s)

@@ -63,7 +63,7 @@ class InFlight:
 
 @dataclass
 class _Watched:
-    thread: int
+    thread: int | None  # the work thread, once one has picked the work up
     started: float
     respond: Callable[..., Any]
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -97,22 +97,21 @@ class SlowNotices:
         self._thread.start()
         self.sent = 0
 
-    @contextmanager
-    def watching(self, request: BoltRequest) -> Iterator[None]:
+    def register(self, request: BoltRequest) -> _Watched | None:
+        """Watch a lazy listener from its submission (time queued behind other work counts too)."""
         respond = request.context.respond if request.context.response_url else None
         if respond is None or self.after_s <= 0:
-            yield
-            return
-        entry = _Watched(thread=threading.get_ident(), started=time.monotonic(), respond=respond)
+            return None
+        entry = _Watched(thread=None, started=time.monotonic(), respond=respond)
         request.context["respond"] = _GuardedRespond(entry)
-        key = id(entry)
         with self._lock:
-            self._entries[key] = entry
-        try:
-            yield
-        finally:
+            self._entries[id(entry)] = entry
+        return entry
+
+    def unregister(self, entry: _Watched | None) -> None:
+        if entry is not None:
             with self._lock:
-                self._entries.pop(key, None)
+                self._entries.pop(id(entry), None)
 
     def _loop(self) -> None:
         while not self._stop.wait(self._poll_s):
@@ -122,7 +121,9 @@ class SlowNotices:
                     e for e in self._entries.values() if not e.notified and now - e.started >= self.after_s
                 ]
             for entry in due:
-                if mplus_busy_since(entry.thread) is not None:
+                # Still queued (every work thread busy, which under load means busy with Mplus), or
+                # in an Mplus call right now; slow for any other reason is not "Mplus is slow".
+                if entry.thread is None or mplus_busy_since(entry.thread) is not None:
                     entry.notified = True
                     self._senders.submit(self._send, entry)
 
@@ -178,10 +179,19 @@ class WatchedLazyRunner(LazyListenerRunner):
         self.slow = slow
 
     def start(self, function: Callable[..., None], request: BoltRequest) -> None:
+        entry = self.slow.register(request)
         runnable = build_runnable_function(func=function, logger=self.logger, request=request)
 
         def run() -> None:
-            with self.slow.watching(request):
+            try:
+                if entry is not None:
+                    entry.thread = threading.get_ident()
                 runnable()
+            finally:
+                self.slow.unregister(entry)
 
-        self.executor.submit(run)
+        try:
+            self.executor.submit(run)
+        except RuntimeError:
+            self.slow.unregister(entry)
+            raise

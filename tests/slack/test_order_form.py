@@ -29,7 +29,7 @@ def current(rig: BotRig, user: str = ALICE) -> dict[str, Any] | None:
     return rig.fake.current_view(user)
 
 
-def wait_view(rig: BotRig, contains: str, user: str = ALICE, timeout: float = 15.0) -> dict[str, Any]:
+def wait_view(rig: BotRig, contains: str, user: str = ALICE, timeout: float = 30.0) -> dict[str, Any]:
     """The user's modal once its text contains ``contains``."""
     return wait_for(
         lambda: (v := current(rig, user)) and contains in shown(v) and v,
@@ -41,7 +41,7 @@ def wait_view(rig: BotRig, contains: str, user: str = ALICE, timeout: float = 15
 def wait_form(rig: BotRig, user: str = ALICE) -> dict[str, Any]:
     return wait_for(
         lambda: (v := current(rig, user)) and v.get("callback_id") == "order_form" and v,
-        15.0,
+        30.0,
         "the order form",
     )
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
+
 import pytest
 
 from bot.orders.permissions import Action, AllowList, Permissions
@@ -43,3 +47,40 @@ def test_a_failing_group_lookup_refuses() -> None:
 
     permissions = Permissions({Action.PAY: AllowList.parse("S0SHOP")}, broken)
     assert not permissions.allows("U0CAROL", Action.PAY)
+
+
+def test_allows_now_answers_from_memory_and_learns_groups_in_the_background() -> None:
+    release = threading.Event()
+
+    def slow_members(_group: str) -> list[str]:
+        release.wait(30)  # Slack is slow: the answer must not wait for it
+        return ["U0CAROL"]
+
+    permissions = Permissions({Action.CREATE: AllowList.parse("U0ALICE,S0SHOP")}, slow_members)
+    assert permissions.allows_now("U0ALICE", Action.CREATE) is True, "listed users need no lookup"
+    assert permissions.allows_now("U0CAROL", Action.CREATE) is None, "group not known yet"
+    release.set()
+    wait_until(lambda: permissions.allows_now("U0CAROL", Action.CREATE) is True)
+    assert permissions.allows_now("U0BOB", Action.CREATE) is False
+
+
+def test_an_expired_group_list_is_used_while_a_fresh_one_is_fetched() -> None:
+    lists = iter([["U0CAROL"], ["U0DAVE"]])
+    lookups: list[str] = []
+
+    def members(group: str) -> list[str]:
+        lookups.append(group)
+        return next(lists)
+
+    permissions = Permissions({Action.PAY: AllowList.parse("S0SHOP")}, members, cache_s=0)
+    assert permissions.allows("U0CAROL", Action.PAY)  # first lookup: waited for (nothing cached)
+    assert permissions.allows("U0CAROL", Action.PAY), "expired: the last list answers at once"
+    wait_until(lambda: permissions.allows_now("U0DAVE", Action.PAY) is True)
+    assert lookups == ["S0SHOP", "S0SHOP"]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)

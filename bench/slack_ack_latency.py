@@ -56,33 +56,6 @@ def card_reply(fake: Any, user: str) -> dict[str, Any] | None:
     return None
 
 
-class PeakCalls:
-    """SOAP calls the emulator serves at the same moment, counted on the emulator's side."""
-
-    def __init__(self, server: Any) -> None:
-        self.now = self.peak = 0
-        self._lock = threading.Lock()
-        self._emulator = server.emulator
-        self._original = self._emulator.soap
-
-    def __enter__(self) -> PeakCalls:
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            with self._lock:
-                self.now += 1
-                self.peak = max(self.peak, self.now)
-            try:
-                return self._original(*args, **kwargs)
-            finally:
-                with self._lock:
-                    self.now -= 1
-
-        self._emulator.soap = counted
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._emulator.soap = self._original
-
-
 def fire(rig: _rig.BotRig, user: str, number: str, barrier: threading.Barrier | None) -> Sent:
     if barrier is not None:
         barrier.wait()
@@ -131,10 +104,8 @@ def load_part(rig: _rig.BotRig, numbers: list[str], count: int, latency_ms: int)
     rig.emulator.add_fault("*", "latency", latency_ms=latency_ms)
     barrier = threading.Barrier(count)
     try:
-        with (
-            PeakCalls(rig.emulator) as peak,
-            ThreadPoolExecutor(max_workers=count, thread_name_prefix="bench-slack") as pool,
-        ):
+        rig.emulator.clear_calls()  # restarts the emulator's count of calls served at once
+        with ThreadPoolExecutor(max_workers=count, thread_name_prefix="bench-slack") as pool:
             futures: list[Future[Sent]] = [
                 pool.submit(fire, rig, user, number, barrier)
                 for user, number in zip(users, targets, strict=True)
@@ -168,7 +139,7 @@ def load_part(rig: _rig.BotRig, numbers: list[str], count: int, latency_ms: int)
         "reply p50": f"{_rig.percentile(reply_lat, 50):,.2f} s",
         "reply p99": f"{_rig.percentile(reply_lat, 99):,.2f} s",
         "last reply": f"{max((at for at, _ in seen.values()), default=float('nan')) - first_send:,.2f} s",
-        "Mplus peak": f"{peak.peak}",
+        "Mplus peak": f"{rig.emulator.peak_concurrency()}",
         "slow notices": f"{notices}",
     }
 

@@ -2,44 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 from bot.slack.messages import MPLUS_SLOW
-from mplus_emulator.server import EmulatorServer
 from tests.slack.conftest import CHANNEL, BotRig, wait_for
-
-
-class ConcurrentCalls:
-    """Counts SOAP calls the emulator is serving at the same moment (measured on the Mplus side)."""
-
-    def __init__(self, emulator: EmulatorServer) -> None:
-        self.now = 0
-        self.peak = 0
-        self._lock = threading.Lock()
-        self._emulator = emulator.emulator
-        self._original: Callable[..., Any] = self._emulator.soap
-
-    def __enter__(self) -> ConcurrentCalls:
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            with self._lock:
-                self.now += 1
-                self.peak = max(self.peak, self.now)
-            try:
-                return self._original(*args, **kwargs)
-            finally:
-                with self._lock:
-                    self.now -= 1
-
-        self._emulator.soap = counted
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._emulator.soap = self._original
 
 
 def card_for(rig: BotRig, user: str, number: str) -> dict[str, Any] | None:
@@ -55,7 +24,8 @@ def test_no_more_than_mplus_max_concurrency_calls_reach_mplus(rig: BotRig) -> No
         rig.fake.add_user(user, user.lower())
     rig.runtime.deps.orders.delivery_methods()  # warm the catalogue: only the order reads remain
     rig.emulator.add_fault(operation="getOrders", kind="latency", latency_ms=600)
-    with ConcurrentCalls(rig.emulator) as calls, ThreadPoolExecutor(len(users)) as pool:
+    rig.emulator.clear_calls()  # also starts the emulator's count of calls served at once afresh
+    with ThreadPoolExecutor(len(users)) as pool:
         sent = list(
             pool.map(
                 lambda pair: rig.slack.command("/order", f"show {pair[1]}", user=pair[0], channel=CHANNEL),
@@ -65,9 +35,10 @@ def test_no_more_than_mplus_max_concurrency_calls_reach_mplus(rig: BotRig) -> No
         assert all(result.status == 200 for result in sent)
         for user, number in zip(users, numbers, strict=True):
             wait_for(lambda u=user, n=number: card_for(rig, u, n), 60, f"the card of {number}")
-    assert calls.peak <= 3, f"Mplus saw {calls.peak} calls at once with MPLUS_MAX_CONCURRENCY=3"
+    peak = rig.emulator.peak_concurrency()  # counted on the Mplus side, not by the bot
+    assert peak <= 3, f"Mplus saw {peak} calls at once with MPLUS_MAX_CONCURRENCY=3"
     # The cap is the limit, not the thread pool: with 12 people waiting, Mplus does get 3 at a time.
-    assert calls.peak == 3
+    assert peak == 3
 
 
 @pytest.mark.bot_settings(slow_notice_s=1)

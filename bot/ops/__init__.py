@@ -1,1 +1,1 @@
-"""Operating the bot: graceful shutdown (and, from other work, health, metrics, checks)."""
+"""Operating Orderbot: schema commands, `orderbot check`, health, readiness, metrics and logs, shutdown."""

@@ -90,3 +90,19 @@ def refused(rig: BotRig, user: str) -> bool:
     with rig.runtime.deps.db.transaction() as session:
         rows = session.scalars(select(AuditRow).where(AuditRow.action == "create", AuditRow.user_id == user))
         return [row.result for row in rows] == ["refused"]
+
+
+def test_with_the_groups_not_known_yet_the_form_is_refused_after_the_ack(
+    slow_slack: FakeSlack, emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    with start(slow_slack, emulator, tmp_path, allow_create=f"{ALICE},{SHOP}") as rig:
+        view = open_new(rig)  # Alice is listed by id: no group lookup needed to open the form
+        slow_slack.delay("usergroups.users.list", 3.0)
+        rig.runtime.deps.permissions._cache.clear()  # as right after a start with Slack slow
+        result = rig.slack.submit_view(view, values(rig, view, line(0, "1001", "1")), user=BOB)
+        assert result.status == 200 and result.elapsed < ACK_CEILING_S, result.body
+        # The ack could not know yet, so it showed progress; the check after it refuses.
+        assert "not allowed" not in shown((result.json() or {})["view"])
+        wait_view(rig, "not allowed to create orders", timeout=60)
+        wait_for(lambda: refused(rig, BOB), what="the refusal in the audit log")
+        assert [c for c in rig.emulator.calls() if c["operation"] == "createOrder"] == []

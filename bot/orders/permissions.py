@@ -63,6 +63,9 @@ class AllowList(BaseModel):
 
 
 GroupMembers = Callable[[str], Iterable[str]]
+STALE_S = 600.0
+"""How long past ORDERBOT_GROUP_CACHE_S an old member list may still answer while it is refreshed
+(in the background, so no request waits on Slack); older than that it counts as unknown."""
 
 
 class Permissions:
@@ -92,8 +95,7 @@ class Permissions:
             return True
         unknown = False
         for group in sorted(rule.groups):
-            with self._lock:
-                cached = self._cache.get(group)
+            cached = self._usable(group)
             if cached is None:
                 unknown = True
                 self._refresh_in_background(group)
@@ -106,16 +108,23 @@ class Permissions:
         for group in sorted({g for rule in self._rules.values() for g in rule.groups}):
             self._refresh_in_background(group)
 
-    def _members(self, group: str) -> frozenset[str]:
-        now = time.monotonic()
+    def _usable(self, group: str) -> tuple[float, frozenset[str]] | None:
+        """The cached list if fresh, or expired less than STALE_S ago (then refreshed in the background)."""
         with self._lock:
             cached = self._cache.get(group)
-        if cached and now - cached[0] < self._cache_s:
-            return cached[1]
-        if cached:  # expired: answer from the last list and refresh it off this request's path
+        if cached is None:
+            return None
+        age = time.monotonic() - cached[0]
+        if age < self._cache_s:
+            return cached
+        if age < self._cache_s + STALE_S:
             self._refresh_in_background(group)
-            return cached[1]
-        return self._fetch(group)
+            return cached
+        return None
+
+    def _members(self, group: str) -> frozenset[str]:
+        cached = self._usable(group)
+        return cached[1] if cached is not None else self._fetch(group)
 
     def _refresh_in_background(self, group: str) -> None:
         with self._lock:

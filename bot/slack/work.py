@@ -95,7 +95,6 @@ class SlowNotices:
         self._senders = ThreadPoolExecutor(max_workers=2, thread_name_prefix="slow-notice")
         self._thread = threading.Thread(target=self._loop, name="slow-notice-watch", daemon=True)
         self._thread.start()
-        self.sent = 0
 
     def register(self, request: BoltRequest) -> _Watched | None:
         """Watch a lazy listener from its submission (time queued behind other work counts too)."""
@@ -133,7 +132,6 @@ class SlowNotices:
                 return
             try:
                 entry.respond(text=MPLUS_SLOW, response_type="ephemeral", replace_original=False)
-                self.sent += 1
             except Exception as err:  # a notice that cannot be sent is no reason to fail the request
                 log.info("could not send the slow-Mplus notice: %s", type(err).__name__)
 

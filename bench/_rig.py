@@ -208,7 +208,11 @@ class BotRig:
 
 @contextlib.contextmanager
 def bot_rig(
-    emulator_server: EmulatorServer, users: dict[str, str], cache_dir: Path, **bot_overrides: Any
+    emulator_server: EmulatorServer,
+    users: dict[str, str],
+    cache_dir: Path,
+    mplus_overrides: dict[str, Any] | None = None,
+    **bot_overrides: Any,
 ) -> Iterator[BotRig]:
     """FakeSlack + the real bot app (``build_runtime``) served by waitress on a free port.
 
@@ -236,7 +240,8 @@ def bot_rig(
         }
         values.update(bot_overrides)
         bot = BotSettings(_env_file=None, **values)  # type: ignore[call-arg]
-        mplus = mplus_settings(emulator_server.url, cache_dir / "wsdl-cache.sqlite", timeout_s=15.0)
+        mplus_values: dict[str, Any] = {"timeout_s": 15.0, **(mplus_overrides or {})}
+        mplus = mplus_settings(emulator_server.url, cache_dir / "wsdl-cache.sqlite", **mplus_values)
         runtime = build_runtime(Settings(bot, mplus))
         server = make_http_server(runtime, "127.0.0.1", 0)
         thread = threading.Thread(target=server.run, name="bench-bot-http", daemon=True)

@@ -36,6 +36,7 @@ class MplusSettings(BaseSettings):
     max_response_mb: float = Field(64.0, gt=0)
     read_retries: int = Field(2, ge=1, le=10)
     retry_backoff_s: float = Field(0.3, ge=0)
+    max_concurrency: int = Field(64, ge=1, le=1024, description="Mplus calls in flight at once, per process")
 
     @field_validator("url")
     @classmethod
@@ -122,6 +123,8 @@ class BotSettings(BaseSettings):
     max_request_bytes: int = Field(
         1_048_576, validation_alias="ORDERBOT_MAX_REQUEST_BYTES", ge=65_536, le=16_777_216
     )
+    slow_notice_s: float = Field(3.0, validation_alias="ORDERBOT_SLOW_NOTICE_S", ge=0)
+    shutdown_grace_s: float = Field(20.0, validation_alias="ORDERBOT_SHUTDOWN_GRACE_S", ge=0)
     catalogue_ttl_s: int = Field(300, validation_alias="ORDERBOT_CATALOGUE_TTL_S", ge=0)
     log_level: str = Field("INFO", validation_alias="ORDERBOT_LOG_LEVEL")
     log_format: Literal["text", "json"] = Field("text", validation_alias="ORDERBOT_LOG_FORMAT")

@@ -8,8 +8,9 @@ come from ``bot.ops.http`` and are served on ``PORT`` in Socket Mode too.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -25,6 +26,7 @@ from bot.notifier.runner import NotifierHandle, start_in_background
 from bot.ops.health import ReadinessMonitor, build_readiness
 from bot.ops.http import OPS_PATHS, OpsServer, ops_app
 from bot.ops.instrument import MeteredConfirmedActions, instrument_app
+from bot.ops.shutdown import Steps, StopSignal, exit_now, shut_down
 from bot.orders.catalogue import CatalogueCache
 from bot.orders.late_records import LateRecords
 from bot.orders.permissions import Action, AllowList, Permissions
@@ -32,6 +34,8 @@ from bot.orders.recovery import Recovery, RecoveryLoop
 from bot.orders.service import OrderService
 from bot.slack.app import ListenerPools, build_app, build_web_client
 from bot.slack.deps import Deps
+from bot.slack.identity import IdentityWatcher
+from bot.slack.messages import SHUTTING_DOWN
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationStore
 from bot.store.db import Database
@@ -54,15 +58,34 @@ class Runtime:
     app: App
     slack: WebClient
     pools: ListenerPools
+    identity: IdentityWatcher
     notifier: NotifierHandle | None = None
     readiness: ReadinessMonitor | None = None
+    draining: threading.Event = field(default_factory=threading.Event)
+    recovery_loop: RecoveryLoop | None = None
 
     def close(self) -> None:
         """Stop the worker threads and close the store (the HTTP server is closed by its owner)."""
         if self.readiness is not None:
             self.readiness.stop()
+        self.identity.stop()
         self.pools.shutdown()
         self.deps.db.dispose()
+
+    def shutdown_steps(self, stop_intake: Callable[[], None]) -> Steps:
+        def stop_background(timeout: float) -> None:
+            if self.recovery_loop is not None:
+                self.recovery_loop.stop()
+            if self.notifier is not None:
+                self.notifier.stop(timeout)
+
+        return Steps(
+            stop_intake=stop_intake,
+            wait_idle=self.pools.in_flight.wait_idle,
+            in_flight=lambda: self.pools.in_flight.count,
+            stop_background=stop_background,
+            close=self.close,
+        )
 
     def start_background(self) -> Callable[[], None]:
         """Start the notifier (it stays idle while no channel is configured or subscribed) and the
@@ -73,7 +96,7 @@ class Runtime:
         self.notifier = start_in_background(
             self.settings, self.mplus, self.slack, self.deps.db, self.deps.audit
         )
-        recovery = start_recovery(self)
+        recovery = self.recovery_loop = start_recovery(self)
         notifier = self.notifier
 
         def stop() -> None:
@@ -129,12 +152,23 @@ def build_runtime(settings: Settings) -> Runtime:
         form_origins=FormOrigins(db),
         team_id=settings.bot.slack_team_id,
     )
-    pools = ListenerPools.for_settings(settings.bot)
-    app = build_app(settings.bot, deps, slack, pools)
+    pools = ListenerPools.for_settings(settings.bot, settings.mplus.max_concurrency)
+    # Slack's auth.test and the allow lists' user groups are learned in the background, never on a
+    # request's ack path (a slow or failing Slack Web API must not slow the acks).
+    identity = IdentityWatcher(slack).start()
+    deps.permissions.warm()
+    app = build_app(settings.bot, deps, slack, pools, identity)
     instrument_app(app, (entry.usage.split()[0] for entry in SUBCOMMANDS.help_entries()))
     readiness = build_readiness(settings, mplus, db)
     return Runtime(
-        settings=settings, mplus=mplus, deps=deps, app=app, slack=slack, pools=pools, readiness=readiness
+        settings=settings,
+        mplus=mplus,
+        deps=deps,
+        app=app,
+        slack=slack,
+        pools=pools,
+        identity=identity,
+        readiness=readiness,
     )
 
 
@@ -152,6 +186,10 @@ def wsgi_app(runtime: Runtime) -> WSGIApp:
         if path in OPS_PATHS:
             return ops(environ, start_response)
         if path == "/slack/events":
+            if runtime.draining.is_set():  # shutting down: Slack retries, another process answers
+                headers = [("Content-Type", "text/plain"), ("Retry-After", "5")]
+                start_response("503 Service Unavailable", headers)
+                return [SHUTTING_DOWN.encode()]
             return slack(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found\n"]
@@ -181,20 +219,21 @@ def stop_http_server(server: Any) -> None:
 
 def serve_http(runtime: Runtime, host: str, port: int) -> None:
     server = make_http_server(runtime, host, port)
-    stop_notifier = runtime.start_background()
+    runtime.start_background()
+    stop = StopSignal().install()
+    thread = threading.Thread(target=server.run, name="http", daemon=True)
+    thread.start()
     log.info(
         "orderbot listening on http://%s:%s/slack/events (and /healthz, /readyz, /metrics)",
         host,
         server.effective_port,
     )
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        log.info("orderbot stopping")
-    finally:
-        stop_notifier()
-        stop_http_server(server)
-        runtime.close()
+    stop.wait()
+    finished = shut_down(runtime.shutdown_steps(runtime.draining.set), runtime.settings.bot.shutdown_grace_s)
+    stop_http_server(server)
+    thread.join(timeout=5)
+    if not finished:
+        exit_now(0)  # the abandoned work threads would otherwise hold the process open
 
 
 def serve_socket_mode(runtime: Runtime) -> None:
@@ -205,9 +244,17 @@ def serve_socket_mode(runtime: Runtime) -> None:
     bot = runtime.settings.bot
     ops = OpsServer(ops_app(runtime.readiness), bot.host, bot.port).start()
     log.info("orderbot connecting to Slack in Socket Mode (/healthz, /readyz, /metrics on port %d)", ops.port)
-    stop_notifier = runtime.start_background()
-    try:
-        SocketModeHandler(runtime.app, token.get_secret_value()).start()
-    finally:
-        stop_notifier()
-        ops.stop()
+    runtime.start_background()
+    stop = StopSignal().install()
+    handler = SocketModeHandler(runtime.app, token.get_secret_value())
+    handler.connect()
+    stop.wait()
+
+    def stop_intake() -> None:
+        runtime.draining.set()
+        handler.close()  # Slack sends new requests to another connection (or retries them)
+
+    finished = shut_down(runtime.shutdown_steps(stop_intake), runtime.settings.bot.shutdown_grace_s)
+    ops.stop()
+    if not finished:
+        exit_now(0)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.deps import Deps
+from bot.slack.identity import IdentityWatcher
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: App, deps: Deps, identity: IdentityWatcher | None = None) -> None:
     from handlers import actions, channels, commands, confirm_flow, order_form, workspace
 
-    workspace.register(app, deps)
+    workspace.register(app, deps, identity)
     channels.register(app, deps)
     commands.register(app, deps)
     actions.register(app, deps)

@@ -27,7 +27,13 @@ from bot.orders.permissions import Action
 from bot.slack import text, views
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, CallbackId, FormLineRef, InvalidValue, OrderFormMeta, OrderRef
-from bot.slack.messages import FORM_ORIGIN_UNKNOWN, STALE_BUTTON, describe_failure, unrecorded_note
+from bot.slack.messages import (
+    FORM_ORIGIN_UNKNOWN,
+    STALE_BUTTON,
+    describe_failure,
+    not_allowed,
+    unrecorded_note,
+)
 from bot.slack.views import modals
 from handlers.authorise import authorised
 from handlers.form_commands import (
@@ -205,6 +211,11 @@ def posted_where_opened(deps: Deps, meta: OrderFormMeta, view: dict[str, Any]) -
     return meta.model_copy(update={"channel": card_channel(origin.channel_id)})
 
 
+def _refusal_view(deps: Deps, meta: OrderFormMeta, action: Action) -> dict[str, Any]:
+    message = not_allowed(action.value, action.setting, deps.permissions.configured(action))
+    return notice(form_title(meta), f"🚫 {text.escape(message)}")
+
+
 def register(app: App, deps: Deps) -> None:
     forms = forms_for(deps)
 
@@ -217,6 +228,7 @@ def register(app: App, deps: Deps) -> None:
         except InvalidValue:
             ack(response_action="update", view=notice(modals.TITLE_NEW, text.escape(STALE_BUTTON)))
             return
+        # A primary-key read of the form's origin: WAL readers never wait on a writer.
         if deps.form_origins is not None and deps.form_origins.get(view.get("id")) is None:
             ack(response_action="update", view=notice(form_title(meta), text.escape(FORM_ORIGIN_UNKNOWN)))
             return
@@ -225,17 +237,11 @@ def register(app: App, deps: Deps) -> None:
         if state is None:
             ack(response_action="update", view=notice(form_title(meta), text.escape(FORGED_FORM)))
             return
-        refusal: list[str] = []
         action = Action.EDIT if meta.editing else Action.CREATE
-        if not authorised(
-            deps,
-            user_of(body),
-            action,
-            lambda message, _blocks: refusal.append(message),
-            order_id=meta.order_id,
-            channel_id=meta.channel or None,
-        ):
-            ack(response_action="update", view=notice(form_title(meta), f"🚫 {text.escape(refusal[0])}"))
+        # From memory only: nothing on the ack path waits on Slack's Web API or a store write. The refusal
+        # is audited (and a user a cold group cache let through is refused) after the ack.
+        if deps.permissions.allows_now(user_of(body), action) is False:
+            ack(response_action="update", view=_refusal_view(deps, meta, action))
             return
         draft = modals.draft_from_state(state, meta)
         checked = validate(draft, require_ext_id=not meta.editing)
@@ -260,11 +266,18 @@ def register(app: App, deps: Deps) -> None:
         if deps.form_origins is not None and deps.form_origins.get(view_id) is None:
             return  # answered in the ack
         meta = posted_where_opened(deps, meta, view)
-        if not deps.permissions.allows(user, Action.EDIT if meta.editing else Action.CREATE):
-            return  # refused (and audited) in the ack
         state = state_values(view)
         if state is None:
             return  # refused in the ack
+        action = Action.EDIT if meta.editing else Action.CREATE
+        if not authorised(
+            deps, user, action, lambda *_: None, order_id=meta.order_id, channel_id=meta.channel or None
+        ):
+            try:  # the same view the ack showed, unless the ack could not tell yet
+                client.views_update(view_id=view_id, view=_refusal_view(deps, meta, action))
+            except SlackApiError as err:
+                log.info("order form refusal could not be shown: %s", err.response.get("error"))
+            return
         draft = modals.draft_from_state(state, meta)
         checked = validate(draft, require_ext_id=not meta.editing)
         if checked.order is None:

@@ -62,6 +62,7 @@ class Emulator:
             hmac.compare_digest(secret.encode(), self.secret.encode())
 
     def soap(self, body: bytes, query: dict[str, list[str]]) -> Reply:
+        self.calls.begin()  # ended by ``record`` in the ``finally`` below
         if self.latency_ms > 0:
             time.sleep(self.latency_ms / 1000)
         entry: dict[str, object] = {

@@ -73,13 +73,28 @@ class Faults:
 
 
 class CallLog:
+    """Finished calls, in order; and how many were being served at once (``begin`` … ``record``)."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._calls: deque[dict[str, object]] = deque(maxlen=MAX_CALLS)
+        self._in_flight = 0
+        self._peak = 0
+
+    def begin(self) -> None:
+        with self._lock:
+            self._in_flight += 1
+            self._peak = max(self._peak, self._in_flight)
 
     def record(self, entry: dict[str, object]) -> None:
         with self._lock:
+            self._in_flight = max(0, self._in_flight - 1)
             self._calls.append(dict(entry))
+
+    def peak_concurrency(self) -> int:
+        """Most calls served at the same moment since the last ``clear``."""
+        with self._lock:
+            return self._peak
 
     def list(self) -> list[dict[str, object]]:
         with self._lock:
@@ -88,3 +103,4 @@ class CallLog:
     def clear(self) -> None:
         with self._lock:
             self._calls.clear()
+            self._peak = self._in_flight

@@ -262,6 +262,10 @@ class EmulatorServer:
     def clear_calls(self) -> None:
         self.emulator.calls.clear()
 
+    def peak_concurrency(self) -> int:
+        """Most SOAP calls this emulator served at the same moment since ``clear_calls``."""
+        return self.emulator.calls.peak_concurrency()
+
     def reset(self, seed: str | None = None) -> None:
         self.emulator.reset(seed)
 

@@ -74,6 +74,7 @@ class FakeSlack:
         self._lock = threading.RLock()
         self._time_offset = 0.0
         self._faults = FaultPlan()
+        self._delays: dict[str, float] = {}
         self._log = CallLog()
         self._world = self._new_world()
         self._server: FakeHttpServer | None = None
@@ -121,6 +122,7 @@ class FakeSlack:
         with self._lock:
             self._time_offset = 0.0
             self._faults.clear()
+            self._delays.clear()
             self._log.clear()
             self._scopes = self._default_scopes
             self._world = self._new_world()
@@ -203,6 +205,9 @@ class FakeSlack:
     ) -> tuple[int, dict[str, str], JsonDict]:
         """One Web API call: (HTTP status, extra headers, JSON body)."""
         args = dict(args)
+        pause = self._delays.get(method, 0.0)
+        if pause:  # outside the lock: a slow method must not hold up the others
+            time.sleep(pause)
         with self._lock:
             headers: dict[str, str] = {}
             status = 200
@@ -362,6 +367,14 @@ class FakeSlack:
     def server_error(self, method: str, times: int = 1, status: int = 503) -> None:
         with self._lock:
             self._faults.add(method, Fault("server_error", status=int(status)), int(times))
+
+    def delay(self, method: str, seconds: float) -> None:
+        """Answer every call of ``method`` ``seconds`` late (0 = on time again), like a slow Slack."""
+        with self._lock:
+            if seconds > 0:
+                self._delays[method] = float(seconds)
+            else:
+                self._delays.pop(method, None)
 
     def pending_faults(self) -> dict[str, int]:
         with self._lock:

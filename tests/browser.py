@@ -15,9 +15,16 @@ from typing import Any
 import pytest
 
 try:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 except ImportError:
     sync_playwright = None  # type: ignore[assignment]
+else:
+    # Generous ceilings for a busy machine (two suites side by side on 2 cores): every wait is on a
+    # condition, so a passing test is no slower for it; only a failing one takes longer to say so.
+    expect.set_options(timeout=30_000)
+
+BROWSER_TIMEOUT_MS = 30_000
+"""Playwright's action/locator timeout for the browser tests' pages (its default is 30 s too)."""
 
 CHROMIUM = os.environ.get("SANDBOX_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps trying hosts this machine cannot reach.

@@ -27,6 +27,7 @@ from zeep.transports import Transport
 from zeep.wsdl import Document
 
 from bot.config import MplusSettings
+from bot.mplus.gate import CallGate
 
 log = logging.getLogger(__name__)
 
@@ -125,11 +126,14 @@ class _TrackingAdapter(HTTPAdapter):
 class RawAnswer:
     """An HTTP answer whose body is still on the wire; ``chunks()`` reads it under the call's limits."""
 
-    def __init__(self, response: requests.Response, call: _Call, max_bytes: int) -> None:
+    def __init__(
+        self, response: requests.Response, call: _Call, max_bytes: int, release: contextlib.ExitStack
+    ) -> None:
         self.status_code = response.status_code
         self._response = response
         self._call = call
         self._max_bytes = max_bytes
+        self._release = release  # the concurrency slot, held until the body is read or dropped
 
     def chunks(self) -> Iterator[bytes]:
         response, call = self._response, self._call
@@ -157,9 +161,12 @@ class RawAnswer:
     def close(self) -> None:
         self._call.finish()
         self._response.close()
+        self._release.close()
 
 
 class OfflineTransport(Transport):
+    gate: CallGate | None = None  # every SOAP call passes it: MPLUS_MAX_CONCURRENCY (see gate.py)
+
     def __init__(self, *args: Any, deadline_s: float, max_bytes: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deadline_s = deadline_s
@@ -170,7 +177,13 @@ class OfflineTransport(Transport):
         return stub if stub is not None else super().load(url)
 
     def post(self, address: str, message: Any, headers: Any) -> RawAnswer:  # type: ignore[override]
-        """Send a SOAP request; the answer's body is left for the caller to stream and parse."""
+        """Send a SOAP request; the answer's body is left for the caller to stream and parse.
+
+        The concurrency slot is held until that body has been read: Mplus is busy until then.
+        """
+        release = contextlib.ExitStack()
+        if self.gate is not None:
+            release.enter_context(self.gate.slot())
         call = _Call(self.deadline_s)
         _current.call = call
         connect_s, read_s = self.operation_timeout
@@ -178,31 +191,33 @@ class OfflineTransport(Transport):
             response = self.session.post(
                 address, data=message, headers=headers, stream=True, timeout=(connect_s, read_s)
             )
-        except requests.RequestException as exc:
+        except BaseException as exc:
             call.finish()
-            if call.expired and request_was_sent(exc):
+            release.close()
+            if isinstance(exc, requests.RequestException) and call.expired and request_was_sent(exc):
                 raise DeadlineExceeded() from None
             raise
         finally:
             _current.call = None
-        return RawAnswer(response, call, self.max_bytes)
+        return RawAnswer(response, call, self.max_bytes, release)
 
 
 def make_session(settings: MplusSettings) -> requests.Session:
     session = requests.Session()
-    adapter = _TrackingAdapter()
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
     # Mplus wants credentials in the query string of every call. As session params they stay out of
     # the service address zeep logs; exception texts are still scrubbed (see ``Redactor``).
     session.params = {"ident": settings.ident, "secret": settings.secret.get_secret_value()}
+    # One pooled connection per allowed concurrent call (requests keeps only 10 by default).
+    adapter = _TrackingAdapter(pool_maxsize=settings.max_concurrency)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
     return session
 
 
 def make_transport(settings: MplusSettings, session: requests.Session) -> OfflineTransport:
     settings.wsdl_cache.parent.mkdir(parents=True, exist_ok=True)
     cache = SqliteCache(path=str(settings.wsdl_cache), timeout=settings.wsdl_cache_ttl_s)
-    return OfflineTransport(
+    transport = OfflineTransport(
         cache=cache,
         timeout=settings.timeout_s,
         operation_timeout=(settings.connect_timeout_s, settings.timeout_s),
@@ -210,6 +225,8 @@ def make_transport(settings: MplusSettings, session: requests.Session) -> Offlin
         deadline_s=settings.call_deadline_s or settings.timeout_s,
         max_bytes=int(settings.max_response_mb * (1 << 20)),
     )
+    transport.gate = CallGate(settings.max_concurrency)
+    return transport
 
 
 def load_document(location: str, transport: Transport) -> Document:

@@ -1,1 +1,1 @@
-"""Operating Orderbot: schema commands, `orderbot check`, health, readiness, metrics and logs."""
+"""Operating Orderbot: schema commands, `orderbot check`, health, readiness, metrics and logs, shutdown."""

@@ -63,6 +63,9 @@ class AllowList(BaseModel):
 
 
 GroupMembers = Callable[[str], Iterable[str]]
+STALE_S = 600.0
+"""How long past ORDERBOT_GROUP_CACHE_S an old member list may still answer while it is refreshed
+(in the background, so no request waits on Slack); older than that it counts as unknown."""
 
 
 class Permissions:
@@ -74,6 +77,7 @@ class Permissions:
         self._cache_s = cache_s
         self._cache: dict[str, tuple[float, frozenset[str]]] = {}
         self._lock = threading.Lock()
+        self._refreshing: set[str] = set()
 
     def allows(self, user_id: str, action: Action) -> bool:
         rule = self._rules.get(action, AllowList())
@@ -84,12 +88,61 @@ class Permissions:
     def configured(self, action: Action) -> bool:
         return not self._rules.get(action, AllowList()).empty
 
-    def _members(self, group: str) -> frozenset[str]:
-        now = time.monotonic()
+    def allows_now(self, user_id: str, action: Action) -> bool | None:
+        """Like ``allows`` but from memory only (for Slack's ack): None while a group is not known yet."""
+        rule = self._rules.get(action, AllowList())
+        if rule.everyone or user_id in rule.users:
+            return True
+        unknown = False
+        for group in sorted(rule.groups):
+            cached = self._usable(group)
+            if cached is None:
+                unknown = True
+                self._refresh_in_background(group)
+            elif user_id in cached[1]:
+                return True
+        return None if unknown else False
+
+    def warm(self) -> None:
+        """Resolve every configured group in the background (at start-up), so requests find them cached."""
+        for group in sorted({g for rule in self._rules.values() for g in rule.groups}):
+            self._refresh_in_background(group)
+
+    def _usable(self, group: str) -> tuple[float, frozenset[str]] | None:
+        """The cached list if fresh, or expired less than STALE_S ago (then refreshed in the background)."""
         with self._lock:
             cached = self._cache.get(group)
-            if cached and now - cached[0] < self._cache_s:
-                return cached[1]
+        if cached is None:
+            return None
+        age = time.monotonic() - cached[0]
+        if age < self._cache_s:
+            return cached
+        if age < self._cache_s + STALE_S:
+            self._refresh_in_background(group)
+            return cached
+        return None
+
+    def _members(self, group: str) -> frozenset[str]:
+        cached = self._usable(group)
+        return cached[1] if cached is not None else self._fetch(group)
+
+    def _refresh_in_background(self, group: str) -> None:
+        with self._lock:
+            if group in self._refreshing:
+                return
+            self._refreshing.add(group)
+
+        def refresh() -> None:
+            try:
+                self._fetch(group)
+            finally:
+                with self._lock:
+                    self._refreshing.discard(group)
+
+        threading.Thread(target=refresh, name=f"group-refresh-{group}", daemon=True).start()
+
+    def _fetch(self, group: str) -> frozenset[str]:
+        now = time.monotonic()
         try:
             members = frozenset(self._group_members(group))
         except Exception as err:  # a Slack hiccup must fail closed, not crash the request

@@ -171,3 +171,7 @@ def already_confirmed(result: dict | None) -> str:
             "before trying again."
         )
     return "This was already confirmed once; Orderbot did not do it a second time."
+
+
+MPLUS_SLOW = "⏳ Mplus is slow to answer right now. Still working on it — the answer follows here."
+SHUTTING_DOWN = "Orderbot is restarting; please try again in a moment."

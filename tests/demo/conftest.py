@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.demo import Demo, start_demo
+from tests.browser import BROWSER_TIMEOUT_MS
 
 try:
     from playwright.sync_api import Browser, Page, expect
@@ -30,7 +31,7 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
 def page(browser: Browser, demo: Demo, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     offsite: list[str] = []
     errors: list[str] = []
 

@@ -87,7 +87,7 @@ def test_new_order_bad_price_field_error_then_card(page: Page, demo: Demo) -> No
     modal.get_by_test_id("modal-submit").click()
 
     card = page.locator("#messages > [data-testid=message]").filter(has_text="€ 25,00")
-    expect(card.first).to_be_visible(timeout=20000)
+    expect(card.first).to_be_visible(timeout=30000)
     expect(card.first).to_contain_text(relation.name)
     expect(page.get_by_test_id("modal")).to_contain_text("was created in Mplus")
     creates = [c for c in demo.emulator.calls() if c["operation"] == "createOrder"]

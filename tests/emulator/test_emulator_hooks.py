@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -172,3 +173,17 @@ def test_generate_10000_orders_is_fast(make_server: Any) -> None:
     assert s.generate(10_000)["created"] == 10_000
     assert time.monotonic() - start < 10
     assert s.state()["orders"] == 10_000
+
+
+
+def test_peak_concurrency_counts_calls_served_at_the_same_moment(srv: EmulatorServer, soap: Any) -> None:
+    srv.clear_calls()
+    soap.call(E.getApiVersion())
+    soap.call(E.getApiVersion())
+    assert srv.peak_concurrency() == 1, "one after the other"
+    srv.add_fault("getApiVersion", "latency", latency_ms=1000)
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(lambda _: soap.call(E.getApiVersion()), range(3)))
+    assert srv.peak_concurrency() == 3
+    srv.clear_calls()
+    assert srv.peak_concurrency() == 0

@@ -18,6 +18,7 @@ import pytest
 from slack_sandbox.bolt_rig import BoltRig, serve_bolt
 from slack_sandbox.fake_slack import FakeSlack
 from slack_sandbox.web.app import SandboxWeb
+from tests.browser import BROWSER_TIMEOUT_MS
 from tests.sandbox_web.bot import BOT_TOKEN, SIGNING_SECRET, Probe, build_bot
 
 try:
@@ -90,7 +91,7 @@ class Ui:
     def bodies(self, kind: str) -> list[dict[str, Any]]:
         return [b for b in self.probe["bodies"] if b.get("type") == kind]
 
-    def eventually(self, check: Callable[[], Any], timeout: float = 5.0) -> Any:
+    def eventually(self, check: Callable[[], Any], timeout: float = 30.0) -> Any:
         """For what the bot saw (Python side): poll while the page's requests are in flight."""
         deadline = time.monotonic() + timeout
         while not (value := _quiet(check)) and time.monotonic() < deadline:
@@ -107,7 +108,7 @@ class Ui:
 def ui(browser: Browser, sandbox: SandboxWeb, probe: Probe, request: pytest.FixtureRequest) -> Iterator[Ui]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(5000)
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
     state = Ui(page, probe)
 
     def guard(route: Any) -> None:  # the page must need nothing but this server

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ CHANNEL = "C0ORDERS"
 T = TypeVar("T")
 
 
-def wait_for(probe: Callable[[], T | None], timeout: float = 15.0, what: str = "condition") -> T:
+def wait_for(probe: Callable[[], T | None], timeout: float = 30.0, what: str = "condition") -> T:
     """Poll until ``probe`` returns something truthy: lazy Slack work finishes after the ack."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -48,14 +49,14 @@ class BotRig:
     def ephemerals(self, user: str = ALICE) -> list[dict[str, Any]]:
         return self.fake.ephemerals(user=user)
 
-    def next_ephemeral(self, before: int, user: str = ALICE, timeout: float = 15.0) -> dict[str, Any]:
+    def next_ephemeral(self, before: int, user: str = ALICE, timeout: float = 30.0) -> dict[str, Any]:
         return wait_for(
             lambda: self.ephemerals(user)[before] if len(self.ephemerals(user)) > before else None,
             timeout,
             "an ephemeral reply",
         )
 
-    def run(self, text: str, user: str = ALICE, timeout: float = 15.0) -> dict[str, Any]:
+    def run(self, text: str, user: str = ALICE, timeout: float = 30.0) -> dict[str, Any]:
         """Type ``/order text`` and return the ephemeral reply the user sees."""
         before = len(self.ephemerals(user))
         result = self.slack.command("/order", text, user=user, channel=CHANNEL)
@@ -80,6 +81,9 @@ def bot_settings(fake: FakeSlack, **overrides: Any) -> BotSettings:
         "host": "127.0.0.1",
         "port": 0,
         "catalogue_ttl_s": 0,
+        # Off unless a test turns it on: on a busy machine a notice could come before the reply a
+        # test waits for (tests/slack/test_runtime_load.py covers it).
+        "slow_notice_s": 0,
     }
     values.update(overrides)
     return BotSettings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -90,11 +94,17 @@ def request_overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
     return dict(marker.kwargs) if marker else {}
 
 
+def mplus_overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
+    marker = request.node.get_closest_marker("mplus_settings")
+    return dict(marker.kwargs) if marker else {}
+
+
 @pytest.fixture
 def rig(
     request: pytest.FixtureRequest, emulator: EmulatorServer, fake_slack: FakeSlack, tmp_path: Path
 ) -> Iterator[BotRig]:
-    """The bot, served over HTTP. ``@pytest.mark.bot_settings(name=value, …)`` overrides BotSettings."""
+    """The bot, served over HTTP. ``@pytest.mark.bot_settings(name=value, …)`` overrides BotSettings
+    (``mplus_settings`` likewise MplusSettings)."""
     fake_slack.reset()
     if not fake_slack.user_info(ALICE):
         fake_slack.add_user(ALICE, "alice")
@@ -102,17 +112,26 @@ def rig(
         bot_settings(
             fake_slack, database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}", **request_overrides(request)
         ),
-        make_settings(emulator.url, tmp_path, timeout_s=8.0),
+        make_settings(emulator.url, tmp_path, timeout_s=8.0, **mplus_overrides(request)),
     )
+    with serve_bot(settings, fake_slack, emulator) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def serve_bot(settings: Settings, fake: FakeSlack, emulator: EmulatorServer) -> Iterator[BotRig]:
+    """``build_runtime`` + waitress on a free port, stopped (threads, store) on exit."""
     runtime = build_runtime(settings)
     server = make_http_server(runtime, "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, name="bot-http", daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.effective_port}"
     slack = SignedSlackClient(
-        events_url=f"{base}/slack/events", signing_secret=SIGNING_SECRET, fake=fake_slack, team_id="T0001"
+        events_url=f"{base}/slack/events", signing_secret=SIGNING_SECRET, fake=fake, team_id="T0001"
     )
-    yield BotRig(runtime, f"{base}/slack/events", base, fake_slack, emulator, slack)
-    stop_http_server(server)
-    thread.join(timeout=5)
-    runtime.close()
+    try:
+        yield BotRig(runtime, f"{base}/slack/events", base, fake, emulator, slack)
+    finally:
+        stop_http_server(server)
+        thread.join(timeout=5)
+        runtime.close()

@@ -29,7 +29,7 @@ def current(rig: BotRig, user: str = ALICE) -> dict[str, Any] | None:
     return rig.fake.current_view(user)
 
 
-def wait_view(rig: BotRig, contains: str, user: str = ALICE, timeout: float = 15.0) -> dict[str, Any]:
+def wait_view(rig: BotRig, contains: str, user: str = ALICE, timeout: float = 30.0) -> dict[str, Any]:
     """The user's modal once its text contains ``contains``."""
     return wait_for(
         lambda: (v := current(rig, user)) and contains in shown(v) and v,
@@ -41,7 +41,7 @@ def wait_view(rig: BotRig, contains: str, user: str = ALICE, timeout: float = 15
 def wait_form(rig: BotRig, user: str = ALICE) -> dict[str, Any]:
     return wait_for(
         lambda: (v := current(rig, user)) and v.get("callback_id") == "order_form" and v,
-        15.0,
+        30.0,
         "the order form",
     )
 
@@ -297,7 +297,10 @@ def test_who_may_create_is_checked_on_open_and_on_submit(rig: BotRig) -> None:
     answer = submit(rig, view, values(rig, view, line(0, "1001", "1")), user=BOB)
     assert "not allowed" in shown(answer["view"])
     assert calls(rig, "createOrder") == []
-    assert [(r.user_id, r.result) for r in audit_rows(rig, "create")] == [(BOB, "refused"), (BOB, "refused")]
+    # The refusal is audited after the ack (the ack never waits on the store).
+    refused = [(BOB, "refused"), (BOB, "refused")]
+    wait_for(lambda: [(r.user_id, r.result) for r in audit_rows(rig, "create")] == refused, what="audit")
+    assert calls(rig, "createOrder") == []
 
 
 # --------------------------------------------------------------------------------- edit

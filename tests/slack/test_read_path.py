@@ -131,7 +131,7 @@ def test_ack_is_fast_while_mplus_is_slow(rig: BotRig) -> None:
     before = len(rig.ephemerals())
     result = rig.slack.command("/order", f"show {order.number}", user=ALICE, channel=CHANNEL)
     assert result.status == 200
-    assert result.elapsed < 1.0
+    assert result.elapsed < 2.5  # a generous ceiling: the ack does no Mplus call at all
     card = rig.next_ephemeral(before, timeout=30)
     assert order.number in shown(card)
 
@@ -143,7 +143,7 @@ def test_bad_signatures_get_401_and_never_reach_mplus(rig: BotRig) -> None:
         assert send(body).status == 401
     wrong_secret = SignedSlackClient(rig.events_url, "not-the-secret", fake=rig.fake)
     assert wrong_secret.command("/order", "list today", user=ALICE, channel=CHANNEL).status == 401
-    time.sleep(0.5)
+    assert rig.runtime.pools.in_flight.wait_idle(30), "work still running after the refused requests"
     assert mplus_calls(rig) == calls
     # Slack shows its own dispatch error for the refused command; the bot itself said nothing.
     assert [shown(e) for e in rig.ephemerals()] == ['/order failed with the error "dispatch_failed"']

@@ -206,6 +206,19 @@ class MirrorStore:
                 .values(initial_done_at=utcnow())
             )
 
+    def skip_to(self, stream: str, since: int, new: int) -> None:
+        """Move the marker from ``since`` to ``new`` where Mplus had nothing in between to give."""
+        with self.db.transaction() as session:
+            session.execute(
+                update(MirrorStateRow)
+                .where(
+                    MirrorStateRow.stream == stream,
+                    MirrorStateRow.next_marker >= since,
+                    MirrorStateRow.next_marker < new,
+                )
+                .values(next_marker=new)
+            )
+
     def _set(self, stream: str, **values: object) -> None:
         with self.db.transaction() as session:
             session.execute(update(MirrorStateRow).where(MirrorStateRow.stream == stream).values(**values))

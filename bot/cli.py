@@ -63,6 +63,14 @@ def _notify(args: argparse.Namespace, _rest: list[str]) -> int:
     return notify_forever(settings, backfill=args.backfill)
 
 
+def _mirror(args: argparse.Namespace, _rest: list[str]) -> int:
+    from bot.logs import configure_logging
+    from bot.mirror.cli import main as mirror_main
+
+    configure_logging("INFO" if args.action == "sync" else "WARNING")
+    return mirror_main(args.action, args)
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser = argparse.ArgumentParser(prog="orderbot", description="Slack chat-ops for MplusKASSA orders")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -94,6 +102,15 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     demo.add_argument("--host", default="127.0.0.1", help="sandbox address (default 127.0.0.1)")
     demo.add_argument("--port", type=int, default=8080, help="sandbox port (default 8080)")
     commands["demo"] = _demo
+
+    mirror = sub.add_parser("mirror", help="the local mirror of orders, relations and articles")
+    actions = mirror.add_subparsers(dest="action", required=True)
+    actions.add_parser("sync", help="read from Mplus until the mirror is level (shares the notifier lease)")
+    actions.add_parser("status", help="print the mirror's markers and how far behind it is")
+    forget = actions.add_parser("forget", help="remove one relation and its orders from the mirror")
+    forget.add_argument("relation", type=int, help="the relation number")
+    actions.add_parser("rebuild", help="empty the mirror; the next pass reads everything again")
+    commands["mirror"] = _mirror
     return parser, commands
 
 

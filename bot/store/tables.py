@@ -1,3 +1,12 @@
 """Every table module, imported so ``Base.metadata`` knows them all (one line per module)."""
 
-from bot.store import audit, cards, confirmations, idempotency, leases, subscriptions, sync_state  # noqa: F401
+from bot.store import (  # noqa: F401
+    audit,
+    cards,
+    confirmations,
+    idempotency,
+    leases,
+    mirror_tables,
+    subscriptions,
+    sync_state,
+)

@@ -5,28 +5,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.orders.periods import Period, PeriodError, looks_like_period, parse_period
 from bot.orders.service import OrderKey, OrderKeyError
 from bot.slack import views
 from bot.slack.deps import Deps
-from bot.slack.ids import ListPage
-from handlers.command_parser import Command, Subcommand, UsageError, no_args, one_arg, positive_int
+from handlers import list_command
+from handlers.command_parser import Command, Subcommand, UsageError, no_args, one_arg
 from handlers.context import CommandContext
 from handlers.replies import catalogue, message
 
-DEFAULT_PERIOD = "week"
 MAX_EXT_ID = 100
 
 
 class HelpCommand(Command):
     pass
-
-
-class ListCommand(Command):
-    period: Period
-    branch: int | None = None
-    relation: int | None = None
-    period_text: str = DEFAULT_PERIOD
 
 
 class FindCommand(Command):
@@ -43,28 +34,6 @@ class MethodsCommand(Command):
 
 class CategoriesCommand(Command):
     pass
-
-
-def parse_list(args: list[str], today: date | None) -> Command:
-    period_text = DEFAULT_PERIOD
-    branch: int | None = None
-    relation: int | None = None
-    rest = list(args)
-    if rest and looks_like_period(rest[0]):
-        period_text = rest.pop(0)
-    while rest:
-        word = rest.pop(0).lower()
-        if word == "branch":
-            branch = positive_int(rest.pop(0) if rest else None, "branch", "list")
-        elif word == "relation":
-            relation = positive_int(rest.pop(0) if rest else None, "relation", "list")
-        else:
-            raise UsageError(f"`{word[:40]}` is not a list filter", "list")
-    try:
-        period = parse_period(period_text, today)
-    except PeriodError as err:
-        raise UsageError(str(err), "list") from None
-    return ListCommand(period=period, branch=branch, relation=relation, period_text=period_text)
 
 
 def parse_find(args: list[str], _today: date | None) -> Command:
@@ -85,31 +54,12 @@ def parse_show(args: list[str], _today: date | None) -> Command:
     return ShowCommand(key=parse_order_key(args, "show"))
 
 
-def list_reply(command: ListCommand, deps: Deps, offset: int) -> dict[str, Any]:
-    orders = deps.orders.list_orders(command.period, command.branch, command.relation)
-    filters = "".join(
-        f" · {name} {value}"
-        for name, value in (("branch", command.branch), ("relation", command.relation))
-        if value
-    )
-    page = ListPage(
-        period=command.period_text, branch=command.branch, relation=command.relation, offset=offset
-    )
-    title = f"Orders {command.period.label}{filters}"
-    blocks = views.order_list(orders, page, title=title, page_size=deps.list_page_size)
-    return message(blocks, f"{title}: {len(orders)} orders")
-
-
 def card_reply(order: Any, deps: Deps) -> dict[str, Any]:
     return message(views.order_card(order, catalogue(deps)), views.order_summary_text(order))
 
 
 def answer_help(_command: HelpCommand, ctx: CommandContext) -> dict[str, Any]:
     return message(views.help_view(ctx.deps.command, ctx.subcommands.help_entries()), "Orderbot help")
-
-
-def answer_list(command: ListCommand, ctx: CommandContext) -> dict[str, Any]:
-    return list_reply(command, ctx.deps, offset=0)
 
 
 def answer_find(command: FindCommand, ctx: CommandContext) -> dict[str, Any]:
@@ -130,13 +80,8 @@ def answer_categories(_command: CategoriesCommand, ctx: CommandContext) -> dict[
 
 SUBCOMMANDS = (
     Subcommand("help", "", "Show this help.", no_args("help", HelpCommand), answer_help),
-    Subcommand(
-        "list",
-        "[today|yesterday|week|YYYY-MM-DD|YYYY-MM-DD..YYYY-MM-DD] [branch N] [relation N]",
-        "List orders by financial date (default: the last 7 days), optionally for one branch or relation.",
-        parse_list,
-        answer_list,
-    ),
+    Subcommand("list", list_command.USAGE, list_command.DESCRIPTION, list_command.parse_list,
+               list_command.answer_list),
     Subcommand("find", "<extOrderId>", "Find an order by its external order id.", parse_find, answer_find),
     Subcommand(
         "show",

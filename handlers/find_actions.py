@@ -1,4 +1,4 @@
-"""Buttons on find results: Show (the order's card, live from Mplus) and New order for this customer."""
+"""The New order for this customer button on find results (Show is the list rows' own button)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ from slack_sdk import WebClient
 from bot.orders.drafts import RelationChoice, relation_label
 from bot.slack import views
 from bot.slack.deps import Deps
-from bot.slack.ids import ActionId, InvalidValue, OrderRef, RelationRef
+from bot.slack.ids import ActionId, InvalidValue, RelationRef
 from bot.slack.messages import STALE_BUTTON
 from handlers.form_commands import channel_of, ephemeral_teller, open_new_form, user_of
-from handlers.read_commands import card_reply
-from handlers.replies import reply_on_failure
 
 
 def _ack(ack: Ack) -> None:
@@ -36,17 +34,6 @@ def _stale(respond: Respond) -> None:
 
 
 def register(app: App, deps: Deps) -> None:
-    def show(body: dict[str, Any], respond: Respond) -> None:
-        try:
-            ref = OrderRef.decode(_value(body))
-        except InvalidValue:
-            _stale(respond)
-            return
-        with reply_on_failure(respond, f"show {ref.order_id}"):
-            # The list stays; the card comes as a new message, read from Mplus now (it offers actions).
-            order = deps.orders.get(ref.order_id)
-            respond(response_type="ephemeral", replace_original=False, **card_reply(order, deps))
-
     def new_for_relation(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         try:
             ref = RelationRef.decode(_value(body))
@@ -65,5 +52,4 @@ def register(app: App, deps: Deps) -> None:
             ),
         )
 
-    app.action(ActionId.SHOW.value)(ack=_ack, lazy=[show])
     app.action(ActionId.NEW_ORDER_FOR.value)(ack=_ack, lazy=[new_for_relation])

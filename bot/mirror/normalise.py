@@ -47,7 +47,7 @@ def phone_digits(text: str | None) -> str:
     """
     if not text:
         return ""
-    digits = re.sub(r"\D", "", text)
+    digits = re.sub(r"\D", "", text.replace("(0)", ""))  # "+31 (0)6 …": the trunk 0 in brackets
     if text.strip().startswith("+"):
         digits = "00" + digits
     if digits.startswith("0031"):

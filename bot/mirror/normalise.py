@@ -26,7 +26,8 @@ MAX_TOKEN = 40
 
 def fold(text: str) -> str:
     """Lower case without accents: "Zoë Çelik-Ĳssel" → "zoe celik-ijssel"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Compatibility forms first (𝐀, ﬁ, Ĳ), then case, then once more: casefolding can compose again.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.translate(_EXTRA_FOLDS)
 

@@ -34,6 +34,8 @@ ORDERS = "orders"
 RELATIONS = "relations"
 ARTICLES = "articles"
 STREAMS = (RELATIONS, ARTICLES, ORDERS)
+RECONCILED = "relations:listed"
+"""Not a marker stream: ``started_at`` says when every relation number was last listed."""
 
 
 class ArticleRecord(BaseModel):
@@ -205,6 +207,9 @@ class MirrorStore:
                 .where(MirrorStateRow.stream == stream, MirrorStateRow.initial_done_at.is_(None))
                 .values(initial_done_at=utcnow())
             )
+
+    def restart(self, stream: str, at: datetime) -> None:
+        self._set(stream, started_at=at)
 
     def skip_to(self, stream: str, since: int, new: int) -> None:
         """Move the marker from ``since`` to ``new`` where Mplus had nothing in between to give."""

@@ -24,7 +24,16 @@ from datetime import date, timedelta
 from pydantic import BaseModel, ConfigDict
 
 from bot.config import BotSettings
-from bot.mirror.store import ARTICLES, ORDERS, RELATIONS, ArticleRecord, MirrorStore, StreamState, is_open
+from bot.mirror.store import (
+    ARTICLES,
+    ORDERS,
+    RECONCILED,
+    RELATIONS,
+    ArticleRecord,
+    MirrorStore,
+    StreamState,
+    is_open,
+)
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError
 from bot.mplus.models import MPLUS_TZ, Order, OrderQuery, SyncMarkers
@@ -46,6 +55,9 @@ class MirrorConfig(BaseModel):
     article_page: int = 1000
     budget_s: float = 20.0
     """Longest a pass spends catching up before handing the lease's time back to notifications."""
+    reconcile_s: float = 86_400.0
+    """How often every relation number is listed, to drop relations deleted in Mplus (markers never
+    report a deletion)."""
 
     @classmethod
     def from_settings(cls, bot: BotSettings) -> MirrorConfig:
@@ -186,6 +198,34 @@ class MirrorSync:
             return written, max(r.sync_marker or 0 for r in relations), len(relations) >= RELATION_PAGE
 
         self._follow(RELATIONS, state, top + 1, page, report, deadline)
+        if not report.more:
+            self._reconcile_relations(report)
+
+    def _reconcile_relations(self, report: MirrorReport) -> None:
+        """Once a day: page every relation from marker 0 and drop the mirrored ones not listed."""
+        state = self.store.state(RELATIONS)
+        if state is None or state.in_first_sync:
+            return
+        last = self.store.state(RECONCILED)
+        now = utcnow()
+        if last is None:
+            self.store.begin(RECONCILED, 0)  # the first sync just listed everything
+            return
+        if last.started_at and (now - last.started_at).total_seconds() < self.config.reconcile_s:
+            return
+        seen: set[int] = set()
+        marker = 0
+        while True:
+            page = self.mplus.get_relations(sync_marker=marker, limit=RELATION_PAGE)
+            report.calls += 1
+            seen.update(r.relation_number for r in page if r.active is not False)
+            if len(page) < RELATION_PAGE:
+                break
+            marker = max(r.sync_marker or 0 for r in page) + 1
+        dropped = self.store.drop_relations_except(seen)
+        self.store.restart(RECONCILED, now)
+        if dropped:
+            log.info("mirror: dropped %d relations that no longer exist in Mplus", dropped)
 
     def _articles(self, tops: SyncMarkers, report: MirrorReport, deadline: float) -> None:
         top = tops.article_sync_marker

@@ -270,15 +270,7 @@ class MirrorStore:
     def _upsert_orders(self, session: Session, orders: Sequence[Order]) -> None:
         if not orders:
             return
-        values = [order_values(o) for o in orders]
-        statement = self._insert(MirrorOrderRow).values(values)
-        updated = {k: statement.excluded[k] for k in values[0] if k != "order_id"}
-        statement = statement.on_conflict_do_update(
-            index_elements=[MirrorOrderRow.order_id],
-            set_=updated,
-            where=MirrorOrderRow.sync_marker <= statement.excluded.sync_marker,
-        )
-        session.execute(statement)
+        self._upsert(session, MirrorOrderRow, "order_id", [order_values(o) for o in orders])
         ids = dict(
             session.execute(
                 select(MirrorOrderRow.order_id, MirrorOrderRow.id).where(
@@ -292,8 +284,8 @@ class MirrorStore:
             (ids[o.order_id], line.article_number) for o in orders for line in o.lines if line.article_number
         }
         if links:
-            session.execute(
-                insert(MirrorOrderArticleRow),
+            session.connection().execute(
+                insert(MirrorOrderArticleRow.__table__),
                 [{"order_row_id": row, "article_number": number} for row, number in links],
             )
 
@@ -337,15 +329,17 @@ class MirrorStore:
         return len(active)
 
     def _upsert(self, session: Session, model: Any, key: str, values: list[dict[str, Any]]) -> None:
+        """One statement, executed for many rows (compiled once; never older over newer)."""
         if not values:
             return
-        statement = self._insert(model).values(values)
+        table = model.__table__
+        statement = self._insert(table)
         statement = statement.on_conflict_do_update(
-            index_elements=[getattr(model, key)],
+            index_elements=[table.c[key]],
             set_={k: statement.excluded[k] for k in values[0] if k != key},
-            where=model.sync_marker <= statement.excluded.sync_marker,
+            where=table.c.sync_marker <= statement.excluded.sync_marker,
         )
-        session.execute(statement)
+        session.connection().execute(statement, values)
 
     # --- personal data
 

@@ -367,6 +367,15 @@ class MirrorStore:
                 )
         return len(gone)
 
+    def prune_orders(self, before: date) -> int:
+        """Delete complete or cancelled orders with a financial date before ``before``."""
+        with self.db.transaction() as session:
+            return session.execute(
+                delete(MirrorOrderRow).where(
+                    MirrorOrderRow.is_open.is_(False), MirrorOrderRow.financial_date < before
+                )
+            ).rowcount
+
     def wipe(self) -> None:
         """Empty the mirror completely (``orderbot mirror rebuild``); the next pass starts a first sync."""
         with self.db.transaction() as session:

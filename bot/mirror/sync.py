@@ -132,6 +132,8 @@ class MirrorSync:
             self._relations(tops, report, deadline)
             self._articles(tops, report, deadline)
             self._orders(tops, report, deadline, notifier_marker)
+            if not report.more:
+                self._daily_upkeep(report)
         except MplusError as err:
             report.error = str(err) or type(err).__name__
             log.warning(
@@ -198,11 +200,10 @@ class MirrorSync:
             return written, max(r.sync_marker or 0 for r in relations), len(relations) >= RELATION_PAGE
 
         self._follow(RELATIONS, state, top + 1, page, report, deadline)
-        if not report.more:
-            self._reconcile_relations(report)
 
-    def _reconcile_relations(self, report: MirrorReport) -> None:
-        """Once a day: page every relation from marker 0 and drop the mirrored ones not listed."""
+    def _daily_upkeep(self, report: MirrorReport) -> None:
+        """Once a day: page every relation from marker 0 and drop the mirrored ones not listed;
+        drop closed orders older than the window."""
         state = self.store.state(RELATIONS)
         if state is None or state.in_first_sync:
             return
@@ -223,9 +224,15 @@ class MirrorSync:
                 break
             marker = max(r.sync_marker or 0 for r in page) + 1
         dropped = self.store.drop_relations_except(seen)
+        # Closed orders that have aged out of the window go too, so the mirror does not only grow.
+        pruned = self.store.prune_orders(self.today() - timedelta(days=self.config.days))
         self.store.restart(RECONCILED, now)
-        if dropped:
-            log.info("mirror: dropped %d relations that no longer exist in Mplus", dropped)
+        if dropped or pruned:
+            log.info(
+                "mirror: dropped %d relations gone from Mplus, %d closed orders past the window",
+                dropped,
+                pruned,
+            )
 
     def _articles(self, tops: SyncMarkers, report: MirrorReport, deadline: float) -> None:
         top = tops.article_sync_marker

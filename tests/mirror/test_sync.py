@@ -104,3 +104,21 @@ def test_relations_edited_deactivated_or_deleted_in_mplus_follow_in_the_mirror(
     assert queries.get_relation(db, deactivated) is None, "inactive in Mplus: dropped"
     assert queries.get_relation(db, deleted) is None, "gone from Mplus: dropped by the daily listing"
     assert queries.get_relation(db, shop.get_relations()[3].relation_number) is not None
+
+
+def test_closed_orders_past_the_window_are_pruned(
+    emulator: EmulatorServer, sqlite_database: Database, tmp_path: Path, shop: MplusClient
+) -> None:
+    db = sqlite_database
+    mirror = mirror_sync(emulator, db, tmp_path, days=1, reconcile_s=0)
+    mirror.run_until_level()
+    window = today_in_mplus() - timedelta(days=1)
+    old_open = next(
+        o
+        for o in queries.list_orders(db, OrderFilters(open=True), limit=200).orders
+        if o.financial_date and o.financial_date < window and not o.prepaid_cents and not o.is_delivered
+    )
+    shop.cancel_order(old_open.order_id)
+    mirror.run_until_level()
+    assert queries.orders_by_key(db, order_id=old_open.order_id) == []
+    assert queries.list_orders(db, OrderFilters(open=True), limit=200).orders, "open old orders stay"

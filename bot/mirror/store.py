@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.mirror.normalise import index_text, phone_digits
 from bot.mplus.models import CancelState, CompleteState, Order, Relation
+from bot.mplus.products import Article
 from bot.store.db import Database, utcnow
 from bot.store.mirror_tables import (
     MirrorArticleRow,
@@ -36,23 +37,6 @@ ARTICLES = "articles"
 STREAMS = (RELATIONS, ARTICLES, ORDERS)
 RECONCILED = "relations:listed"
 """Not a marker stream: ``started_at`` says when every relation number was last listed."""
-
-
-class ArticleRecord(BaseModel):
-    """One article as the mirror stores it (built from getProducts by the sync)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    article_number: int
-    product_number: int | None = None
-    description: str = ""
-    plu: str | None = None
-    barcodes: tuple[str, ...] = ()
-    price_cents: int | None = None
-    active: bool = True
-    sync_marker: int = 0
-    extra_texts: tuple[str, ...] = ()
-    """More words to find it by (colour, size, product description); indexed, not shown."""
 
 
 # ------------------------------------------------------------------------------ rows
@@ -130,7 +114,7 @@ def relation_values(relation: Relation) -> dict[str, Any]:
     }
 
 
-def article_values(article: ArticleRecord) -> dict[str, Any]:
+def article_values(article: Article) -> dict[str, Any]:
     texts = [article.description, str(article.article_number), article.plu, *article.barcodes]
     return {
         "article_number": article.article_number,
@@ -138,9 +122,9 @@ def article_values(article: ArticleRecord) -> dict[str, Any]:
         "description": article.description[:300],
         "plu": article.plu,
         "barcodes": " ".join(article.barcodes)[:500],
-        "price_cents": article.price_cents,
-        "sync_marker": article.sync_marker,
-        "search_text": index_text([*texts, *article.extra_texts]),
+        "price_cents": article.price_incl_cents,
+        "sync_marker": article.sync_marker or 0,
+        "search_text": index_text(texts),
     }
 
 
@@ -308,10 +292,10 @@ class MirrorStore:
             )
         return len(active)
 
-    def save_articles(self, articles: Sequence[ArticleRecord], since: int, top: int | None = None) -> int:
+    def save_articles(self, articles: Sequence[Article], since: int, top: int | None = None) -> int:
         """Upsert active articles, drop inactive ones; ``top``: the highest marker the page covered."""
         if top is None:
-            top = max((a.sync_marker for a in articles), default=since - 1)
+            top = max((a.sync_marker or 0 for a in articles), default=since - 1)
         active = {a.article_number: a for a in articles if a.active}
         gone = [a.article_number for a in articles if not a.active]
         with self.db.transaction() as session:

@@ -29,7 +29,6 @@ from bot.mirror.store import (
     ORDERS,
     RECONCILED,
     RELATIONS,
-    ArticleRecord,
     MirrorStore,
     StreamState,
     is_open,
@@ -37,7 +36,7 @@ from bot.mirror.store import (
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError
 from bot.mplus.models import MPLUS_TZ, Order, OrderQuery, SyncMarkers
-from bot.mplus.products import Article, ProductQuery
+from bot.mplus.products import ProductQuery
 from bot.store.db import Database, utcnow
 
 log = logging.getLogger(__name__)
@@ -75,19 +74,6 @@ class MirrorReport(BaseModel):
     more: bool = False
     """Still catching up: run the next pass at once."""
     error: str | None = None
-
-
-def article_record(article: Article) -> ArticleRecord:
-    return ArticleRecord(
-        article_number=article.article_number,
-        product_number=article.product_number,
-        description=article.description,
-        plu=article.plu,
-        barcodes=article.barcodes,
-        price_cents=article.price_incl_cents,
-        active=article.active,
-        sync_marker=article.sync_marker or 0,
-    )
 
 
 def today_in_mplus() -> date:
@@ -244,8 +230,7 @@ class MirrorSync:
             markers = [a.sync_marker for a in articles if a.sync_marker is not None]
             if not markers:
                 return 0, None, False
-            records = [article_record(a) for a in articles]
-            written = self.store.save_articles(records, since=marker, top=max(markers))
+            written = self.store.save_articles(articles, since=marker, top=max(markers))
             # The limit may count products, not articles: only an empty page proves the end.
             return written, max(markers), True
 

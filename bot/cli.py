@@ -100,6 +100,14 @@ def _db(args: argparse.Namespace, _rest: list[str]) -> int:
     return run_db_command(args.db_command)
 
 
+def _mirror(args: argparse.Namespace, _rest: list[str]) -> int:
+    from bot.logs import configure_logging
+    from bot.mirror.cli import main as mirror_main
+
+    configure_logging("INFO" if args.action == "sync" else "WARNING")
+    return mirror_main(args.action, args)
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     parser = argparse.ArgumentParser(prog="orderbot", description="Slack chat-ops for MplusKASSA orders")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -134,6 +142,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
 
     sub.add_parser("check", help="check settings, Slack, Mplus and the database before going live")
     commands["check"] = _check
+    mirror = sub.add_parser("mirror", help="the local mirror of orders, relations and articles")
+    actions = mirror.add_subparsers(dest="action", required=True)
+    actions.add_parser("sync", help="read from Mplus until the mirror is level (shares the notifier lease)")
+    actions.add_parser("status", help="print the mirror's markers and how far behind it is")
+    forget = actions.add_parser("forget", help="remove one relation and its orders from the mirror")
+    forget.add_argument("relation", type=int, help="the relation number")
+    actions.add_parser("rebuild", help="empty the mirror; the next pass reads everything again")
+    commands["mirror"] = _mirror
 
     db = sub.add_parser("db", help="the store's schema: `db upgrade` applies migrations, `db current` shows")
     db.add_argument("db_command", choices=["upgrade", "current"])

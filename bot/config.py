@@ -153,6 +153,11 @@ class BotSettings(BaseSettings):
     notify_alert_after_s: float = Field(60.0, validation_alias="ORDERBOT_NOTIFY_ALERT_AFTER_S", ge=0)
     notify_max_backoff_s: float = Field(300.0, validation_alias="ORDERBOT_NOTIFY_MAX_BACKOFF_S", gt=0)
     notify_slack_retries: int = Field(5, validation_alias="ORDERBOT_NOTIFY_SLACK_RETRIES", ge=0, le=20)
+    # Mirror (issue #9): orders, relations and articles kept locally by sync marker, for search.
+    mirror: bool = Field(True, validation_alias="ORDERBOT_MIRROR")
+    mirror_interval_s: float = Field(30.0, validation_alias="ORDERBOT_MIRROR_INTERVAL_S", gt=0)
+    mirror_days: int = Field(120, validation_alias="ORDERBOT_MIRROR_DAYS", ge=1, le=3650)
+    mirror_page_size: int = Field(1000, validation_alias="ORDERBOT_MIRROR_PAGE_SIZE", ge=10, le=10_000)
 
     @field_validator(
         "allow_create", "allow_edit", "allow_cancel", "allow_pay", "allow_deliver", "allow_subscribe"

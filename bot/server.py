@@ -21,6 +21,7 @@ from slack_sdk import WebClient
 
 from bot.config import BotSettings, Settings
 from bot.http_guard import guard_slack_requests
+from bot.mirror.health import health as mirror_health
 from bot.mplus.client import MplusClient
 from bot.notifier.runner import NotifierHandle, start_in_background
 from bot.ops.health import ReadinessMonitor, build_readiness
@@ -106,6 +107,10 @@ class Runtime:
         return stop
 
 
+def healthz_progress(db: Database) -> dict[str, Any]:
+    return {"mirror": mirror_health(db)}
+
+
 def start_recovery(runtime: Runtime) -> RecoveryLoop:
     from handlers.confirm_flow import announce_settled
 
@@ -179,7 +184,7 @@ def wsgi_app(runtime: Runtime) -> WSGIApp:
         secret.get_secret_value() if secret else None,
         runtime.settings.bot.max_request_bytes,
     )
-    ops = ops_app(runtime.readiness)
+    ops = ops_app(runtime.readiness, partial(healthz_progress, runtime.deps.db))
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -242,7 +247,9 @@ def serve_socket_mode(runtime: Runtime) -> None:
     token = runtime.settings.bot.slack_app_token
     assert token is not None
     bot = runtime.settings.bot
-    ops = OpsServer(ops_app(runtime.readiness), bot.host, bot.port).start()
+    ops = OpsServer(
+        ops_app(runtime.readiness, partial(healthz_progress, runtime.deps.db)), bot.host, bot.port
+    ).start()
     log.info("orderbot connecting to Slack in Socket Mode (/healthz, /readyz, /metrics on port %d)", ops.port)
     runtime.start_background()
     stop = StopSignal().install()

@@ -9,7 +9,7 @@ from bot.slack.identity import IdentityWatcher
 
 
 def register(app: App, deps: Deps, identity: IdentityWatcher | None = None) -> None:
-    from handlers import actions, channels, commands, confirm_flow, order_form, workspace
+    from handlers import actions, channels, commands, confirm_flow, list_command, order_form, workspace
 
     workspace.register(app, deps, identity)
     channels.register(app, deps)
@@ -17,3 +17,4 @@ def register(app: App, deps: Deps, identity: IdentityWatcher | None = None) -> N
     actions.register(app, deps)
     confirm_flow.register(app, deps)
     order_form.register(app, deps)
+    list_command.register(app, deps)

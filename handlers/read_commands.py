@@ -5,32 +5,26 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.orders.periods import Period, PeriodError, looks_like_period, parse_period
+from bot.mirror.find import FindKind, find
+from bot.mirror.sync import today_in_mplus
 from bot.orders.service import OrderKey, OrderKeyError
-from bot.slack import views
+from bot.slack import text, views
 from bot.slack.deps import Deps
-from bot.slack.ids import ListPage
-from handlers.command_parser import Command, Subcommand, UsageError, no_args, one_arg, positive_int
+from bot.slack.views import search as search_views
+from handlers import list_command
+from handlers.command_parser import Command, Subcommand, UsageError, no_args, one_arg
 from handlers.context import CommandContext
 from handlers.replies import catalogue, message
 
-DEFAULT_PERIOD = "week"
-MAX_EXT_ID = 100
+MAX_FIND_TEXT = 200
 
 
 class HelpCommand(Command):
     pass
 
 
-class ListCommand(Command):
-    period: Period
-    branch: int | None = None
-    relation: int | None = None
-    period_text: str = DEFAULT_PERIOD
-
-
 class FindCommand(Command):
-    ext_order_id: str
+    text: str
 
 
 class ShowCommand(Command):
@@ -45,33 +39,15 @@ class CategoriesCommand(Command):
     pass
 
 
-def parse_list(args: list[str], today: date | None) -> Command:
-    period_text = DEFAULT_PERIOD
-    branch: int | None = None
-    relation: int | None = None
-    rest = list(args)
-    if rest and looks_like_period(rest[0]):
-        period_text = rest.pop(0)
-    while rest:
-        word = rest.pop(0).lower()
-        if word == "branch":
-            branch = positive_int(rest.pop(0) if rest else None, "branch", "list")
-        elif word == "relation":
-            relation = positive_int(rest.pop(0) if rest else None, "relation", "list")
-        else:
-            raise UsageError(f"`{word[:40]}` is not a list filter", "list")
-    try:
-        period = parse_period(period_text, today)
-    except PeriodError as err:
-        raise UsageError(str(err), "list") from None
-    return ListCommand(period=period, branch=branch, relation=relation, period_text=period_text)
-
-
 def parse_find(args: list[str], _today: date | None) -> Command:
-    ext = one_arg(args, "find", "external order id")
-    if len(ext) > MAX_EXT_ID:
-        raise UsageError(f"that external id is longer than {MAX_EXT_ID} characters", "find")
-    return FindCommand(ext_order_id=ext)
+    query = " ".join(args)
+    if not query:
+        raise UsageError(
+            "`find` needs something to look for: a name, phone, postcode or order number", "find"
+        )
+    if len(query) > MAX_FIND_TEXT:
+        raise UsageError(f"that search is longer than {MAX_FIND_TEXT} characters", "find")
+    return FindCommand(text=query)
 
 
 def parse_order_key(args: list[str], subcommand: str) -> OrderKey:
@@ -85,21 +61,6 @@ def parse_show(args: list[str], _today: date | None) -> Command:
     return ShowCommand(key=parse_order_key(args, "show"))
 
 
-def list_reply(command: ListCommand, deps: Deps, offset: int) -> dict[str, Any]:
-    orders = deps.orders.list_orders(command.period, command.branch, command.relation)
-    filters = "".join(
-        f" · {name} {value}"
-        for name, value in (("branch", command.branch), ("relation", command.relation))
-        if value
-    )
-    page = ListPage(
-        period=command.period_text, branch=command.branch, relation=command.relation, offset=offset
-    )
-    title = f"Orders {command.period.label}{filters}"
-    blocks = views.order_list(orders, page, title=title, page_size=deps.list_page_size)
-    return message(blocks, f"{title}: {len(orders)} orders")
-
-
 def card_reply(order: Any, deps: Deps) -> dict[str, Any]:
     return message(views.order_card(order, catalogue(deps)), views.order_summary_text(order))
 
@@ -108,12 +69,22 @@ def answer_help(_command: HelpCommand, ctx: CommandContext) -> dict[str, Any]:
     return message(views.help_view(ctx.deps.command, ctx.subcommands.help_entries()), "Orderbot help")
 
 
-def answer_list(command: ListCommand, ctx: CommandContext) -> dict[str, Any]:
-    return list_reply(command, ctx.deps, offset=0)
-
-
 def answer_find(command: FindCommand, ctx: CommandContext) -> dict[str, Any]:
-    return card_reply(ctx.deps.orders.find(command.ext_order_id), ctx.deps)
+    deps = ctx.deps
+    found = find(deps.db, deps.orders.client, command.text, today_in_mplus())
+    if found.kind is FindKind.ORDER and found.order is not None:
+        return card_reply(found.order, deps)
+    incomplete = found.mirror_incomplete
+    if found.kind is FindKind.ORDERS:
+        blocks = search_views.order_results(found.orders, found.query, more=found.more, incomplete=incomplete)
+        return message(blocks, f"{len(found.orders)} orders for {text.safe(found.query, 80)}")
+    if found.kind is FindKind.CUSTOMERS:
+        blocks = search_views.customer_results(
+            found.relations, found.query, more=found.more, incomplete=incomplete
+        )
+        return message(blocks, f"Customers for {text.safe(found.query, 80)}, no orders")
+    blocks = search_views.nothing_found(found.query, found.searched, incomplete=incomplete)
+    return message(blocks, search_views.nothing_found_text(found.query))
 
 
 def answer_show(command: ShowCommand, ctx: CommandContext) -> dict[str, Any]:
@@ -132,16 +103,23 @@ SUBCOMMANDS = (
     Subcommand("help", "", "Show this help.", no_args("help", HelpCommand), answer_help),
     Subcommand(
         "list",
-        "[today|yesterday|week|YYYY-MM-DD|YYYY-MM-DD..YYYY-MM-DD] [branch N] [relation N]",
-        "List orders by financial date (default: the last 7 days), optionally for one branch or relation.",
-        parse_list,
-        answer_list,
+        list_command.USAGE,
+        list_command.DESCRIPTION,
+        list_command.parse_list,
+        list_command.answer_list,
     ),
-    Subcommand("find", "<extOrderId>", "Find an order by its external order id.", parse_find, answer_find),
+    Subcommand(
+        "find",
+        "<name | phone | postcode | e-mail | order number | ext id>",
+        "Find orders by who and what: a customer's name, phone, postcode or e-mail, a reference, "
+        "an order number (42 = this year's) or an external id.",
+        parse_find,
+        answer_find,
+    ),
     Subcommand(
         "show",
-        "<orderId | order number like 2026-42>",
-        "Show one order with its lines and buttons.",
+        "<order number like 2026-42 or 42 | orderId>",
+        "Show one order with its lines and buttons (42 means this year's order 42).",
         parse_show,
         answer_show,
     ),

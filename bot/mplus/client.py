@@ -26,7 +26,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic.alias_generators import to_camel
 
 from bot.config import MplusSettings
-from bot.mplus import envelope, wire
+from bot.mplus import envelope, products, wire
 from bot.mplus.envelope import Answer
 from bot.mplus.errors import (
     AuthFailed,
@@ -49,6 +49,7 @@ from bot.mplus.models import (
     SyncMarkers,
 )
 from bot.mplus.observe import observed_call
+from bot.mplus.products import Article, ProductQuery
 from bot.mplus.transport import (
     ZEEP_SETTINGS,
     DeadlineExceeded,
@@ -302,6 +303,25 @@ class MplusClient(WriteOperations):
         element = self._read("getRelations", request=request).element
         items = list(wire.iter_items(element, "relationList", "relation"))
         return self._model(_RELATIONS, items, "getRelations")
+
+    def get_products(self, query: ProductQuery | None = None) -> list[Article]:
+        """Articles (flattened out of their products), read from the raw XML; see ``bot.mplus.products``."""
+        element = self._read("getProducts", request=products.product_request(query or ProductQuery())).element
+        return products.parse_articles(element)
+
+    def iter_article_changes(
+        self, since: int, limit: int = products.PRODUCTS_PAGE
+    ) -> Iterator[list[Article]]:
+        """Pages of articles changed at or after marker ``since``, ascending (like ``iter_order_changes``)."""
+        marker = since
+        while True:
+            page = self.get_products(ProductQuery(sync_marker=marker, sync_marker_limit=limit))
+            if not page:
+                return
+            yield page
+            marker = products.next_marker(page, marker)
+            if len(page) < limit:
+                return
 
     def ping(self) -> ApiVersion:
         """A cheap call for health checks: no retries, so an outage shows at once."""

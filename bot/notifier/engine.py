@@ -21,6 +21,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from bot.config import BotSettings
+from bot.mirror.sync import MirrorSync
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError
 from bot.mplus.models import Order
@@ -87,6 +88,8 @@ class PassReport(BaseModel):
     next_marker: int | None = None
     error: str | None = None
     retry_after: float | None = None
+    mirror_more: bool = False
+    """The mirror is still catching up (first sync): run the next pass at once."""
 
 
 class Notifier:
@@ -101,8 +104,11 @@ class Notifier:
         *,
         holder: str | None = None,
         clock: Callable[[], datetime] = utcnow,
+        mirror: MirrorSync | None = None,
     ) -> None:
         self.config = config
+        self.mirror = mirror
+        """Fed by this pass's getOrders pages, under this lease (one read serves both)."""
         self.mplus = mplus
         self.slack = slack
         self.audit = audit
@@ -138,6 +144,7 @@ class Notifier:
             state = self._state()
         except MplusError as err:
             return self._mplus_down(err, None, delivery)
+        mirror_more = self._mirror(state.next_marker)
         subscriptions = self.subscriptions.all()
         work = PassWork(
             state,
@@ -153,9 +160,21 @@ class Notifier:
             self.mplus.iter_order_changes(state.next_marker, limit=self.config.page_size, include_lines=True)
         )
         try:
-            return self._pages(pages, work, subscriptions, delivery)
+            report = self._pages(pages, work, subscriptions, delivery)
         finally:
             pages.close()  # stops the read-ahead thread if the pass ends early
+        report.mirror_more = mirror_more
+        return report
+
+    def _mirror(self, next_marker: int) -> bool:
+        """The mirror's own reads (relations, articles, orders it lacks below ``next_marker``)."""
+        if self.mirror is None or not self.mirror.due():
+            return False
+        try:
+            return self.mirror.run(next_marker).more
+        except Exception:  # a mirror problem must never stop notifications
+            log.exception("mirror pass failed; notifications go on")
+            return False
 
     def _pages(
         self,
@@ -165,6 +184,7 @@ class Notifier:
         delivery: Delivery,
     ) -> PassReport:
         count = 0
+        since = work.marker
         try:
             while True:
                 try:
@@ -176,6 +196,9 @@ class Notifier:
                 if page is None:
                     break
                 count += 1
+                if self.mirror is not None:
+                    self.mirror.absorb(page, since)
+                since = max(order.sync_marker or 0 for order in page) + 1  # as iter_order_changes pages
                 work.page(page)
             work.finish()
             work.bursts.close_all(delivery)

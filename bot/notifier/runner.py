@@ -18,6 +18,8 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.config import Settings
+from bot.mirror.health import health as mirror_health
+from bot.mirror.sync import MirrorConfig, MirrorSync
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError
 from bot.notifier.engine import Notifier, NotifierConfig, PassReport, PassStatus
@@ -64,7 +66,8 @@ def build_notifier(
         slack, post_interval_s=bot.notify_post_interval_s, rate_limit_retries=bot.notify_slack_retries
     )
     config = NotifierConfig.from_settings(bot, backfill=backfill)
-    return Notifier(config, mplus, port, db, audit, catalogue, holder=holder, clock=clock)
+    mirror = MirrorSync(MirrorConfig.from_settings(bot), mplus, db) if bot.mirror else None
+    return Notifier(config, mplus, port, db, audit, catalogue, holder=holder, clock=clock, mirror=mirror)
 
 
 def run_once(
@@ -133,6 +136,8 @@ class NotifierHandle:
             self._wake.clear()
 
     def _delay(self, report: PassReport | None) -> float:
+        if report is not None and report.mirror_more and report.status == PassStatus.OK:
+            return 0.0  # the mirror's first sync goes on at once, a budget per pass
         if report is not None and report.status in (PassStatus.OK, PassStatus.BUSY, PassStatus.LEASE_LOST):
             self._failures = 0
             return self._interval
@@ -147,12 +152,14 @@ def start_in_background(
     settings: Settings, mplus: MplusClient, slack: WebClient, db: Database, audit: AuditLog
 ) -> NotifierHandle:
     """The bot process's notifier. No thread while no channel is configured or subscribed."""
+    bot = settings.bot
     notifier = build_notifier(settings, mplus, slack, db, audit)
-    handle = NotifierHandle(notifier, settings.bot.notify_interval_s, settings.bot.notify_max_backoff_s)
+    interval = min(bot.notify_interval_s, bot.mirror_interval_s) if bot.mirror else bot.notify_interval_s
+    handle = NotifierHandle(notifier, interval, bot.notify_max_backoff_s)
     _handles.add(handle)
     subscriptions = SubscriptionStore(db)
-    subscriptions.sync_config_channel(settings.bot.notify_channel)
-    if subscriptions.all():
+    subscriptions.sync_config_channel(bot.notify_channel)
+    if subscriptions.all() or bot.mirror:
         handle.ensure_running()
     else:
         log.info("notifier idle: no ORDERBOT_NOTIFY_CHANNEL and no subscribed channel yet")
@@ -167,11 +174,15 @@ def subscriptions_changed() -> None:
 
 def health(db: Database) -> dict[str, Any]:
     """The notifier's state for /readyz or on-call: marker, last passes, Mplus outage, lease holder."""
+    mirror = mirror_health(db)
+    if mirror.get("last_pass_at") is not None:
+        mirror["last_pass_at"] = mirror["last_pass_at"].isoformat()
     state = SyncStateStore(db).get()
     lease = Leases(db).get(LEASE_NAME)
     if state is None:
-        return {"notifier": "not started"}
+        return {"notifier": "not started", "mirror": mirror}
     return {
+        "mirror": mirror,
         "notifier": "failing" if state.consecutive_failures else "ok",
         "next_marker": state.next_marker,
         "last_pass_at": state.last_pass_at.isoformat() if state.last_pass_at else None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -38,8 +39,36 @@ def _json(start_response: StartResponse, status: int, body: dict[str, Any]) -> l
     return [payload]
 
 
-def ops_app(readiness: ReadinessMonitor | None) -> WSGIApp:
-    """The three ops routes; anything else is 404 (the caller mounts Slack's route beside it)."""
+class _Recent:
+    """A progress report (e.g. the mirror's) read at most once per ``ttl_s``, so probes stay cheap."""
+
+    def __init__(self, read: Callable[[], dict[str, Any]], ttl_s: float = 1.0) -> None:
+        self._read = read
+        self._ttl_s = ttl_s
+        self._lock = threading.Lock()
+        self._value: dict[str, Any] = {}
+        self._read_at = float("-inf")
+
+    def get(self) -> dict[str, Any]:
+        with self._lock:
+            if time.monotonic() - self._read_at >= self._ttl_s:
+                try:
+                    self._value = self._read()
+                except Exception as err:  # liveness must answer even when the store is in trouble
+                    self._value = {"error": type(err).__name__}
+                self._read_at = time.monotonic()
+            return self._value
+
+
+def ops_app(
+    readiness: ReadinessMonitor | None, progress: Callable[[], dict[str, Any]] | None = None
+) -> WSGIApp:
+    """The three ops routes; anything else is 404 (the caller mounts Slack's route beside it).
+
+    ``progress`` adds named sections to ``/healthz`` (the mirror's markers), read at most once a
+    second whatever the probe rate.
+    """
+    recent = _Recent(progress) if progress is not None else None
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -48,7 +77,7 @@ def ops_app(readiness: ReadinessMonitor | None) -> WSGIApp:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return _json(start_response, 405, {"error": "use GET"})
         try:
-            return _route(path, readiness, start_response)
+            return _route(path, readiness, recent, start_response)
         except Exception as err:  # a probe gets 503 with the reason, never a 500 page
             log.exception("%s failed", path)
             return _json(start_response, 503, {"status": "error", "reason": type(err).__name__})
@@ -56,11 +85,13 @@ def ops_app(readiness: ReadinessMonitor | None) -> WSGIApp:
     return application
 
 
-def _route(path: str, readiness: ReadinessMonitor | None, start_response: StartResponse) -> list[bytes]:
+def _route(
+    path: str, readiness: ReadinessMonitor | None, recent: _Recent | None, start_response: StartResponse
+) -> list[bytes]:
     if path == "/healthz":
-        # Liveness: this process serves requests. Nothing else is consulted, on purpose: restarting
-        # the bot because Mplus is down would not bring Mplus back.
-        return _json(start_response, 200, {"status": "alive"})
+        # Liveness: this process serves requests. Mplus is not consulted, on purpose: restarting
+        # the bot because Mplus is down would not bring Mplus back. Progress reports are informative.
+        return _json(start_response, 200, {"status": "alive", **(recent.get() if recent else {})})
     if path == "/metrics":
         payload, content_type = exposition()
         start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(payload)))])

@@ -6,12 +6,13 @@ conditional UPDATEs and unique INSERTs, which both databases make atomic across 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, create_engine, event, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -57,8 +58,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _owner_only(url: str) -> None:
+    """The store holds customers' personal data (the mirror): the SQLite file is 0600, from birth."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    # Never open() an existing database file here: closing any descriptor of it drops every POSIX
+    # lock this process holds on it, including SQLite's own (it would corrupt a live WAL database).
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        os.chmod(path, 0o600)  # an older file made before this rule is tightened too
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        _owner_only(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

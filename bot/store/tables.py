@@ -7,6 +7,7 @@ from bot.store import (  # noqa: F401
     form_origins,
     idempotency,
     leases,
+    mirror_tables,
     subscriptions,
     sync_state,
 )

@@ -17,8 +17,9 @@ from tests.notifier.conftest import Shop, all_text, header_of
 from tests.slack.conftest import ALICE, CHANNEL, BotRig, wait_for
 
 BOB = "U0BOB"
+# mirror=False: with the mirror on, the sync thread runs from the start; these are about the notifier.
 pytestmark = pytest.mark.bot_settings(
-    allow_subscribe=ALICE, notify_interval_s=0.2, notify_post_interval_s=0, notify_lease_s=10
+    allow_subscribe=ALICE, notify_interval_s=0.2, notify_post_interval_s=0, notify_lease_s=10, mirror=False
 )
 
 

@@ -20,6 +20,7 @@ from bot.ops.instrument import MeteredConfirmedActions
 from bot.ops.metrics import REGISTRY, set_mirror_lag
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationStore
+from bot.store.schema import heads
 from bot.store.sync_state import SyncStateStore
 from tests.slack.conftest import ALICE, CHANNEL, BotRig, wait_for
 
@@ -75,7 +76,7 @@ def test_readyz_reports_each_check_from_the_cached_result(rig: BotRig) -> None:
     status, body = get_json(f"{rig.base_url}/readyz")
     assert status == 200 and body["status"] == "ready", body
     assert body["checks"]["mplus"]["ok"] and body["checks"]["store"]["ok"]
-    assert body["checks"]["store"]["detail"].startswith("reachable, schema 0001_baseline")
+    assert body["checks"]["store"]["detail"] == f"reachable, schema {', '.join(heads())}"
 
     rig.emulator.add_fault(operation="*", kind="http_500")
     status, body = get_json(f"{rig.base_url}/readyz")

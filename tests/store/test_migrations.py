@@ -18,6 +18,7 @@ from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationStore
 from bot.store.db import Base, Database
 from bot.store.leases import Leases
+from bot.store.mirror_tables import include_name
 from bot.store.schema import (
     BASELINE,
     BASELINE_TABLES,
@@ -206,7 +207,9 @@ def _utc(row: dict[str, Any]) -> dict[str, Any]:
 
 def _schema_diff(db: Database) -> list[Any]:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # include_name: the mirror's FTS5 search tables are made by DDL, not models (as in env.py).
+        opts = {"compare_type": True, "include_name": include_name}
+        context = MigrationContext.configure(connection, opts=opts)
         return compare_metadata(context, Base.metadata)
 
 

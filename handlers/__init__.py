@@ -8,7 +8,16 @@ from bot.slack.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
-    from handlers import actions, channels, commands, confirm_flow, list_command, order_form
+    from handlers import (
+        actions,
+        channels,
+        commands,
+        confirm_flow,
+        customer_form,
+        form_typeahead,
+        list_command,
+        order_form,
+    )
 
     channels.register(app, deps)
     commands.register(app, deps)
@@ -16,3 +25,5 @@ def register(app: App, deps: Deps) -> None:
     confirm_flow.register(app, deps)
     order_form.register(app, deps)
     list_command.register(app, deps)
+    form_typeahead.register(app, deps)
+    customer_form.register(app, deps)

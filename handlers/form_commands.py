@@ -21,7 +21,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.mplus.models import Order
-from bot.orders.drafts import OrderDraft, draft_from_order, edit_problem, suggest_ext_order_id
+from bot.orders.drafts import (
+    OrderDraft,
+    RelationChoice,
+    draft_from_order,
+    edit_problem,
+    suggest_ext_order_id,
+)
 from bot.orders.editing import OrderEditor, RelationDirectory
 from bot.orders.permissions import Action
 from bot.orders.service import OrderKey
@@ -130,8 +136,16 @@ def fill_view(client: WebClient, view_id: str, title: str, build: Callable[[], d
 
 
 def open_new_form(
-    deps: Deps, client: WebClient, *, trigger_id: str | None, user_id: str, channel_id: str, tell: Tell
+    deps: Deps,
+    client: WebClient,
+    *,
+    trigger_id: str | None,
+    user_id: str,
+    channel_id: str,
+    tell: Tell,
+    relation: RelationChoice | None = None,
 ) -> None:
+    """The new-order form; ``relation`` already chosen (e.g. "New order for this customer")."""
     if not authorised(deps, user_id, Action.CREATE, tell, channel_id=channel_id):
         return
     view_id = _open_loading(client, trigger_id, modals.TITLE_NEW, tell)
@@ -139,7 +153,7 @@ def open_new_form(
         return
     forms_for(deps).relations.warm()  # type-ahead answers from this cache within Slack's 3 s
     meta = OrderFormMeta(channel=card_channel(channel_id))
-    draft = OrderDraft(ext_order_id=suggest_ext_order_id())
+    draft = OrderDraft(ext_order_id=suggest_ext_order_id(), relation=relation)
     fill_view(client, view_id, modals.TITLE_NEW, lambda: modals.order_form(draft, meta, catalogue(deps)))
 
 

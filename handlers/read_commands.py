@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.mirror.find import FindKind, find
+from bot.mirror.sync import today_in_mplus
 from bot.orders.service import OrderKey, OrderKeyError
-from bot.slack import views
+from bot.slack import text, views
 from bot.slack.deps import Deps
+from bot.slack.views import search as search_views
 from handlers import list_command
 from handlers.command_parser import Command, Subcommand, UsageError, no_args, one_arg
 from handlers.context import CommandContext
 from handlers.replies import catalogue, message
 
-MAX_EXT_ID = 100
+MAX_FIND_TEXT = 200
 
 
 class HelpCommand(Command):
@@ -21,7 +24,7 @@ class HelpCommand(Command):
 
 
 class FindCommand(Command):
-    ext_order_id: str
+    text: str
 
 
 class ShowCommand(Command):
@@ -37,10 +40,14 @@ class CategoriesCommand(Command):
 
 
 def parse_find(args: list[str], _today: date | None) -> Command:
-    ext = one_arg(args, "find", "external order id")
-    if len(ext) > MAX_EXT_ID:
-        raise UsageError(f"that external id is longer than {MAX_EXT_ID} characters", "find")
-    return FindCommand(ext_order_id=ext)
+    query = " ".join(args)
+    if not query:
+        raise UsageError(
+            "`find` needs something to look for: a name, phone, postcode or order number", "find"
+        )
+    if len(query) > MAX_FIND_TEXT:
+        raise UsageError(f"that search is longer than {MAX_FIND_TEXT} characters", "find")
+    return FindCommand(text=query)
 
 
 def parse_order_key(args: list[str], subcommand: str) -> OrderKey:
@@ -63,7 +70,21 @@ def answer_help(_command: HelpCommand, ctx: CommandContext) -> dict[str, Any]:
 
 
 def answer_find(command: FindCommand, ctx: CommandContext) -> dict[str, Any]:
-    return card_reply(ctx.deps.orders.find(command.ext_order_id), ctx.deps)
+    deps = ctx.deps
+    found = find(deps.db, deps.orders.client, command.text, today_in_mplus())
+    if found.kind is FindKind.ORDER and found.order is not None:
+        return card_reply(found.order, deps)
+    incomplete = found.mirror_incomplete
+    if found.kind is FindKind.ORDERS:
+        blocks = search_views.order_results(found.orders, found.query, more=found.more, incomplete=incomplete)
+        return message(blocks, f"{len(found.orders)} orders for {text.safe(found.query, 80)}")
+    if found.kind is FindKind.CUSTOMERS:
+        blocks = search_views.customer_results(
+            found.relations, found.query, more=found.more, incomplete=incomplete
+        )
+        return message(blocks, f"Customers for {text.safe(found.query, 80)}, no orders")
+    blocks = search_views.nothing_found(found.query, found.searched, incomplete=incomplete)
+    return message(blocks, search_views.nothing_found_text(found.query))
 
 
 def answer_show(command: ShowCommand, ctx: CommandContext) -> dict[str, Any]:
@@ -80,13 +101,25 @@ def answer_categories(_command: CategoriesCommand, ctx: CommandContext) -> dict[
 
 SUBCOMMANDS = (
     Subcommand("help", "", "Show this help.", no_args("help", HelpCommand), answer_help),
-    Subcommand("list", list_command.USAGE, list_command.DESCRIPTION, list_command.parse_list,
-               list_command.answer_list),
-    Subcommand("find", "<extOrderId>", "Find an order by its external order id.", parse_find, answer_find),
+    Subcommand(
+        "list",
+        list_command.USAGE,
+        list_command.DESCRIPTION,
+        list_command.parse_list,
+        list_command.answer_list,
+    ),
+    Subcommand(
+        "find",
+        "<name | phone | postcode | e-mail | order number | ext id>",
+        "Find orders by who and what: a customer's name, phone, postcode or e-mail, a reference, "
+        "an order number (42 = this year's) or an external id.",
+        parse_find,
+        answer_find,
+    ),
     Subcommand(
         "show",
-        "<orderId | order number like 2026-42>",
-        "Show one order with its lines and buttons.",
+        "<order number like 2026-42 or 42 | orderId>",
+        "Show one order with its lines and buttons (42 means this year's order 42).",
         parse_show,
         answer_show,
     ),

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     case,
     exists,
     false,
@@ -65,7 +66,7 @@ def _matches(dialect: str, table_name: str, key: Any, search_text: Any, tokens: 
         rowids = (
             select(literal_column("rowid"))
             .select_from(table(fts))
-            .where(text(f"{fts} MATCH :{param}").bindparams(**{param: expression}))
+            .where(text(f"{fts} MATCH :{param}").bindparams(bindparam(param, expression, unique=True)))
         )
         return key.in_(rowids)
     query = " & ".join(f"{token}:*" for token in tokens)
@@ -79,10 +80,17 @@ def _relation_match(dialect: str, tokens: Sequence[str]) -> Any:
 
 
 def _order_match(dialect: str, tokens: Sequence[str]) -> ColumnElement[bool]:
-    """An order matches through its own text (reference, name, addresses) or through its relation's."""
-    own = _matches(dialect, ORDERS, MirrorOrderRow.id, MirrorOrderRow.search_text, tokens)
-    related = select(MirrorRelationRow.relation_number).where(_relation_match(dialect, tokens))
-    return or_(own, MirrorOrderRow.relation_number.in_(related))
+    """Every word matches the order's own text (reference, names, addresses) or its relation's.
+
+    Per word, so "bruidstaart 3511ab" finds the order with that reference for a customer with that
+    postcode; a single-word search is one index look-up on each side.
+    """
+    clauses = []
+    for token in tokens:
+        own = _matches(dialect, ORDERS, MirrorOrderRow.id, MirrorOrderRow.search_text, [token])
+        related = select(MirrorRelationRow.relation_number).where(_relation_match(dialect, [token]))
+        clauses.append(or_(own, MirrorOrderRow.relation_number.in_(related)))
+    return and_(*clauses)
 
 
 def _article_match(dialect: str, tokens: Sequence[str]) -> Any:

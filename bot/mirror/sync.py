@@ -24,10 +24,11 @@ from datetime import date, timedelta
 from pydantic import BaseModel, ConfigDict
 
 from bot.config import BotSettings
-from bot.mirror.store import ARTICLES, ORDERS, RELATIONS, MirrorStore, StreamState, is_open
+from bot.mirror.store import ARTICLES, ORDERS, RELATIONS, ArticleRecord, MirrorStore, StreamState, is_open
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError
 from bot.mplus.models import MPLUS_TZ, Order, OrderQuery, SyncMarkers
+from bot.mplus.products import Article, ProductQuery
 from bot.store.db import Database, utcnow
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,19 @@ class MirrorReport(BaseModel):
     more: bool = False
     """Still catching up: run the next pass at once."""
     error: str | None = None
+
+
+def article_record(article: Article) -> ArticleRecord:
+    return ArticleRecord(
+        article_number=article.article_number,
+        product_number=article.product_number,
+        description=article.description,
+        plu=article.plu,
+        barcodes=article.barcodes,
+        price_cents=article.price_incl_cents,
+        active=article.active,
+        sync_marker=article.sync_marker or 0,
+    )
 
 
 def today_in_mplus() -> date:
@@ -174,18 +188,19 @@ class MirrorSync:
         self._follow(RELATIONS, state, top + 1, page, report, deadline)
 
     def _articles(self, tops: SyncMarkers, report: MirrorReport, deadline: float) -> None:
-        if getattr(self.mplus, "get_products", None) is None:
-            return  # this Mplus client has no getProducts yet: no article index
-        from bot.mirror.articles import read_article_page
-
         top = tops.article_sync_marker
         state = self._begin(ARTICLES, top)
+        size = self.config.article_page
 
         def page(marker: int) -> tuple[int, int | None, bool]:
-            records, page_top, full = read_article_page(self.mplus, marker, self.config.article_page)
-            if page_top is None:
+            articles = self.mplus.get_products(ProductQuery(sync_marker=marker, sync_marker_limit=size))
+            markers = [a.sync_marker for a in articles if a.sync_marker is not None]
+            if not markers:
                 return 0, None, False
-            return self.store.save_articles(records, since=marker, top=page_top), page_top, full
+            records = [article_record(a) for a in articles]
+            written = self.store.save_articles(records, since=marker, top=max(markers))
+            # The limit may count products, not articles: only an empty page proves the end.
+            return written, max(markers), True
 
         self._follow(ARTICLES, state, top + 1, page, report, deadline)
 
@@ -255,7 +270,7 @@ class MirrorSync:
     def _catching_up(self) -> bool:
         return any(
             state is None or state.in_first_sync
-            for state in (self.store.state(s) for s in (RELATIONS, ORDERS))
+            for state in (self.store.state(s) for s in (RELATIONS, ARTICLES, ORDERS))
         )
 
     @staticmethod

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import NotFound
-from bot.mplus.models import DeliveryMethod, Order, OrderCategory, OrderQuery, PaymentMethod, YearNumber
+from bot.mplus.models import (
+    MPLUS_TZ,
+    DeliveryMethod,
+    Order,
+    OrderCategory,
+    OrderQuery,
+    PaymentMethod,
+    YearNumber,
+)
 from bot.orders.catalogue import CatalogueCache
 from bot.orders.periods import Period
 
 _ORDER_NUMBER = re.compile(r"^(\d{4})-(\d{1,9})$")
+_SHORT_NUMBER = re.compile(r"^\d{1,9}$")
 _ORDER_ID = re.compile(r"^[0-9A-Za-z\-]{6,64}$")
 
 
@@ -29,15 +39,20 @@ class OrderKey(BaseModel):
     number: YearNumber | None = None
 
     @classmethod
-    def parse(cls, text: str) -> OrderKey:
+    def parse(cls, text: str, today: date | None = None) -> OrderKey:
+        """``2026-42``, ``42`` (this year's order 42, in the shop's time zone) or an order id."""
         text = text.strip()
         match = _ORDER_NUMBER.match(text)
         if match:
             return cls(number=YearNumber(year=int(match[1]), number=int(match[2])))
+        if _SHORT_NUMBER.match(text):
+            year = (today or datetime.now(MPLUS_TZ).date()).year
+            return cls(number=YearNumber(year=year, number=int(text)))
         if _ORDER_ID.match(text):
             return cls(order_id=text.lower())
         raise OrderKeyError(
-            f"`{text[:40]}` is not an order number or id — use a number like 2026-42 or a 32-character id"
+            f"`{text[:40]}` is not an order number or id — use a number like 2026-42 (or 42 for this "
+            "year's), or a 32-character id"
         )
 
     def __str__(self) -> str:

@@ -31,6 +31,8 @@ class ActionId(StrEnum):
     FORM_REMOVE_LINE = "order_form_remove_line"
     FORM_EDIT_CURRENT = "order_form_edit_current"
     FORM_ARTICLE = "order_form_article"
+    NEW_ORDER_FOR = "order_new_for"
+    """"New order for this customer": the order form with the relation chosen."""
 
 
 class CallbackId(StrEnum):
@@ -63,6 +65,14 @@ class OrderRef(SlackValue):
     """Identifies one order in a card's buttons."""
 
     order_id: str = Field(alias="o", min_length=1, max_length=64)
+
+
+class RelationRef(SlackValue):
+    """Identifies one relation (customer) in a button."""
+
+    relation_number: int = Field(alias="r", ge=1)
+    name: str = Field("", alias="n", max_length=120)
+    """Shown in the form's relation select until the person picks another."""
 
 
 class OrderListQuery(SlackValue):

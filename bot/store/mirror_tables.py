@@ -175,6 +175,16 @@ def search_ddl(table: str, dialect: str) -> list[str]:
     ]
 
 
+def include_name(name: str | None, type_: str, _parent_names: object = None) -> bool:
+    """For Alembic's comparisons: FTS5 tables (and their shadow tables) and the GIN expression
+    indexes are search indexes made by DDL in the migration, not models; they are not schema drift."""
+    if type_ == "table" and name:
+        return not any(name.startswith(fts_name(table)) for table in SEARCHED)
+    if type_ == "index" and name:
+        return name not in {f"ix_{table}_search" for table in SEARCHED}
+    return True
+
+
 def drop_search_ddl(table: str, dialect: str) -> list[str]:
     if dialect == "postgresql":
         return [f"DROP INDEX IF EXISTS ix_{table}_search"]

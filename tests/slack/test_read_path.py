@@ -60,8 +60,8 @@ def test_unknown_subcommand_and_bad_arguments_are_explained(rig: BotRig) -> None
         "list 2026-13-45": "is not a date",
         "list branch x": "positive number",
         "list week colour red": "not a list filter",
-        "find": "needs exactly one external order id",
-        "show 12": "not an order number or id",
+        "find": "needs something to look for",
+        "show 12/3": "not an order number or id",
         "methods now": "takes no arguments",
     }
     for text, expected in cases.items():
@@ -84,7 +84,7 @@ def test_find_and_show_render_the_order_card(rig: BotRig) -> None:
 
 def test_not_found_is_a_clear_message(rig: BotRig) -> None:
     reply = shown(rig.run("find NO-SUCH-ORDER"))
-    assert "No order with external id NO-SUCH-ORDER in Mplus" in reply
+    assert "Nothing found for “NO-SUCH-ORDER”. Searched: external order id" in reply
     assert "Traceback" not in reply
     reply = shown(rig.run("show 1999-1"))
     assert "No order 1999-1" in reply

@@ -1,0 +1,163 @@
+"""Find results: several orders (each with Show), customers without orders, or nothing found.
+
+Rows come from the mirror (``MirrorOrder``/``MirrorRelation``); a Show button opens the order as
+Mplus has it now. One section per row, so each can carry its own button: at most ``FIND_ROWS``
+rows keeps a message far below Slack's 50 blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.mirror.models import MirrorOrder, MirrorRelation
+from bot.mplus.money import format_cents
+from bot.slack.ids import ActionId, ListRowRef, RelationRef
+from bot.slack.views._common import HEADER_MAX, finish, format_date, plural, safe_line
+
+BLOCK_FIND_HEADER = "find_header"
+BLOCK_FIND_COUNT = "find_count"
+BLOCK_FIND_ROW = "find_row"  # find_row_0, find_row_1, …
+BLOCK_FIND_NOTE = "find_note"
+FIND_ROWS = 20
+QUERY_MAX = 80
+NAME_MAX = 60
+FIELD_MAX = 60
+
+MIRROR_FILLING = (
+    "The customer index is still being built from Mplus, so recent customers may be missing; "
+    "try again in a few minutes."
+)
+
+
+def _header(title: str) -> HeaderBlock:
+    return HeaderBlock(block_id=BLOCK_FIND_HEADER, text=PlainTextObject(text=safe_line(title, HEADER_MAX)))
+
+
+def _quoted(query: str) -> str:
+    return f"“{safe_line(query, QUERY_MAX)}”"
+
+
+def _note(text: str) -> ContextBlock:
+    return ContextBlock(block_id=BLOCK_FIND_NOTE, elements=[MarkdownTextObject(text=text)])
+
+
+def mirror_order_state(order: MirrorOrder) -> str:
+    """Short state words for a row: cancelled / complete / open, delivered, paid or what is due."""
+    if order.is_cancelled:
+        return "cancelled"
+    words = ["open" if order.is_open else "complete"]
+    if order.is_delivered:
+        words.append("delivered")
+    if order.fully_paid:
+        words.append("paid")
+    elif order.outstanding_cents > 0:
+        words.append(f"{format_cents(order.outstanding_cents)} due")
+    return ", ".join(words)
+
+
+def order_row(order: MirrorOrder) -> str:
+    """One escaped mrkdwn line: ``*2026-42* · ext · name · date · € total · state``."""
+    parts = [f"*{safe_line(order.label, 40)}*"]
+    if order.ext_order_id.strip():
+        parts.append(safe_line(order.ext_order_id, 30))
+    parts.append(safe_line(order.relation_name, NAME_MAX))
+    if order.financial_date:
+        parts.append(format_date(order.financial_date) or "")
+    parts.append(format_cents(order.total_cents))
+    parts.append(mirror_order_state(order))
+    row = " · ".join(parts)
+    return f"~{row}~" if order.is_cancelled else row
+
+
+def relation_row(relation: MirrorRelation) -> str:
+    parts = [f"*{safe_line(relation.name, NAME_MAX)}* (#{relation.relation_number})"]
+    for value in (relation.company_name, relation.city, relation.zipcode, relation.email):
+        if value and value.strip() and value != relation.name:
+            parts.append(safe_line(value, FIELD_MAX))
+    phone = relation.telephone or relation.mobile
+    if phone:
+        parts.append(safe_line(phone, 30))
+    return " · ".join(parts)
+
+
+def order_results(
+    orders: Sequence[MirrorOrder], query: str, *, more: bool = False, incomplete: bool = False
+) -> list[dict]:
+    """Several orders found: open first, then newest (the caller's order), each with Show."""
+    blocks: list[Block] = [_header(f"Orders for “{query}”")]
+    count = plural(len(orders), "order") + (
+        " — showing the first; narrow the search for others" if more else ""
+    )
+    blocks.append(ContextBlock(block_id=BLOCK_FIND_COUNT, elements=[MarkdownTextObject(text=count)]))
+    for i, order in enumerate(orders[:FIND_ROWS]):
+        # The same Show as list rows: one handler shows the order's card as Mplus has it now.
+        show = ButtonElement(
+            text="Show",
+            action_id=ActionId.LIST_SHOW.value,
+            value=ListRowRef(order_id=order.order_id).encode(),
+        )
+        blocks.append(
+            SectionBlock(
+                block_id=f"{BLOCK_FIND_ROW}_{i}",
+                text=MarkdownTextObject(text=order_row(order)),
+                accessory=show,
+            )
+        )
+    if incomplete:
+        blocks.append(_note(MIRROR_FILLING))
+    return finish(blocks)
+
+
+def customer_results(
+    relations: Sequence[MirrorRelation], query: str, *, more: bool = False, incomplete: bool = False
+) -> list[dict]:
+    """Customers found but no orders: say so, and offer a new order for each."""
+    blocks: list[Block] = [_header(f"Customers for “{query}”")]
+    summary = f"{plural(len(relations), 'customer')} found, but no orders for them in the last months."
+    if more:
+        summary += " Showing the first; narrow the search for others."
+    blocks.append(ContextBlock(block_id=BLOCK_FIND_COUNT, elements=[MarkdownTextObject(text=summary)]))
+    for i, relation in enumerate(relations[:FIND_ROWS]):
+        ref = RelationRef(
+            relation_number=relation.relation_number, name=" ".join(relation.name.split())[:120]
+        )
+        button = ButtonElement(
+            text="New order for this customer", action_id=ActionId.NEW_ORDER_FOR.value, value=ref.encode()
+        )
+        blocks.append(
+            SectionBlock(
+                block_id=f"{BLOCK_FIND_ROW}_{i}",
+                text=MarkdownTextObject(text=relation_row(relation)),
+                accessory=button,
+            )
+        )
+    if incomplete:
+        blocks.append(_note(MIRROR_FILLING))
+    return finish(blocks)
+
+
+def nothing_found(query: str, searched: Sequence[str], *, incomplete: bool = False) -> list[dict]:
+    """Nothing: say exactly what was looked for, so the person knows what to try instead."""
+    where = "; ".join(searched) or "orders and customers"
+    text = (
+        f"Nothing found for {_quoted(query)}. Searched: {safe_line(where, 400)}.\n"
+        "Try part of a name, a phone number, a postcode, or an order number like 2026-42."
+    )
+    blocks: list[Block] = [SectionBlock(block_id=BLOCK_FIND_ROW, text=MarkdownTextObject(text=text))]
+    if incomplete:
+        blocks.append(_note(MIRROR_FILLING))
+    return finish(blocks)
+
+
+def nothing_found_text(query: str) -> str:
+    return f"Nothing found for {_quoted(query)}"

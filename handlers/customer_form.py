@@ -66,8 +66,10 @@ def _redraw(
 
 
 def register(app: App, deps: Deps) -> None:
-    def relation_picked(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def ack(ack: Ack) -> None:
         ack()
+
+    def relation_picked(body: dict[str, Any], client: WebClient) -> None:
         action = (body.get("actions") or [{}])[0]
         value = str((action.get("selected_option") or {}).get("value") or "")
         if not value.startswith(NEW_CUSTOMER_VALUE):
@@ -170,7 +172,8 @@ def register(app: App, deps: Deps) -> None:
         _redraw(deps, client, meta, RelationChoice(number=number, label=label),
                 f"New customer {label} was created in Mplus and is selected.")
 
-    app.action(ActionId.FORM_RELATION.value)(relation_picked)
+    # Every pick in the relation field comes here (dispatch_action); only "New customer" does anything.
+    app.action(ActionId.FORM_RELATION.value)(ack=ack, lazy=[relation_picked])
     app.view(CallbackId.NEW_CUSTOMER.value)(ack=ack_customer, lazy=[process_customer])
 
 

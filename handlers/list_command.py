@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.mirror import queries
 from bot.mirror.models import OrderCursor, OrderFilters
-from bot.orders.periods import Period, PeriodError, parse_period
+from bot.orders.periods import PERIOD_WORDS, Period, PeriodError, parse_period
 from bot.orders.permissions import Action
 from bot.slack import messages, views
 from bot.slack.deps import Deps
@@ -86,8 +86,7 @@ def parse_list(args: list[str], today: date | None) -> Command:
             fields[word] = _text_after(word, rest, today)
         elif word in NUMBER_FILTERS:
             fields[word] = positive_int(rest.pop(0) if rest else None, word, "list")
-        elif period_word is None and (word == ANY_DATE or word in ("today", "yesterday", "week")
-                                      or word[:1].isdigit()):
+        elif period_word is None and (word == ANY_DATE or word in PERIOD_WORDS or word[:1].isdigit()):
             period_word = raw
         else:
             raise UsageError(f"`{raw[:40]}` is not a list filter", "list")

@@ -7,6 +7,9 @@ mirror's normalisation), so a warning means something.
 
 from __future__ import annotations
 
+import time
+import weakref
+
 from bot.mirror import queries
 from bot.mirror.models import MirrorRelation
 from bot.mirror.normalise import MIN_PHONE_DIGITS, phone_digits, words
@@ -15,9 +18,21 @@ from bot.store.db import Database
 MAX_DUPLICATES = 5
 
 
+# Once a stream's first sync is done it stays done (short of a rebuild), so a "ready" answer is kept
+# for a while: the type-ahead asks on every keystroke and must answer within Slack's 3 s.
+READY_TTL_S = 30.0
+_ready: weakref.WeakKeyDictionary[Database, dict[str, float]] = weakref.WeakKeyDictionary()
+
+
 def stream_ready(db: Database, stream: str) -> bool:
     """True once the mirror's first sync of ``stream`` (relations, articles, orders) is complete."""
-    return any(s.stream == stream and s.initial_done for s in queries.status(db))
+    seen = _ready.get(db, {}).get(stream)
+    if seen is not None and time.monotonic() - seen < READY_TTL_S:
+        return True
+    ready = any(s.stream == stream and s.initial_done for s in queries.status(db))
+    if ready:
+        _ready.setdefault(db, {})[stream] = time.monotonic()
+    return ready
 
 
 def _same_words(a: str | None, b: str | None) -> bool:

@@ -16,6 +16,7 @@ from bot.orders.permissions import Action
 from bot.slack import messages, views
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, InvalidValue, ListRowRef, OrderListQuery
+from bot.slack.text import escape
 from handlers.command_parser import Command, UsageError, positive_int
 from handlers.confirm_flow import ConfirmFlow, card_location
 from handlers.context import CommandContext
@@ -150,7 +151,7 @@ def list_reply(query: OrderListQuery, deps: Deps, user_id: str) -> dict[str, Any
     ready, note = _mirror_state(deps)
     title = title_of(query)
     if not ready:
-        return message(views.notice_view(note), note)
+        return message(views.notice_view(note), escape(note))
     page = queries.list_orders(
         deps.db, _filters(query), _cursor(query), limit=min(deps.list_page_size, views.MAX_PAGE_SIZE)
     )
@@ -162,7 +163,8 @@ def list_reply(query: OrderListQuery, deps: Deps, user_id: str) -> dict[str, Any
         may_deliver=deps.permissions.allows(user_id, Action.DELIVER),
     )
     count = len(page.orders)
-    return message(blocks, f"{title}: {count} order{'s' if count != 1 else ''} on this page")
+    # The title carries what was typed after `customer`/`article`: escaped in `text` as in the blocks.
+    return message(blocks, escape(f"{title}: {count} order{'s' if count != 1 else ''} on this page"))
 
 
 def answer_list(command: ListCommand, ctx: CommandContext) -> dict[str, Any]:

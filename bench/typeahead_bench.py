@@ -10,8 +10,9 @@ field (name words, e-mail, phone in another format, postcode without the space, 
 article field (description words, number, barcode), each a signed ``block_suggestion`` through
 ``SignedSlackClient``; the time is send → options JSON parsed (``perf_counter`` around the call).
 Printed: p50/p90/p99/max per kind and overall, answers over Slack's 3 s, and empty answers (a
-relation answer always has at least "New customer", so empty means a failure there). Goal (issue #9):
-p99 ≤ 150 ms.
+relation answer always has at least "New customer", so empty means a failure there); then the same
+queries answered in-process by the handlers' lookup functions (no HTTP, signing or Bolt), to show
+the mirror's share. Goal (issue #9): p99 ≤ 150 ms end to end.
 """
 
 from __future__ import annotations
@@ -89,15 +90,19 @@ def main() -> None:
     with _rig.emulator("empty") as emu, _rig.temp_dir() as tmp:
         started = time.perf_counter()
         emu.generate(0, relations=relations, articles=articles)
-        print(f"emulator: {relations:,} relations + {articles:,} articles generated in "
-              f"{time.perf_counter() - started:.1f} s")
+        print(
+            f"emulator: {relations:,} relations + {articles:,} articles generated in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
         with _rig.bot_rig(emu, {USER: "typer"}, tmp, allow_create="*") as rig:
             started = time.perf_counter()
             report = MirrorSync(MirrorConfig(), rig.runtime.mplus, rig.runtime.deps.db).run_until_level()
             assert report.error is None, report.error
             filled = counts(rig.runtime.deps.db)
-            print(f"mirror first sync (SQLite): {time.perf_counter() - started:.1f} s, {report.calls} SOAP "
-                  f"calls, {filled['relations']:,} relations, {filled['articles']:,} articles")
+            print(
+                f"mirror first sync (SQLite): {time.perf_counter() - started:.1f} s, {report.calls} SOAP "
+                f"calls, {filled['relations']:,} relations, {filled['articles']:,} articles"
+            )
             rig.slack.command("/order", "new", user=USER, channel=_rig.CHANNEL)
             deadline = time.monotonic() + 30
             view = None
@@ -134,11 +139,48 @@ def main() -> None:
             rows = []
             for kind in sorted(timings, key=lambda k: (k == "all", k.endswith("(all)"), k)):
                 values = timings[kind]
-                rows.append((kind, len(values), _rig.ms(_rig.percentile(values, 50)),
-                             _rig.ms(_rig.percentile(values, 90)), _rig.ms(_rig.percentile(values, 99)),
-                             _rig.ms(max(values)), empty.get(kind, 0)))
+                rows.append(
+                    (
+                        kind,
+                        len(values),
+                        _rig.ms(_rig.percentile(values, 50)),
+                        _rig.ms(_rig.percentile(values, 90)),
+                        _rig.ms(_rig.percentile(values, 99)),
+                        _rig.ms(max(values)),
+                        empty.get(kind, 0),
+                    )
+                )
             _rig.print_table(("queries", "n", "p50 ms", "p90 ms", "p99 ms", "max ms", "empty"), rows)
             print(f"answers over Slack's 3 s: {late}")
+
+            # The same queries answered in-process (no HTTP, Bolt or signing): the mirror's share.
+            from handlers.form_commands import forms_for
+            from handlers.form_typeahead import article_options, find_relations
+
+            deps = rig.runtime.deps
+            directory = forms_for(deps).relations
+            inner: dict[str, list[float]] = {}
+            for kind, typed in queries:
+                field = kind.split(":")[0]
+                sent = time.perf_counter()
+                if field == "relation":
+                    find_relations(deps, typed, directory)
+                else:
+                    article_options(deps, typed)
+                inner.setdefault(f"{field} (in-process)", []).append(time.perf_counter() - sent)
+            _rig.print_table(
+                ("lookup only", "n", "p50 ms", "p99 ms", "max ms"),
+                [
+                    (
+                        k,
+                        len(v),
+                        _rig.ms(_rig.percentile(v, 50)),
+                        _rig.ms(_rig.percentile(v, 99)),
+                        _rig.ms(max(v)),
+                    )
+                    for k, v in sorted(inner.items())
+                ],
+            )
     _rig.leftover_threads(before)
 
 

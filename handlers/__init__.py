@@ -9,7 +9,17 @@ from bot.slack.identity import IdentityWatcher
 
 
 def register(app: App, deps: Deps, identity: IdentityWatcher | None = None) -> None:
-    from handlers import actions, channels, commands, confirm_flow, list_command, order_form, workspace
+    from handlers import (
+        actions,
+        channels,
+        commands,
+        confirm_flow,
+        customer_form,
+        form_typeahead,
+        list_command,
+        order_form,
+        workspace,
+    )
 
     workspace.register(app, deps, identity)
     channels.register(app, deps)
@@ -18,3 +28,5 @@ def register(app: App, deps: Deps, identity: IdentityWatcher | None = None) -> N
     confirm_flow.register(app, deps)
     order_form.register(app, deps)
     list_command.register(app, deps)
+    form_typeahead.register(app, deps)
+    customer_form.register(app, deps)

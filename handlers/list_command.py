@@ -11,11 +11,12 @@ from slack_sdk import WebClient
 
 from bot.mirror import queries
 from bot.mirror.models import OrderCursor, OrderFilters
-from bot.orders.periods import Period, PeriodError, parse_period
+from bot.orders.periods import PERIOD_WORDS, Period, PeriodError, parse_period
 from bot.orders.permissions import Action
 from bot.slack import messages, views
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, InvalidValue, ListRowRef, OrderListQuery
+from bot.slack.text import escape
 from handlers.command_parser import Command, UsageError, positive_int
 from handlers.confirm_flow import ConfirmFlow, card_location
 from handlers.context import CommandContext
@@ -86,8 +87,7 @@ def parse_list(args: list[str], today: date | None) -> Command:
             fields[word] = _text_after(word, rest, today)
         elif word in NUMBER_FILTERS:
             fields[word] = positive_int(rest.pop(0) if rest else None, word, "list")
-        elif period_word is None and (word == ANY_DATE or word in ("today", "yesterday", "week")
-                                      or word[:1].isdigit()):
+        elif period_word is None and (word == ANY_DATE or word in PERIOD_WORDS or word[:1].isdigit()):
             period_word = raw
         else:
             raise UsageError(f"`{raw[:40]}` is not a list filter", "list")
@@ -151,7 +151,7 @@ def list_reply(query: OrderListQuery, deps: Deps, user_id: str) -> dict[str, Any
     ready, note = _mirror_state(deps)
     title = title_of(query)
     if not ready:
-        return message(views.notice_view(note), note)
+        return message(views.notice_view(note), escape(note))
     page = queries.list_orders(
         deps.db, _filters(query), _cursor(query), limit=min(deps.list_page_size, views.MAX_PAGE_SIZE)
     )
@@ -163,7 +163,8 @@ def list_reply(query: OrderListQuery, deps: Deps, user_id: str) -> dict[str, Any
         may_deliver=deps.permissions.allows(user_id, Action.DELIVER),
     )
     count = len(page.orders)
-    return message(blocks, f"{title}: {count} order{'s' if count != 1 else ''} on this page")
+    # The title carries what was typed after `customer`/`article`: escaped in `text` as in the blocks.
+    return message(blocks, escape(f"{title}: {count} order{'s' if count != 1 else ''} on this page"))
 
 
 def answer_list(command: ListCommand, ctx: CommandContext) -> dict[str, Any]:

@@ -20,10 +20,12 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.mirror import queries
 from bot.mplus.models import Order
 from bot.orders.drafts import FieldRef, FormField, OrderDraft, RelationChoice, relation_label, validate
 from bot.orders.editing import Outcome, Result
 from bot.orders.permissions import Action
+from bot.orders.price_check import CatalogueEntry, price_differences
 from bot.slack import text, views
 from bot.slack.deps import Deps
 from bot.slack.ids import (
@@ -106,7 +108,33 @@ def outcome_line(result: Result, error_id: str) -> str:
     return f"{said}\nOrderbot could not show the details here (error id {error_id})."
 
 
-def _created_view(deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str) -> dict:
+def price_notes(deps: Deps, draft: OrderDraft, meta: OrderFormMeta) -> list[str]:
+    """"Line 1 (Koffiemolen): € 12,50 instead of € 24,95" for typed prices off the catalogue (mirror)."""
+    checked = validate(draft, require_ext_id=not meta.editing).order
+    if checked is None:
+        return []
+    entries: dict[int, CatalogueEntry] = {}
+    for line in checked.lines:
+        if line.price_cents is None or line.article_number in entries:
+            continue
+        article = queries.get_article(deps.db, line.article_number)
+        if article is not None and article.price_cents is not None:
+            entries[line.article_number] = CatalogueEntry(
+                description=article.description, price_cents=article.price_cents
+            )
+    return [str(note) for note in price_differences(checked, entries)]
+
+
+def _with_prices(headline: str, notes: list[str]) -> str:
+    if not notes:
+        return headline
+    listed = "\n".join(f"• {text.escape(n)}" for n in notes)
+    return f"{headline}\n💶 Prices that differ from the catalogue:\n{listed}"
+
+
+def _created_view(
+    deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str, notes: list[str]
+) -> dict:
     order = result.order
     if order is None:  # created, but Mplus did not show it to us just now
         ref = text.escape(result.order_id or "?")
@@ -116,25 +144,28 @@ def _created_view(deps: Deps, client: WebClient, meta: OrderFormMeta, result: Re
     if result.recovered:
         headline += " (Mplus's answer got lost on the way; Orderbot checked: the order exists, once.)"
     note = f"Created by <@{user}> with Orderbot · ext id {text.escape(order.ext_order_id)}"
+    note = _with_prices(note, notes)
     posted = _post_card(deps, client, meta.channel, order, note)
     return notice(
         modals.TITLE_NEW,
-        _done_text(headline, posted, meta.channel, result),
+        _with_prices(_done_text(headline, posted, meta.channel, result), notes),
         order=order,
         catalogue=catalogue(deps),
     )
 
 
-def _updated_view(deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str) -> dict:
+def _updated_view(
+    deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str, notes: list[str]
+) -> dict:
     order = result.order
     if order is None:
         return notice(modals.TITLE_EDIT, "✅ The changes were saved in Mplus.")
     headline = f"✅ The changes to order *{text.escape(order.number)}* were saved in Mplus."
-    note = f"Changed by <@{user}> with Orderbot"
+    note = _with_prices(f"Changed by <@{user}> with Orderbot", notes)
     posted = _post_card(deps, client, meta.channel, order, note)
     return notice(
         modals.TITLE_EDIT,
-        _done_text(headline, posted, meta.channel, result),
+        _with_prices(_done_text(headline, posted, meta.channel, result), notes),
         order=order,
         catalogue=catalogue(deps),
     )
@@ -163,9 +194,9 @@ def outcome_view(
         case Outcome.DUPLICATE:
             return None
         case Outcome.CREATED:
-            return _created_view(deps, client, meta, result, user)
+            return _created_view(deps, client, meta, result, user, price_notes(deps, draft, meta))
         case Outcome.UPDATED:
-            return _updated_view(deps, client, meta, result, user)
+            return _updated_view(deps, client, meta, result, user, price_notes(deps, draft, meta))
         case Outcome.NO_CHANGES:
             return notice(
                 title,
@@ -254,7 +285,7 @@ def register(app: App, deps: Deps) -> None:
         draft = modals.draft_from_state(state, meta)
         checked = validate(draft, require_ext_id=not meta.editing)
         if checked.errors:
-            errors = modals.error_map(checked.errors, view.get("blocks") or [])
+            errors = modals.error_map(checked.errors, view.get("blocks") or [], meta)
             if errors:
                 ack(response_action="errors", errors=errors)
             else:  # an error for a field this view does not have: show it in the form instead
@@ -367,11 +398,6 @@ def register(app: App, deps: Deps) -> None:
             fetch = lambda: edit_form_view(deps, deps.orders.get(ref.order_id), meta.channel)  # noqa: E731
             fill_view(client, view["id"], modals.TITLE_EDIT, fetch)
 
-    def relation_options(ack: Ack, body: dict[str, Any]) -> None:
-        # Served from memory (refreshed in the background): Slack shows nothing after 3 s.
-        found = forms.relations.search(str(body.get("value") or ""))
-        ack(options=[modals.relation_option(relation) for relation in found])
-
     def new_from_button(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         relation = None
         action = (body.get("actions") or [{}])[0]
@@ -422,7 +448,6 @@ def register(app: App, deps: Deps) -> None:
     app.action(ActionId.FORM_ADD_LINE.value)(ack=ack, lazy=[change_lines])
     app.action(ActionId.FORM_REMOVE_LINE.value)(ack=ack, lazy=[change_lines])
     app.action(ActionId.FORM_EDIT_CURRENT.value)(ack=ack, lazy=[edit_current])
-    app.options(ActionId.FORM_RELATION.value)(relation_options)
     app.action(ActionId.NEW_ORDER.value)(ack=ack, lazy=[new_from_button])
     app.action(ActionId.NEW_ORDER_FOR.value)(ack=ack, lazy=[new_from_button])
     app.action(ActionId.EDIT.value)(ack=ack, lazy=[edit_from_button])

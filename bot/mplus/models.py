@@ -426,6 +426,9 @@ class NewRelation(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: str
+    company_name: str | None = None
+    contact: str | None = None
+    mobile: str | None = None
     address: str | None = None
     zipcode: str | None = None
     city: str | None = None

@@ -38,7 +38,12 @@ EXT_ID_TOO_LONG = f"The external id can be at most {EXT_ID_MAX} characters."
 EXT_ID_SPACES = "The external id cannot contain spaces or line breaks."
 NO_LINES = "Add at least one line with an article number and a quantity."
 TOO_MANY_LINES = f"An order made here can have at most {MAX_FORM_LINES} lines."
-NO_ARTICLE = "Type the article number, e.g. 1001."
+NO_ARTICLE = "Pick the article: type part of its name, its number, PLU or barcode, then choose it."
+NEW_CUSTOMER_PENDING = (
+    "The new customer was not created yet. Pick “➕ New customer…” again, or an existing relation."
+)
+NEW_CUSTOMER_VALUE = "new:"
+"""Value prefix of the type-ahead's "New customer" entry (what was typed follows)."""
 NO_QUANTITY = "Type a quantity, e.g. 2 or 1,5."
 LINE_TEXT_TOO_LONG = f"The line text can be at most {LINE_TEXT_MAX} characters."
 REFERENCE_TOO_LONG = f"The reference can be at most {REFERENCE_MAX} characters."
@@ -96,6 +101,8 @@ class LineDraft(BaseModel):
 
     key: int
     article: str = ""
+    article_label: str = ""
+    """How the article type-ahead showed the chosen article (to show it again when the form redraws)."""
     quantity: str = ""
     price: str = ""
     text: str = ""
@@ -241,7 +248,11 @@ def validate(draft: OrderDraft, *, require_ext_id: bool = True) -> Checked:
     """
     errors: FieldErrors = {}
     if draft.relation is None:
-        errors[FieldRef(FormField.RELATION)] = BAD_RELATION if draft.relation_value else NO_RELATION
+        value = draft.relation_value or ""
+        pending = value.startswith(NEW_CUSTOMER_VALUE)
+        errors[FieldRef(FormField.RELATION)] = (
+            NEW_CUSTOMER_PENDING if pending else BAD_RELATION if value else NO_RELATION
+        )
     ext = _check_ext_id(draft.ext_order_id, errors) if require_ext_id else draft.ext_order_id.strip()
 
     filled = [line for line in draft.lines if not line.blank]
@@ -341,6 +352,7 @@ def draft_from_order(order: Order) -> OrderDraft:
         LineDraft(
             key=i,
             article=str(line.article_number),
+            article_label=f"{line.text} (#{line.article_number})" if line.text else "",
             quantity=format_quantity(line.quantity),
             price=price_text(line.price),
             text=line.text,

@@ -66,8 +66,3 @@ def parse_period(text: str, today: date | None = None) -> Period:
         return Period(start=start, end=end, label=f"{start:%d-%m-%Y} – {end:%d-%m-%Y}")
     day = _parse_day(word)
     return Period(start=day, end=day, label=f"{day:%d-%m-%Y}")
-
-
-def looks_like_period(text: str) -> bool:
-    word = text.lower()
-    return word in PERIOD_WORDS or word[:1].isdigit()

@@ -19,7 +19,6 @@ from bot.mplus.models import (
     YearNumber,
 )
 from bot.orders.catalogue import CatalogueCache
-from bot.orders.periods import Period
 
 _ORDER_NUMBER = re.compile(r"^(\d{4})-(\d{1,9})$")
 _SHORT_NUMBER = re.compile(r"^\d{1,9}$")
@@ -68,20 +67,6 @@ class OrderService:
     def client(self) -> MplusClient:
         return self._client
 
-    def list_orders(
-        self, period: Period, branch: int | None = None, relation: int | None = None
-    ) -> list[Order]:
-        """Orders by financial date, newest first; lines are not fetched (the list doesn't show them)."""
-        query = OrderQuery(
-            from_financial_date=period.start,
-            through_financial_date=period.end,
-            branch_numbers=(branch,) if branch is not None else (),
-            relation_numbers=(relation,) if relation is not None else (),
-            include_lines=False,
-        )
-        orders = self._client.get_orders(query)
-        return sorted(orders, key=_newest_first)
-
     def find(self, ext_order_id: str) -> Order:
         return self._client.find_order(ext_order_id)
 
@@ -106,7 +91,3 @@ class OrderService:
     def categories(self) -> list[OrderCategory]:
         return self._catalogue.categories()
 
-
-def _newest_first(order: Order) -> tuple[int, int]:
-    number = order.order_number or YearNumber()
-    return (-number.year, -number.number)

@@ -30,12 +30,14 @@ class ActionId(StrEnum):
     FORM_ADD_LINE = "order_form_add_line"
     FORM_REMOVE_LINE = "order_form_remove_line"
     FORM_EDIT_CURRENT = "order_form_edit_current"
+    FORM_ARTICLE = "order_form_article"
     NEW_ORDER_FOR = "order_new_for"
     """"New order for this customer": the order form with the relation chosen."""
 
 
 class CallbackId(StrEnum):
     ORDER_FORM = "order_form"
+    NEW_CUSTOMER = "new_customer"
     PAY_FORM = "pay_form"
 
 
@@ -147,6 +149,9 @@ class OrderFormMeta(SlackValue):
     sync_marker: int | None = Field(None, alias="sm")
     lines: tuple[int, ...] = Field((0,), alias="l", min_length=1, max_length=MAX_FORM_LINES)
     next_line: int = Field(1, alias="x", ge=0)
+    relation_rev: int = Field(0, alias="rr", ge=0, le=1000)
+    """Bumped when Orderbot sets the relation itself (a new customer): a new block id, because Slack
+    keeps a select's typed state over a changed initial option for the same block id."""
 
     @property
     def editing(self) -> bool:
@@ -157,3 +162,15 @@ class FormLineRef(SlackValue):
     """The Remove button of one line slot in the order form."""
 
     key: int = Field(alias="k", ge=0)
+
+
+class NewCustomerMeta(SlackValue):
+    """private_metadata of the new-customer modal pushed over the order form."""
+
+    parent_view: str = Field(alias="v", min_length=1, max_length=64)
+    form: str = Field(alias="f", max_length=600)
+    """The order form's own ``OrderFormMeta``, encoded."""
+    draft: str | None = Field(None, alias="d", max_length=2200)
+    """The order form as typed when the modal was pushed (JSON), when it fits; else Slack's kept state."""
+    checked: bool = Field(False, alias="k")
+    """Likely duplicates were shown; the next submission decides (use one, or create anyway)."""

@@ -201,3 +201,11 @@ def test_without_permission_rows_have_only_show(rig: BotRig) -> None:
     listing = rig.run("list unpaid")
     assert not elements(listing, "order_list_row_menu")
     assert len(elements(listing, "order_list_show")) == len(rows(listing))
+
+
+def test_typed_filter_text_is_escaped_in_blocks_and_text(rig: BotRig) -> None:
+    sync(rig)
+    reply = rig.run("list customer <!channel> <@U123>")
+    raw = str(reply["blocks"]) + reply["text"]
+    assert "<!channel>" not in raw and "<@U123>" not in raw
+    assert "&lt;!channel&gt;" in reply["text"]

@@ -31,7 +31,6 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.mplus.models import Order, Relation
 from bot.orders.drafts import (
     BRANCH_MAX,
     EXT_ID_MAX,
@@ -43,13 +42,13 @@ from bot.orders.drafts import (
     LineDraft,
     OrderDraft,
     RelationChoice,
-    relation_label,
 )
 from bot.slack import text
-from bot.slack.ids import MAX_FORM_LINES, ActionId, CallbackId, FormLineRef, OrderFormMeta, OrderRef
-from bot.slack.views.order import Catalogue, order_card
+from bot.slack.ids import MAX_FORM_LINES, ActionId, CallbackId, FormLineRef, OrderFormMeta
+from bot.slack.views.form_notices import loading_view, notice_view
+from bot.slack.views.form_options import option
+from bot.slack.views.order import Catalogue
 
-OPTION_TEXT_MAX = 75
 NOTE_MAX = 1000
 MAX_MODAL_BLOCKS = 100
 TITLE_NEW = "New order"
@@ -67,8 +66,6 @@ class FormBlock(StrEnum):
     DELIVERY_DATE = "form_delivery_date"
     REFERENCE = "form_reference"
     BRANCH = "form_branch"
-    NOTICE = "form_notice"
-    NOTICE_ACTIONS = "form_notice_actions"
 
 
 _FIXED = {
@@ -82,16 +79,22 @@ _FIXED = {
 }
 
 
-def block_id(ref: FieldRef) -> str:
+def block_id(ref: FieldRef, meta: OrderFormMeta | None = None) -> str:
     """The input block of one form field (per line for the line fields)."""
     if ref.line is not None:
         return f"form_line_{ref.line}_{ref.field.value}"
+    if ref.field is FormField.RELATION and meta is not None and meta.relation_rev:
+        return f"{FormBlock.RELATION.value}_{meta.relation_rev}"
     return _FIXED[ref.field].value
 
 
+_LISTENED = {FormField.RELATION: ActionId.FORM_RELATION, FormField.ARTICLE: ActionId.FORM_ARTICLE}
+
+
 def _action_id(field: FormField) -> str:
-    # The relation select is the one input with a listener (type-ahead), so it has an ActionId.
-    return ActionId.FORM_RELATION.value if field is FormField.RELATION else field.value
+    # The type-ahead selects have listeners, so they have ActionIds.
+    listened = _LISTENED.get(field)
+    return listened.value if listened else field.value
 
 
 # ------------------------------------------------------------------------------ state
@@ -101,8 +104,8 @@ def _unescape(value: str) -> str:
     return value.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def _entry(values: dict[str, Any], ref: FieldRef) -> dict[str, Any]:
-    entry = (values.get(block_id(ref)) or {}).get(_action_id(ref.field))
+def _entry(values: dict[str, Any], ref: FieldRef, meta: OrderFormMeta | None = None) -> dict[str, Any]:
+    entry = (values.get(block_id(ref, meta)) or {}).get(_action_id(ref.field))
     return entry if isinstance(entry, dict) else {}
 
 
@@ -110,35 +113,53 @@ def _typed(values: dict[str, Any], ref: FieldRef) -> str:
     return str(_entry(values, ref).get("value") or "")
 
 
-def _chosen(values: dict[str, Any], ref: FieldRef) -> dict[str, Any] | None:
-    option = _entry(values, ref).get("selected_option")
-    return option if isinstance(option, dict) else None
+def _chosen(
+    values: dict[str, Any], ref: FieldRef, meta: OrderFormMeta | None = None
+) -> dict[str, Any] | None:
+    chosen = _entry(values, ref, meta).get("selected_option")
+    return chosen if isinstance(chosen, dict) else None
+
+
+def _label(chosen: dict[str, Any] | None) -> str:
+    shown = (chosen or {}).get("text") or {}
+    return _unescape(str(shown.get("text") or "")) if isinstance(shown, dict) else ""
+
+
+def _article(values: dict[str, Any], key: int) -> tuple[str, str]:
+    """(article number, its label) from a line's type-ahead; a typed-in text input is read too."""
+    ref = FieldRef(FormField.ARTICLE, key)
+    chosen = _chosen(values, ref)
+    if chosen is not None:
+        return str(chosen.get("value") or ""), _label(chosen)
+    return _typed(values, ref), ""
+
+
+def _line(values: dict[str, Any], key: int) -> LineDraft:
+    article, label = _article(values, key)
+    return LineDraft(
+        key=key,
+        article=article,
+        article_label=label,
+        quantity=_typed(values, FieldRef(FormField.QUANTITY, key)),
+        price=_typed(values, FieldRef(FormField.PRICE, key)),
+        text=_typed(values, FieldRef(FormField.TEXT, key)),
+    )
 
 
 def draft_from_state(values: dict[str, Any], meta: OrderFormMeta) -> OrderDraft:
     """The draft as typed, from ``view.state.values`` of a submission or a button press in the form."""
     relation, relation_value = None, None
-    option = _chosen(values, FieldRef(FormField.RELATION))
-    if option is not None:
-        raw = str(option.get("value") or "")
-        label = option.get("text") or {}
-        shown = _unescape(str(label.get("text") or "")) if isinstance(label, dict) else ""
+    picked = _chosen(values, FieldRef(FormField.RELATION), meta)
+    if picked is not None:
+        raw = str(picked.get("value") or "")
+        shown = _label(picked)
         if raw.isascii() and raw.isdigit() and 0 < len(raw) <= 12:
             relation = RelationChoice(number=int(raw), label=shown or f"#{raw}")
         else:
             relation_value = raw or "?"
     method = _chosen(values, FieldRef(FormField.DELIVERY_METHOD))
     category = _chosen(values, FieldRef(FormField.CATEGORY))
-    lines = tuple(
-        LineDraft(
-            key=key,
-            article=_typed(values, FieldRef(FormField.ARTICLE, key)),
-            quantity=_typed(values, FieldRef(FormField.QUANTITY, key)),
-            price=_typed(values, FieldRef(FormField.PRICE, key)),
-            text=_typed(values, FieldRef(FormField.TEXT, key)),
-        )
-        for key in meta.lines
-    )
+    lines = tuple(_line(values, key) for key in meta.lines)
     return OrderDraft(
         relation=relation,
         relation_value=relation_value,
@@ -171,12 +192,14 @@ def remove_line(draft: OrderDraft, meta: OrderFormMeta, key: int) -> tuple[Order
     return draft.model_copy(update={"lines": kept}), meta.model_copy(update={"lines": lines})
 
 
-def error_map(errors: FieldErrors, blocks: Sequence[dict[str, Any]]) -> dict[str, str]:
+def error_map(
+    errors: FieldErrors, blocks: Sequence[dict[str, Any]], meta: OrderFormMeta | None = None
+) -> dict[str, str]:
     """``response_action: errors`` payload: block id → escaped message, only for inputs in the view."""
     inputs = {b.get("block_id") for b in blocks if isinstance(b, dict) and b.get("type") == "input"}
     found: dict[str, str] = {}
     for ref, message in errors.items():
-        target = block_id(ref)
+        target = block_id(ref, meta)
         if target in inputs and target not in found:
             found[target] = text.safe(message, NOTE_MAX)
     return found
@@ -185,23 +208,10 @@ def error_map(errors: FieldErrors, blocks: Sequence[dict[str, Any]]) -> dict[str
 # ------------------------------------------------------------------------------- form
 
 
-def _option(label: str, value: str, description: str | None = None) -> Option:
-    desc = text.safe(" ".join(description.split()), OPTION_TEXT_MAX) if description else None
-    return Option(value=value, text=text.safe(label, OPTION_TEXT_MAX) or "?", description=desc or None)
-
-
-def relation_option(relation: Relation) -> dict[str, Any]:
-    """One type-ahead option: ``Name (#12)``, the city underneath."""
-    option = _option(
-        relation_label(relation.name, relation.relation_number), str(relation.relation_number), relation.city
-    )
-    return option.to_dict()
-
-
-def _note(ref: FieldRef, message: str) -> ContextBlock:
+def _note(ref: FieldRef, message: str, meta: OrderFormMeta | None = None) -> ContextBlock:
     # After the ack, errors can no longer be put on a field; this line under it does the same job.
     return ContextBlock(
-        block_id=f"{block_id(ref)}_note",
+        block_id=f"{block_id(ref, meta)}_note",
         elements=[MarkdownTextObject(text=f"⚠️ {text.safe(message, NOTE_MAX)}")],
     )
 
@@ -220,7 +230,6 @@ _TEXT_INPUTS: dict[FormField, _Spec] = {
         max_length=EXT_ID_MAX,
         hint="Unique; it can never be used again for another order.",
     ),
-    FormField.ARTICLE: _Spec("Article number", max_length=20, placeholder="e.g. 1001"),
     FormField.QUANTITY: _Spec("Quantity", max_length=30, placeholder="e.g. 2 or 1,5"),
     FormField.PRICE: _Spec(
         "Unit price (€, incl. VAT)",
@@ -236,10 +245,31 @@ _TEXT_INPUTS: dict[FormField, _Spec] = {
 }
 
 
-def _input(ref: FieldRef, element: Any, spec: _Spec) -> InputBlock:
+def _input(
+    ref: FieldRef, element: Any, spec: _Spec, meta: OrderFormMeta | None = None, dispatch: bool = False
+) -> InputBlock:
     return InputBlock(
-        block_id=block_id(ref), label=spec.label, element=element, optional=spec.optional, hint=spec.hint
+        block_id=block_id(ref, meta),
+        label=spec.label,
+        element=element,
+        optional=spec.optional,
+        hint=spec.hint,
+        dispatch_action=dispatch or None,
     )
+
+
+def _article_select(ref: FieldRef, line: LineDraft) -> InputBlock:
+    initial = None
+    if line.article:
+        initial = option(line.article_label or f"Article #{line.article}", line.article)
+    element = ExternalDataSelectElement(
+        action_id=ActionId.FORM_ARTICLE.value,
+        placeholder="Name, number, PLU or barcode",
+        initial_option=initial,
+        min_query_length=1,
+    )
+    hint = "The catalogue price is shown next to each article."
+    return _input(ref, element, _Spec("Article", hint=hint))
 
 
 def _text_input(ref: FieldRef, value: str) -> InputBlock:
@@ -264,13 +294,17 @@ def _line_blocks(line: LineDraft, position: int, removable: bool) -> list[tuple[
             value=FormLineRef(key=line.key).encode(),
         )
     typed = {
-        FormField.ARTICLE: line.article,
         FormField.QUANTITY: line.quantity,
         FormField.PRICE: line.price,
         FormField.TEXT: line.text,
     }
+    article = FieldRef(FormField.ARTICLE, line.key)
     refs = [FieldRef(field, line.key) for field in typed]
-    return [(head, None), *((_text_input(ref, typed[ref.field]), ref) for ref in refs)]
+    return [
+        (head, None),
+        (_article_select(article, line), article),
+        *((_text_input(ref, typed[ref.field]), ref) for ref in refs),
+    ]
 
 
 def _select(ref: FieldRef, label: str, options: list[Option], current: str | None) -> InputBlock | None:
@@ -285,16 +319,16 @@ def _select(ref: FieldRef, label: str, options: list[Option], current: str | Non
 
 def _method_options(catalogue: Catalogue, current: str | None) -> list[Option]:
     methods = [m for m in catalogue.delivery_methods if m.enabled or m.code == current]
-    options = [_option(m.description or m.code, m.code) for m in methods]
+    options = [option(m.description or m.code, m.code) for m in methods]
     if current and not any(o.value == current for o in options):
-        options.append(_option(current, current))  # keep an order's method even if Mplus no longer lists it
+        options.append(option(current, current))  # keep an order's method even if Mplus no longer lists it
     return options
 
 
 def _category_options(catalogue: Catalogue, current: str | None) -> list[Option]:
-    options = [_option(c.description or f"#{c.number}", str(c.number)) for c in catalogue.categories]
+    options = [option(c.description or f"#{c.number}", str(c.number)) for c in catalogue.categories]
     if current and not any(o.value == current for o in options):
-        options.append(_option(f"#{current}", current))
+        options.append(option(f"#{current}", current))
     return options
 
 
@@ -325,16 +359,18 @@ def order_form(
         if block is not None:
             blocks.append(block)
             if ref is not None and ref in notes:
-                blocks.append(_note(ref, notes[ref]))
+                blocks.append(_note(ref, notes[ref], meta))
 
     relation = FieldRef(FormField.RELATION)
     relation_select = ExternalDataSelectElement(
         action_id=ActionId.FORM_RELATION.value,
-        placeholder="Type a name or number",
-        initial_option=_option(draft.relation.label, str(draft.relation.number)) if draft.relation else None,
+        placeholder="Name, e-mail, phone, postcode or number",
+        initial_option=option(draft.relation.label, str(draft.relation.number)) if draft.relation else None,
         min_query_length=1,
     )
-    add(_input(relation, relation_select, _Spec("Relation")), relation)
+    # dispatch_action: picking "➕ New customer…" must reach the bot at once (it pushes a modal).
+    spec = _Spec("Relation", hint="Not there? Pick “➕ New customer…” at the end of the list.")
+    add(_input(relation, relation_select, spec, meta, dispatch=True), relation)
     if not editing:
         ext = FieldRef(FormField.EXT_ORDER_ID)
         add(_text_input(ext, draft.ext_order_id), ext)
@@ -380,46 +416,4 @@ def order_form(
     return view.to_dict()
 
 
-# ---------------------------------------------------------------------------- notices
-
-
-def loading_view(title: str, message: str = "⏳ Loading …") -> dict[str, Any]:
-    """Opened at once with the trigger id (valid for 3 s); replaced when the data is there."""
-    return notice_view(title, message, close="Cancel")
-
-
-def notice_view(
-    title: str,
-    message: str,
-    *,
-    order: Order | None = None,
-    catalogue: Catalogue | None = None,
-    meta: OrderFormMeta | None = None,
-    edit_again: bool = False,
-    close: str = "Close",
-) -> dict[str, Any]:
-    """A message in the modal, optionally with the order's card (no buttons: a modal has no respond).
-
-    ``message`` is mrkdwn made by the caller with every untrusted part escaped.
-    """
-    blocks: list[dict[str, Any]] = [
-        SectionBlock(block_id=FormBlock.NOTICE, text=MarkdownTextObject(text=message[:3000])).to_dict()
-    ]
-    if order is not None:
-        blocks.extend(order_card(order, catalogue or Catalogue(), with_actions=False))
-    if edit_again and order is not None:
-        button = ButtonElement(
-            text="✏️ Edit the current version",
-            action_id=ActionId.FORM_EDIT_CURRENT.value,
-            value=OrderRef(order_id=order.order_id).encode(),
-            style="primary",
-        )
-        blocks.append(ActionsBlock(block_id=FormBlock.NOTICE_ACTIONS, elements=[button]).to_dict())
-    view = View(
-        type="modal",
-        title=title[:24],
-        close=close,
-        private_metadata=meta.encode() if meta else None,
-        blocks=blocks,
-    )
-    return view.to_dict()
+__all__ = ["loading_view", "notice_view"]  # the views around the form, re-exported for the handlers

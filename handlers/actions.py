@@ -13,7 +13,7 @@ from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, InvalidValue, ListPage, OrderRef
 from bot.slack.messages import STALE_BUTTON
 from handlers.read_commands import ListCommand, card_reply, list_reply
-from handlers.replies import reply_on_failure
+from handlers.replies import catalogue, reply_on_failure
 
 
 def _ack(ack: Ack) -> None:
@@ -40,9 +40,36 @@ def register(app: App, deps: Deps) -> None:
         except InvalidValue:
             _stale(respond)
             return
+        ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
         with reply_on_failure(respond, f"refresh {ref.order_id}"):
             order = deps.orders.get(ref.order_id)
-            respond(replace_original=True, **card_reply(order, deps))
+            respond(replace_original=True, **card_reply(order, deps, ephemeral=ephemeral))
+
+    def show_card(body: dict[str, Any], respond: Respond) -> None:
+        """A note's Show button: the card, with its buttons, only to the person who pressed it."""
+        try:
+            ref = OrderRef.decode(_value(body))
+        except InvalidValue:
+            _stale(respond)
+            return
+        with reply_on_failure(respond, f"show {ref.order_id}"):
+            order = deps.orders.get(ref.order_id)
+            respond(response_type="ephemeral", replace_original=False, **card_reply(order, deps))
+
+    def more_details(body: dict[str, Any], respond: Respond) -> None:
+        try:
+            ref = OrderRef.decode(_value(body))
+        except InvalidValue:
+            _stale(respond)
+            return
+        with reply_on_failure(respond, f"more {ref.order_id}"):
+            order = deps.orders.get(ref.order_id)
+            respond(
+                response_type="ephemeral",
+                replace_original=False,
+                blocks=views.order_details(order, catalogue(deps)),
+                text=views.order_summary_text(order),
+            )
 
     def next_list_page(body: dict[str, Any], respond: Respond) -> None:
         try:
@@ -59,3 +86,5 @@ def register(app: App, deps: Deps) -> None:
 
     app.action(ActionId.REFRESH.value)(ack=_ack, lazy=[refresh_card])
     app.action(ActionId.LIST_NEXT.value)(ack=_ack, lazy=[next_list_page])
+    app.action(ActionId.SHOW.value)(ack=_ack, lazy=[show_card])
+    app.action(ActionId.MORE.value)(ack=_ack, lazy=[more_details])

@@ -11,14 +11,14 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
-from slack_sdk.webhook import WebhookClient
 
 from bot.mplus.errors import MplusError
 from bot.mplus.models import Order
 from bot.mplus.money import MoneyError, format_cents, parse_cents
+from bot.notifier.live import LiveCards
 from bot.orders.confirmed_actions import ConfirmResult, Outcome, why_not
 from bot.orders.permissions import Action
-from bot.slack import views
+from bot.slack import messages, views
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, CallbackId, CardLocation, ConfirmRef, InvalidValue, OrderRef, PayFormMeta
 from bot.slack.messages import STALE_BUTTON, for_mplus_error
@@ -37,7 +37,7 @@ _ACTION_OF_BUTTON = {
 
 OUTCOME_TEXT = {
     Outcome.EXPIRED: "This confirmation has expired; nothing was changed. Start again from the order.",
-    Outcome.WITHDRAWN: "You went back on this one; nothing was changed.",
+    Outcome.WITHDRAWN: messages.CANCELLED_NOTHING_CHANGED,
     Outcome.NOT_FOUND: STALE_BUTTON,
     Outcome.ALREADY_DONE: "This was already confirmed once; Orderbot did not do it a second time.",
     Outcome.IN_PROGRESS: "This is already being carried out; Orderbot will not do it a second time.",
@@ -101,10 +101,14 @@ class ConfirmFlow:
         order = deps.orders.get(order_id)
         reason = why_not(action, order, deps.orders.categories())
         if reason:
+            # An out-of-date button: say why, audit the refused press, and fix the card on the spot.
+            self.refused(action, order, reason, user_id=user_id, card=card, client=client)
+            said = messages.REFUSED_OLD_BUTTON.format(reason=reason)
             if view_id:
-                client.views_update(view_id=view_id, view=prompts.notice_modal("Pay order", reason))
+                client.views_update(view_id=view_id, view=prompts.notice_modal("Pay order", said))
             else:
-                _ephemeral(respond, reason)
+                shown = [*views.notice_view(said), *self._card(order, ephemeral=True)]
+                _ephemeral(respond, said, blocks=shown)
             return
         if action == Action.PAY:
             meta = PayFormMeta(order_id=order.order_id, outstanding_cents=order.outstanding_cents, card=card)
@@ -115,6 +119,34 @@ class ConfirmFlow:
                 _ephemeral(respond, "Could not open the payment form; press Pay on the order card again.")
             return
         self.prompt(action, order, user_id=user_id, card=card, params={}, client=client)
+
+    def refused(
+        self,
+        action: Action,
+        order: Order,
+        reason: str,
+        *,
+        user_id: str,
+        card: CardLocation,
+        client: WebClient,
+    ) -> None:
+        self.deps.audit.record(
+            user_id=user_id,
+            action=action.value,
+            result="refused",
+            order_id=order.order_id,
+            order_number=order.number,
+            channel_id=card.channel or None,
+            params={"reason": reason},
+            error=reason,
+        )
+        try:
+            self._live(client).refresh(order, card)
+        except Exception:  # the refusal is said either way
+            log.exception("could not refresh the card of %s", order.order_id)
+
+    def _live(self, client: WebClient) -> LiveCards:
+        return LiveCards(self.deps.db, client, lambda: catalogue(self.deps))
 
     def prompt(
         self,
@@ -170,13 +202,17 @@ class ConfirmFlow:
         assert result.confirmation is not None
         card = CardLocation.model_validate(result.confirmation.params.get("card") or {"c": ""})
         if outcome == Outcome.STALE and result.order is not None:
+            reason = why_not(action, result.order, self.deps.orders.categories())
+            said = messages.STALE_NOTHING_LEFT.format(reason=reason) if reason else OUTCOME_TEXT[outcome]
             _ephemeral(
                 respond,
-                OUTCOME_TEXT[outcome],
+                said,
                 replace=True,
-                blocks=[*views.notice_view(OUTCOME_TEXT[outcome]), *self._card(result.order)],
+                blocks=[*views.notice_view(said), *self._card(result.order, ephemeral=True)],
             )
-            if not why_not(action, result.order, self.deps.orders.categories()):
+            if reason:
+                self.refused(action, result.order, reason, user_id=user_id, card=card, client=client)
+            else:
                 params = {k: v for k, v in result.confirmation.params.items() if k != "card"}
                 self.prompt(action, result.order, user_id=user_id, card=card, params=params, client=client)
             return
@@ -188,27 +224,17 @@ class ConfirmFlow:
             return
         assert result.order is not None
         details = {**result.confirmation.params, **result.details}
-        note = prompts.audit_note(action.value, user_id, utcnow(), details)
-        _ephemeral(respond, note, replace=True, blocks=[*prompts.note_view(note), *self._card(result.order)])
-        self._update_card(card, result.order, note, client)
-
-    def _card(self, order: Order) -> list[dict]:
-        return views.order_card(order, catalogue(self.deps))
-
-    def _update_card(self, card: CardLocation, order: Order, note: str, client: WebClient) -> None:
-        """The card the person acted on shows the new state; the audit note goes in its thread."""
-        blocks, text = self._card(order), views.order_summary_text(order)
-        try:
-            if card.ts and not card.ephemeral:
-                client.chat_update(channel=card.channel, ts=card.ts, blocks=blocks, text=text)
-                client.chat_postMessage(channel=card.channel, thread_ts=card.ts, text=note)
-                return
-            if card.response_url:
-                WebhookClient(card.response_url).send(replace_original=True, blocks=blocks, text=text)
-            if card.channel:
-                client.chat_postMessage(channel=card.channel, text=note)
+        event = views.event_of_action(action.value, user_id, utcnow(), details)
+        note = views.note_message(result.order, event)
+        blocks = [*note["blocks"], *self._card(result.order, ephemeral=True)]
+        _ephemeral(respond, note["text"], replace=True, blocks=blocks)
+        try:  # every card of the order: the one acted on, and those in other channels
+            self._live(client).changed(result.order, event, card)
         except Exception:  # the action itself succeeded; a stale card must not hide that
-            log.exception("could not update the order card for %s", order.order_id)
+            log.exception("could not update the cards of %s", result.order.order_id)
+
+    def _card(self, order: Order, *, ephemeral: bool = False) -> list[dict]:
+        return views.order_card(order, catalogue(self.deps), as_of=utcnow() if ephemeral else None)
 
 
 def _pay_values(view: dict[str, Any]) -> dict[str, Any]:

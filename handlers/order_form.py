@@ -20,16 +20,26 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.mplus.models import Order
+from bot.notifier.live import LiveCards
 from bot.orders.drafts import FieldRef, FormField, OrderDraft, validate
 from bot.orders.editing import Outcome, Result
 from bot.orders.permissions import Action
 from bot.slack import text, views
 from bot.slack.deps import Deps
-from bot.slack.ids import ActionId, CallbackId, FormLineRef, InvalidValue, OrderFormMeta, OrderRef
+from bot.slack.ids import (
+    ActionId,
+    CallbackId,
+    CardLocation,
+    FormLineRef,
+    InvalidValue,
+    OrderFormMeta,
+    OrderRef,
+)
 from bot.slack.messages import STALE_BUTTON, describe_failure
 from bot.slack.views import modals
+from bot.store.db import utcnow
 from handlers.authorise import authorised
+from handlers.confirm_flow import card_location
 from handlers.form_commands import (
     channel_of,
     edit_form_view,
@@ -42,7 +52,6 @@ from handlers.form_commands import (
     open_new_form,
     user_of,
 )
-from handlers.read_commands import card_reply
 from handlers.replies import catalogue
 
 log = logging.getLogger(__name__)
@@ -61,17 +70,8 @@ REFUSED_SEE_FIELDS = "Mplus refused: see the marked fields."
 # ------------------------------------------------------------------------------ outcome
 
 
-def _post_card(deps: Deps, client: WebClient, channel: str, order: Order, note: str) -> bool:
-    """The card in the channel, with who did it in its thread; False if Slack would not take it."""
-    if not channel:
-        return False
-    try:
-        posted = client.chat_postMessage(channel=channel, **card_reply(order, deps))
-        client.chat_postMessage(channel=channel, thread_ts=posted["ts"], text=note)
-        return True
-    except SlackApiError as err:
-        log.warning("order card could not be posted in %s: %s", channel, err.response.get("error"))
-        return False
+def _live(deps: Deps, client: WebClient) -> LiveCards:
+    return LiveCards(deps.db, client, lambda: catalogue(deps))
 
 
 def _done_text(headline: str, posted: bool, channel: str) -> str:
@@ -88,20 +88,26 @@ def _created_view(deps: Deps, client: WebClient, meta: OrderFormMeta, result: Re
     headline = f"✅ Order *{number}* was created in Mplus."
     if result.recovered:
         headline += " (Mplus's answer got lost on the way; Orderbot checked: the order exists, once.)"
-    note = f"Created by <@{user}> with Orderbot · ext id {text.escape(order.ext_order_id)}"
-    posted = _post_card(deps, client, meta.channel, order, note)
+    event = views.event_of_action("create", user, utcnow(), {})
+    posted = bool(meta.channel) and _live(deps, client).post_card(order, event, meta.channel)
     return notice(
         modals.TITLE_NEW, _done_text(headline, posted, meta.channel), order=order, catalogue=catalogue(deps)
     )
 
 
-def _updated_view(deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str) -> dict:
+def _updated_view(
+    deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str, old_total: int | None
+) -> dict:
     order = result.order
     if order is None:
         return notice(modals.TITLE_EDIT, "✅ The changes were saved in Mplus.")
     headline = f"✅ The changes to order *{text.escape(order.number)}* were saved in Mplus."
-    note = f"Changed by <@{user}> with Orderbot"
-    posted = _post_card(deps, client, meta.channel, order, note)
+    event = views.event_of_action("edit", user, utcnow(), {"old_total_cents": old_total})
+    live = _live(deps, client)
+    # The card the edit came from (and every other card of the order) is updated, not posted again.
+    posted = live.changed(order, event, meta.card or CardLocation(channel=meta.channel))
+    if not posted and meta.channel:
+        posted = live.post_card(order, event, meta.channel)
     return notice(
         modals.TITLE_EDIT, _done_text(headline, posted, meta.channel), order=order, catalogue=catalogue(deps)
     )
@@ -132,7 +138,7 @@ def outcome_view(
         case Outcome.CREATED:
             return _created_view(deps, client, meta, result, user)
         case Outcome.UPDATED:
-            return _updated_view(deps, client, meta, result, user)
+            return _updated_view(deps, client, meta, result, user, result.old_total_cents)
         case Outcome.NO_CHANGES:
             return notice(
                 title,
@@ -294,7 +300,9 @@ def register(app: App, deps: Deps) -> None:
             )
 
         if authorised(deps, user, Action.EDIT, tell, order_id=ref.order_id, channel_id=meta.channel or None):
-            fetch = lambda: edit_form_view(deps, deps.orders.get(ref.order_id), meta.channel)  # noqa: E731
+            fetch = lambda: edit_form_view(  # noqa: E731
+                deps, deps.orders.get(ref.order_id), meta.channel, meta.card
+            )
             fill_view(client, view["id"], modals.TITLE_EDIT, fetch)
 
     def relation_options(ack: Ack, body: dict[str, Any]) -> None:
@@ -332,6 +340,7 @@ def register(app: App, deps: Deps) -> None:
             user_id=user_of(body),
             channel_id=channel_of(body),
             tell=ephemeral_teller(respond),
+            card=card_location(body),
         )
 
     app.view(CallbackId.ORDER_FORM.value)(ack=ack_submission, lazy=[process_submission])

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.mplus.models import Order
 from bot.orders.periods import Period, PeriodError, looks_like_period, parse_period
 from bot.orders.service import OrderKey, OrderKeyError
 from bot.slack import views
 from bot.slack.deps import Deps
 from bot.slack.ids import ListPage
+from bot.store.db import utcnow
 from handlers.command_parser import Command, Subcommand, UsageError, no_args, one_arg, positive_int
 from handlers.context import CommandContext
 from handlers.replies import catalogue, message
@@ -100,8 +102,18 @@ def list_reply(command: ListCommand, deps: Deps, offset: int) -> dict[str, Any]:
     return message(blocks, f"{title}: {len(orders)} orders")
 
 
-def card_reply(order: Any, deps: Deps) -> dict[str, Any]:
-    return message(views.order_card(order, catalogue(deps)), views.order_summary_text(order))
+def latest_event(order: Order, deps: Deps) -> views.OrderEvent | None:
+    """The change through Orderbot that left the order as it is now, for the card's top line."""
+    entry = deps.audit.entry_after(order.order_id, order.sync_marker) if order.sync_marker else None
+    return views.event_of_action(entry.action, entry.user_id, entry.at, entry.params) if entry else None
+
+
+def card_reply(order: Order, deps: Deps, *, ephemeral: bool = True) -> dict[str, Any]:
+    """The card as a reply; an ephemeral copy says "as of" since nobody can update it later."""
+    blocks = views.order_card(
+        order, catalogue(deps), event=latest_event(order, deps), as_of=utcnow() if ephemeral else None
+    )
+    return message(blocks, views.order_summary_text(order))
 
 
 def answer_help(_command: HelpCommand, ctx: CommandContext) -> dict[str, Any]:

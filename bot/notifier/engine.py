@@ -34,7 +34,7 @@ from bot.notifier.routing import Router
 from bot.notifier.slack_port import SlackFailure, SlackPort
 from bot.slack.views.notifications import outage_message, recovery_message
 from bot.slack.views.order import Catalogue
-from bot.store.audit import AuditLog
+from bot.store.audit import AuditEntry, AuditLog
 from bot.store.cards import CardStore, DigestStore, SnapshotStore
 from bot.store.db import Database, utcnow
 from bot.store.leases import Leases
@@ -146,7 +146,7 @@ class Notifier:
             BurstDigests(self.digests, self.config.burst, state.next_marker, self.config.digest_first),
             delivery,
             self.catalogue,
-            self._made_by_bot,
+            self._bot_entry,
             self.config.burst,
         )
         pages = prefetched(
@@ -216,9 +216,9 @@ class Notifier:
             retry_after=retry_after,
         )
 
-    def _made_by_bot(self, change: Change) -> bool:
-        # The user who pressed Pay already saw the result; the card is still updated, the note is not.
-        return change.marker in self.audit.bot_markers(change.order_id)
+    def _bot_entry(self, change: Change) -> AuditEntry | None:
+        """The audit entry of a change made through the bot (who, what), None for changes in Mplus."""
+        return self.audit.entry_after(change.order_id, change.marker)
 
     # ---------------------------------------------------------------- Mplus outages
 

@@ -26,6 +26,8 @@ class ActionId(StrEnum):
     FORM_ADD_LINE = "order_form_add_line"
     FORM_REMOVE_LINE = "order_form_remove_line"
     FORM_EDIT_CURRENT = "order_form_edit_current"
+    SHOW = "order_show"
+    MORE = "order_more"
 
 
 class CallbackId(StrEnum):
@@ -112,6 +114,8 @@ class OrderFormMeta(SlackValue):
     sync_marker: int | None = Field(None, alias="sm")
     lines: tuple[int, ...] = Field((0,), alias="l", min_length=1, max_length=MAX_FORM_LINES)
     next_line: int = Field(1, alias="x", ge=0)
+    card: CardLocation | None = Field(None, alias="k")
+    """For an edit from a card's button: that card, updated in place after the save."""
 
     @property
     def editing(self) -> bool:

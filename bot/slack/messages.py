@@ -102,3 +102,110 @@ def not_allowed(action: str, setting: str, configured: bool) -> str:
 
 
 CHANNEL_NOT_ENABLED = "Orderbot is not enabled in this channel. Ask an admin to add it to ORDERBOT_CHANNELS."
+
+
+# ------------------------------------------------------------------ notes and card top lines
+# Whole sentences with named placeholders (a later translation works on these, not on fragments).
+# Placeholders are filled with escaped text: {who} a mention or "Mplus", {amount} money, {number} the
+# order number, {customer} the relation's name, {left} what remains (LEFT_*), {when} a Slack date.
+
+NOTE_BY_USER: dict[str, str] = {
+    "deposit": "💶 {who} took a {amount} deposit on *{number}* · {customer} — {left}",
+    "paid": "💶 {who} took the payment of {amount} on *{number}* · {customer} — {left}",
+    "delivered": "📦 {who} delivered *{number}* · {customer} — {left}",
+    "cancelled": "🚫 {who} cancelled *{number}* · {customer}",
+    "edited": "✏️ {who} edited *{number}* · {customer} — {left}",
+    "created": "🆕 {who} created *{number}* · {customer} — {left}",
+}
+NOTE_IN_MPLUS: dict[str, str] = {
+    "deposit": "💶 A {amount} deposit was taken in Mplus on *{number}* · {customer} — {left}",
+    "paid": "💶 *{number}* · {customer} was paid in Mplus — {left}",
+    "delivered": "📦 *{number}* · {customer} was delivered in Mplus — {left}",
+    "cancelled": "🚫 *{number}* · {customer} was cancelled in Mplus",
+    "edited": "✏️ *{number}* · {customer} was changed in Mplus — {left}",
+    "created": "🆕 New order *{number}* · {customer} — {left}",
+    "new": "🆕 New order *{number}* · {customer} — {left}",
+    "changed": "🔄 *{number}* · {customer} changed in Mplus — {left}",
+}
+LEFT_OPEN = "{amount} still open"
+LEFT_PAID = "paid in full"
+LEFT_NOTHING = "nothing to pay"
+NOTE_DEPOSIT_TO_REFUND = " — a {amount} deposit was paid; a refund is handled in Mplus"
+NOTE_TOTAL_CHANGED = " · total {old} → {new}"
+NOTE_PACKING_SLIP = " · packing slip {number}"
+NOTE_INVOICE = " · invoice {number}"
+NOTE_ALSO = " (also {what})"
+
+EVENT_BY_USER = "{what} by {who} · {when}"
+EVENT_IN_MPLUS = "{what} in Mplus · {when}"
+EVENT_WHAT: dict[str, str] = {
+    "deposit": "💶 Deposit of {amount}",
+    "paid": "💶 Paid {amount}",
+    "delivered": "📦 Delivered",
+    "cancelled": "🚫 Cancelled",
+    "edited": "✏️ Edited",
+    "created": "🆕 Created",
+    "new": "🆕 New order",
+    "changed": "🔄 Changed",
+}
+EVENT_WORD: dict[str, str] = {
+    "deposit": "deposit",
+    "paid": "paid",
+    "delivered": "delivered",
+    "cancelled": "cancelled",
+    "edited": "edited",
+    "created": "new",
+    "new": "new",
+    "changed": "changed",
+}
+AS_OF = "🕒 As of {when}. This copy is only visible to you and is not kept current: press Refresh."
+SHOW_BUTTON = "Show order"
+SHOW_BUTTON_LABEL = "Show order {number} with its buttons, only to you"
+
+# ------------------------------------------------------------------------------- the card
+CARD_OPEN_OF = "*{open} open* of {total}"
+CARD_OPEN = "*{open} open* · nothing paid yet"
+CARD_PAID = "*Paid* {total}"
+CARD_NOTHING_TO_PAY = "*Nothing to pay* · total {total}"
+CARD_DEPOSIT = "deposit {amount}"
+CARD_CANCELLED = "🚫 *Cancelled* · total {total}"
+CARD_CANCELLED_DEPOSIT = "deposit {amount} paid — refund in Mplus"
+CARD_DELIVERED = "📦 delivered"
+CARD_PARTLY_DELIVERED = "🚚 partly delivered"
+CARD_NOT_DELIVERED = "📦 not delivered"
+CARD_PACKING_SLIP = "packing slip {numbers}"
+CARD_INVOICE = "🧾 invoice {numbers}"
+CARD_COMPLETE = "✅ complete"
+CARD_NO_LINES = "_No lines._"
+CARD_MORE_LINES = "… and {n} more lines"
+
+BUTTON_LABELS: dict[str, str] = {
+    "order_pay": "Pay order {number}",
+    "order_deliver": "Deliver order {number}",
+    "order_cancel": "Cancel order {number}",
+    "order_edit": "Edit order {number}",
+    "order_refresh": "Refresh order {number}",
+    "order_more": "More details of order {number}",
+}
+
+# --------------------------------------------------------------------------- confirm flow
+CANCELLED_NOTHING_CHANGED = "Cancelled — nothing was changed."
+REFUSED_OLD_BUTTON = "{reason} The card is updated to show the order as it is now."
+STALE_NOTHING_LEFT = "{reason} Nothing was done. Here is the order as it is now."
+
+# ------------------------------------------------------------------------------- pay form
+PAY_KIND_DEPOSIT = "Deposit only — the order is not delivered yet"
+PAY_KIND_FULL = "Pay in full — also delivers the order (packing slip) and creates the invoice"
+PAY_KIND_REST = "Pay the rest — creates the invoice"
+PAY_DEPOSIT_ON_DELIVERED = "This order is delivered already: the rest must be paid in full."
+PAY_REMAINS = "After this payment {left}."
+PAY_AMOUNT_HINT = "For example 12,50. The open amount is {open}: less than that is a deposit."
+CANCEL_WITH_DEPOSIT = (
+    "A deposit of *{amount}* was paid on this order. Cancelling does not refund it: "
+    "a refund is handled in Mplus."
+)
+
+# ------------------------------------------------------------------------------ commands
+DID_YOU_MEAN = "`{word}` is not an order command. Did you mean `{suggestion}`?"
+NOT_A_COMMAND = "`{word}` is not an order command."
+HELP_UNKNOWN = "There is no `{word}` command."

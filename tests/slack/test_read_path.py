@@ -30,7 +30,8 @@ def texts(node: Any) -> list[str]:
 
 
 def shown(message: dict[str, Any]) -> str:
-    return "\n".join([message.get("text") or "", *texts(message.get("blocks") or [])])
+    # Amounts carry a non-breaking space (€\u00a0100,00); read them as a person would.
+    return "\n".join([message.get("text") or "", *texts(message.get("blocks") or [])]).replace("\u00a0", " ")
 
 
 def buttons(message: dict[str, Any]) -> list[str]:

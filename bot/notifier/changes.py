@@ -15,7 +15,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from bot.mplus.models import Order
-from bot.mplus.money import format_cents
 from bot.slack.views.events import OrderEvent, event_of_action
 from bot.store.audit import AuditEntry
 from bot.store.subscriptions import NotifyEvent

@@ -187,7 +187,8 @@ def test_card_shows_what_staff_need() -> None:
     header = block(blocks, BLOCK_ORDER_HEADER)["text"]["text"]
     assert header == "Order 2026-42 · Jansen B.V."
     # Money and state come right after number and customer, in words.
-    assert block(blocks, BLOCK_ORDER_STATE)["text"]["text"] == "*€\u00a0123,45 open* · nothing paid yet · 📦 not delivered"
+    state = block(blocks, BLOCK_ORDER_STATE)["text"]["text"]
+    assert state == "*€\u00a0123,45 open* · nothing paid yet · 📦 not delivered"
     shown = all_text(blocks)
     for expected in (
         "relation #7",

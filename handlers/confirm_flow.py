@@ -226,15 +226,18 @@ class ConfirmFlow:
         details = {**result.confirmation.params, **result.details}
         event = views.event_of_action(action.value, user_id, utcnow(), details)
         note = views.note_message(result.order, event)
-        blocks = [*note["blocks"], *self._card(result.order, ephemeral=True)]
+        blocks = [*note["blocks"], *self._card(result.order, ephemeral=True, event=event)]
         _ephemeral(respond, note["text"], replace=True, blocks=blocks)
         try:  # every card of the order: the one acted on, and those in other channels
             self._live(client).changed(result.order, event, card)
         except Exception:  # the action itself succeeded; a stale card must not hide that
             log.exception("could not update the cards of %s", result.order.order_id)
 
-    def _card(self, order: Order, *, ephemeral: bool = False) -> list[dict]:
-        return views.order_card(order, catalogue(self.deps), as_of=utcnow() if ephemeral else None)
+    def _card(
+        self, order: Order, *, ephemeral: bool = False, event: views.OrderEvent | None = None
+    ) -> list[dict]:
+        as_of = utcnow() if ephemeral else None
+        return views.order_card(order, catalogue(self.deps), event=event, as_of=as_of)
 
 
 def _pay_values(view: dict[str, Any]) -> dict[str, Any]:

@@ -91,7 +91,7 @@ def test_deliver_is_prompted_then_confirmed_once_and_the_card_updates(rig: BotRi
     assert writes(rig, "deliverOrder") == 0, "nothing happens before Confirm"
 
     rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
-    result = last_ephemeral_with(rig, "Delivered by")
+    result = last_ephemeral_with(rig, f"<@{ALICE}> delivered *{order.number}*")
     assert "packing slip" in shown(result)
     assert writes(rig, "deliverOrder") == 1
     assert rig.runtime.mplus.get_order(order.order_id).is_delivered
@@ -103,11 +103,15 @@ def test_deliver_is_prompted_then_confirmed_once_and_the_card_updates(rig: BotRi
         what="the card updated in place",
     )
     assert "order_refresh" in buttons(updated)
+    # Only Alice could see that card, so it says how old it is rather than pretending to be current.
+    assert "As of" in shown(updated)
     notes = wait_for(
-        lambda: [m for m in rig.fake.messages(CHANNEL) if "Delivered by" in (m.get("text") or "")],
-        what="the audit note in the channel",
+        lambda: [m for m in rig.fake.messages(CHANNEL) if f"delivered *{order.number}*" in shown(m)],
+        what="the note in the channel",
     )
     assert len(notes) == 1
+    # The channel has no card of this order: the note names it, and its Show button brings it up.
+    assert order.relation_name in shown(notes[0]) and "order_show" in buttons(notes[0])
     entry = rig.runtime.deps.audit.for_order(order.order_id)[-1]
     assert (entry.user_id, entry.action, entry.result) == (ALICE, "deliver", "ok")
     assert entry.params["packing_slip_id"]
@@ -127,10 +131,10 @@ def test_card_in_channel_is_updated_with_a_threaded_note(rig: BotRig) -> None:
     prompt = wait_for(lambda: next((e for e in rig.ephemerals() if "order_confirm" in buttons(e)), None))
     assert "cancelled" in shown(prompt)
     rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
-    last_ephemeral_with(rig, "Cancelled by")
+    last_ephemeral_with(rig, f"<@{ALICE}> cancelled *{order.number}*")
     wait_for(lambda: rig.fake.thread(CHANNEL, posted["ts"]), what="the threaded audit note")
     [note] = rig.fake.thread(CHANNEL, posted["ts"])
-    assert "Cancelled by" in note["text"] and f"<@{ALICE}>" in note["text"]
+    assert f"<@{ALICE}> cancelled *{order.number}* · {order.relation_name}" in shown(note)
     updated = next(m for m in rig.fake.messages(CHANNEL) if m["ts"] == posted["ts"])
     assert "cancelled" in shown(updated).lower()
     assert "order_cancel" not in buttons(updated) and "order_pay" not in buttons(updated)
@@ -163,16 +167,16 @@ def test_whole_flow_deposit_deliver_pay_rest(rig: BotRig) -> None:
                 None,
             )
         )
-        done = len([e for e in rig.ephemerals() if "Payment recorded by" in shown(e)])
+        done = len([e for e in rig.ephemerals() if f"<@{ALICE}> took " in shown(e)])
         rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
-        wait_for(lambda: len([e for e in rig.ephemerals() if "Payment recorded by" in shown(e)]) > done)
+        wait_for(lambda: len([e for e in rig.ephemerals() if f"<@{ALICE}> took " in shown(e)]) > done)
 
     assert card
     pay("25,00", "deposit")
     assert rig.runtime.mplus.get_order(order.order_id).prepaid_amount == 2500
     deliver_prompt = prompt_for(rig, f"deliver {order.number}")
     rig.slack.press_button(deliver_prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
-    last_ephemeral_with(rig, "Delivered by")
+    last_ephemeral_with(rig, f"<@{ALICE}> delivered")
     pay("75,00", "full")
     final = rig.runtime.mplus.get_order(order.order_id)
     assert final.fully_paid and final.is_invoiced and final.is_delivered
@@ -228,7 +232,7 @@ def test_double_confirm_and_slack_retries_make_one_call(rig: BotRig) -> None:
         press.start()
     for press in presses:
         press.join()
-    last_ephemeral_with(rig, "Delivered by")
+    last_ephemeral_with(rig, f"<@{ALICE}> delivered")
     rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL, retry_num=1)
     last_ephemeral_with(rig, "did not do it a second time")
     assert writes(rig, "deliverOrder") == 1
@@ -238,8 +242,9 @@ def test_double_confirm_and_slack_retries_make_one_call(rig: BotRig) -> None:
 def test_back_expiry_and_staleness(rig: BotRig) -> None:
     order = new_order(rig)
     prompt = prompt_for(rig, f"cancel {order.number}")
-    press_and_wait(rig, prompt, "order_back", "went back")
-    press_and_wait(rig, prompt, "order_confirm", "went back")
+    back = press_and_wait(rig, prompt, "order_back", "nothing was")
+    assert "Cancelled — nothing was changed." in shown(back)
+    press_and_wait(rig, prompt, "order_confirm", "Cancelled — nothing was changed.")
 
     prompt = prompt_for(rig, f"cancel {order.number}")
     with rig.runtime.deps.db.transaction() as session:
@@ -351,9 +356,10 @@ def test_create_in_the_modal_then_deposit_deliver_and_pay_the_rest_on_its_card(r
     notes = wait_for(
         lambda: len(rig.fake.thread(CHANNEL, card()["ts"])) >= 4 and rig.fake.thread(CHANNEL, card()["ts"])
     )
-    assert [n["text"].split(" by ")[0] for n in notes] == [
-        "Created",
-        "Payment recorded",
-        "Delivered",
-        "Payment recorded",
-    ]
+    said = [shown(n) for n in notes]
+    assert f"<@{ALICE}> created *{order.number}*" in said[0]
+    assert f"<@{ALICE}> took a € 10,00 deposit on *{order.number}* · " in said[1]
+    assert "€ 15,00 still open" in said[1]
+    assert f"<@{ALICE}> delivered *{order.number}*" in said[2] and "packing slip" in said[2]
+    assert f"<@{ALICE}> took the payment of € 15,00 on *{order.number}*" in said[3]
+    assert "paid in full" in said[3] and "invoice" in said[3]

@@ -352,6 +352,8 @@ def register(app: App, deps: Deps) -> None:
                 return
             order = deps.orders.get(meta.order_id)
             reason = why_not(Action.PAY, order, deps.orders.categories())
+            if not reason and order.is_delivered and values["kind"] == prompts.KIND_DEPOSIT:
+                reason = messages.PAY_DEPOSIT_ON_DELIVERED  # the form was opened before delivery
             if reason:
                 tell(reason, views.notice_view(reason))
                 return

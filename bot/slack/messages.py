@@ -195,7 +195,7 @@ STALE_NOTHING_LEFT = "{reason} Nothing was done. Here is the order as it is now.
 
 # ------------------------------------------------------------------------------- pay form
 PAY_KIND_DEPOSIT = "Deposit only — the order is not delivered yet"
-PAY_KIND_FULL = "Pay in full — also delivers the order (packing slip) and creates the invoice"
+PAY_KIND_FULL = "Pay in full — also creates the packing slip and the invoice"
 PAY_KIND_REST = "Pay the rest — creates the invoice"
 PAY_DEPOSIT_ON_DELIVERED = "This order is delivered already: the rest must be paid in full."
 PAY_REMAINS = "After this payment {left}."

@@ -38,6 +38,11 @@ def last_ephemeral_with(rig: BotRig, needle: str, user: str = ALICE) -> dict[str
     )
 
 
+def pay_values(amount: str, kind: str, method: str = "CASH") -> dict[str, Any]:
+    """What a person fills in on the pay form: nothing there is preselected for them."""
+    return {"pay_amount": {"amount": amount}, "pay_method": {"method": method}, "pay_kind": {"kind": kind}}
+
+
 def prompt_for(rig: BotRig, text: str, user: str = ALICE) -> dict[str, Any]:
     """Run a command that should end in a confirmation prompt; return the prompt."""
     rig.slack.command("/order", text, user=user, channel=CHANNEL)
@@ -154,7 +159,7 @@ def test_whole_flow_deposit_deliver_pay_rest(rig: BotRig) -> None:
         form = rig.fake.current_view(ALICE)
         assert form is not None and form["callback_id"] == "pay_form"
         result = rig.slack.submit_view(
-            form, {"pay_amount": {"amount": amount}, "pay_kind": {"kind": kind}}, user=ALICE
+            form, pay_values(amount, kind), user=ALICE
         )
         assert result.status == 200 and not (result.json() or {}).get("errors"), result.body
         prompt = wait_for(
@@ -206,7 +211,7 @@ def test_pay_form_rejects_bad_input_on_the_field(rig: BotRig) -> None:
     }
     for (amount, kind), expected in cases.items():
         result = rig.slack.submit_view(
-            form, {"pay_amount": {"amount": amount}, "pay_kind": {"kind": kind}}, user=ALICE
+            form, pay_values(amount, kind), user=ALICE
         )
         body = result.json()
         assert body["response_action"] == "errors", (amount, body)
@@ -336,9 +341,9 @@ def test_create_in_the_modal_then_deposit_deliver_and_pay_the_rest_on_its_card(r
         rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
         wait_for(lambda: len([e for e in rig.ephemerals() if "by <@" in str(e.get("blocks"))]) > confirmed)
 
-    confirm_on_card("order_pay", {"pay_amount": {"amount": "10,00"}, "pay_kind": {"kind": "deposit"}})
+    confirm_on_card("order_pay", pay_values("10,00", "deposit"))
     confirm_on_card("order_deliver")
-    confirm_on_card("order_pay", {"pay_amount": {"amount": "15,00"}, "pay_kind": {"kind": "full"}})
+    confirm_on_card("order_pay", pay_values("15,00", "full"))
 
     final = rig.runtime.mplus.get_order(order.order_id)
     assert final.fully_paid and final.is_delivered and final.is_invoiced and final.prepaid_amount == 2500

@@ -21,7 +21,8 @@ MAX_EXT_ID = 100
 
 
 class HelpCommand(Command):
-    pass
+    topic: str | None = None
+    """``/order help pay``: explain one command."""
 
 
 class ListCommand(Command):
@@ -116,8 +117,21 @@ def card_reply(order: Order, deps: Deps, *, ephemeral: bool = True) -> dict[str,
     return message(blocks, views.order_summary_text(order))
 
 
-def answer_help(_command: HelpCommand, ctx: CommandContext) -> dict[str, Any]:
-    return message(views.help_view(ctx.deps.command, ctx.subcommands.help_entries()), "Orderbot help")
+def parse_help(args: list[str], _today: date | None) -> Command:
+    if len(args) > 1:
+        raise UsageError("`help` takes at most one command name, e.g. `help pay`", "help")
+    return HelpCommand(topic=args[0].lower() if args else None)
+
+
+def answer_help(command: HelpCommand, ctx: CommandContext) -> dict[str, Any]:
+    if command.topic is None:
+        return message(views.help_view(ctx.deps.command, ctx.subcommands.help_entries()), "Orderbot help")
+    row = ctx.subcommands.get(command.topic)
+    if row is None:
+        said = ctx.subcommands.usage_text(ctx.subcommands.unknown(command.topic), ctx.deps.command)
+        return message(views.error_view(said), said)
+    entry = views.HelpEntry(f"{row.name} {row.usage}".strip(), row.description)
+    return message(views.help_topic_view(ctx.deps.command, row.name, entry), f"Orderbot help: {row.name}")
 
 
 def answer_list(command: ListCommand, ctx: CommandContext) -> dict[str, Any]:
@@ -141,7 +155,7 @@ def answer_categories(_command: CategoriesCommand, ctx: CommandContext) -> dict[
 
 
 SUBCOMMANDS = (
-    Subcommand("help", "", "Show this help.", no_args("help", HelpCommand), answer_help),
+    Subcommand("help", "[command]", "Show this help, or explain one command.", parse_help, answer_help),
     Subcommand(
         "list",
         "[today|yesterday|week|YYYY-MM-DD|YYYY-MM-DD..YYYY-MM-DD] [branch N] [relation N]",

@@ -68,6 +68,11 @@ def for_mplus_error(err: MplusError) -> str:
     return UNEXPECTED
 
 
+def is_real_failure(err: Exception) -> bool:
+    """False for plain answers such as "no such order": those get no error id to give to on-call."""
+    return not isinstance(err, NotFound | DuplicateExtOrderId | Refused)
+
+
 def describe_failure(err: Exception, context: str) -> tuple[str, str]:
     """(message for the user, error id) — and the full story in the log under that id."""
     error_id = new_error_id()
@@ -207,5 +212,40 @@ CANCEL_WITH_DEPOSIT = (
 
 # ------------------------------------------------------------------------------ commands
 DID_YOU_MEAN = "`{word}` is not an order command. Did you mean `{suggestion}`?"
-NOT_A_COMMAND = "`{word}` is not an order command."
-HELP_UNKNOWN = "There is no `{word}` command."
+NOT_A_COMMAND = "`{word}` is not an order command. The commands are: {names}."
+HELP_ONE = "`{command} help <command>` explains one of them, with examples."
+HELP_EXAMPLES_TITLE = "Examples"
+HELP_TITLE = "Orderbot help: {name}"
+# Longer explanations and examples for `/order help <command>`; {command} is the slash command.
+HELP_DETAILS: dict[str, str] = {
+    "show": "Shows one order: number, customer, what is open, its lines, and the buttons that apply now. "
+    "Only you see it; it says when it was made, so press Refresh for the latest.",
+    "find": "Finds an order by the external id it got from the webshop or the order form.",
+    "list": "Lists orders by financial date, newest first, 20 at a time with a Next button.",
+    "pay": "Records a payment. A form asks how much (it starts at what is open), how the customer paid "
+    "and whether it is a deposit (the order is not delivered yet) or the full payment (Mplus also "
+    "delivers the order and creates the invoice). On a delivered order you pay the rest, which creates "
+    "the invoice. Nothing happens until you press Confirm.",
+    "deliver": "Marks the order delivered; Mplus creates a packing slip. Payment is not touched. "
+    "Nothing happens until you press Confirm.",
+    "cancel": "Cancels the order in Mplus. A deposit already paid is not refunded by Orderbot: "
+    "that is done in Mplus. Nothing happens until you press Confirm.",
+    "edit": "Opens the order form filled in with the order. Saving updates the order's cards.",
+    "new": "Opens the order form for a new order; the card is posted in this channel.",
+    "audit": "Shows what was done to the order through Orderbot: who, what, when, amounts, "
+    "packing slips and invoices, and what was refused and why.",
+    "subscribe": "This channel follows matching order changes: a card per order, kept current, with "
+    "a note in its thread for each change; or one daily digest.",
+}
+HELP_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "show": ("{command} show 2026-42",),
+    "find": ("{command} find WEB-1001",),
+    "list": ("{command} list", "{command} list today", "{command} list 2026-01-01..2026-01-31 branch 2"),
+    "pay": ("{command} pay 2026-42",),
+    "deliver": ("{command} deliver 2026-42",),
+    "cancel": ("{command} cancel 2026-42",),
+    "edit": ("{command} edit 2026-42",),
+    "new": ("{command} new",),
+    "audit": ("{command} audit 2026-42",),
+    "subscribe": ("{command} subscribe", "{command} subscribe branch 1 events new,paid min 50"),
+}

@@ -27,6 +27,7 @@ from bot.slack.views.messages import (
     BLOCK_NOTICE,
     HelpEntry,
     error_view,
+    help_topic_view,
     help_view,
     notice_view,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "error_view",
     "event_of_action",
     "format_date",
+    "help_topic_view",
     "help_view",
     "money_line",
     "note_message",

@@ -197,6 +197,16 @@ class ConfirmFlow:
             _ephemeral(respond, OUTCOME_TEXT[outcome])
             return
         if outcome in (Outcome.EXPIRED, Outcome.WITHDRAWN, Outcome.NOT_FOUND):
+            if result.confirmation is not None:  # an old Confirm button, pressed: on the record
+                self.deps.audit.record(
+                    user_id=user_id,
+                    action=action.value,
+                    result="refused",
+                    order_id=result.confirmation.order_id,
+                    channel_id=result.confirmation.channel_id or None,
+                    params={"reason": outcome.value},
+                    error=OUTCOME_TEXT[outcome],
+                )
             _ephemeral(respond, OUTCOME_TEXT[outcome], replace=True)
             return
         assert result.confirmation is not None
@@ -228,10 +238,33 @@ class ConfirmFlow:
         note = views.note_message(result.order, event)
         blocks = [*note["blocks"], *self._card(result.order, ephemeral=True, event=event)]
         _ephemeral(respond, note["text"], replace=True, blocks=blocks)
-        try:  # every card of the order: the one acted on, and those in other channels
-            self._live(client).changed(result.order, event, card)
+        self._update_card(card, result.order, note["text"], client, event=event)
+
+    def _update_card(
+        self,
+        card: CardLocation,
+        order: Order,
+        note: str,
+        client: WebClient,
+        *,
+        event: views.OrderEvent | None = None,
+    ) -> None:
+        """Every card of the order shows the new state: the one acted on, and those in other channels.
+
+        With an ``event`` the note is built from it (and threaded once per channel); without one,
+        ``note`` (escaped mrkdwn) is threaded under the acted-on card, or posted in its channel.
+        """
+        live = self._live(client)
+        try:
+            if event is not None:
+                live.changed(order, event, card)
+                return
+            live.refresh(order, card)
+            if card.channel:
+                thread = card.ts if card.ts and not card.ephemeral else None
+                client.chat_postMessage(channel=card.channel, thread_ts=thread, text=note)
         except Exception:  # the action itself succeeded; a stale card must not hide that
-            log.exception("could not update the cards of %s", result.order.order_id)
+            log.exception("could not update the cards of %s", order.order_id)
 
     def _card(
         self, order: Order, *, ephemeral: bool = False, event: views.OrderEvent | None = None

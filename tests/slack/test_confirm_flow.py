@@ -158,9 +158,7 @@ def test_whole_flow_deposit_deliver_pay_rest(rig: BotRig) -> None:
         wait_for(lambda: len(rig.fake.calls("views.update")) > before, what="the pay form")
         form = rig.fake.current_view(ALICE)
         assert form is not None and form["callback_id"] == "pay_form"
-        result = rig.slack.submit_view(
-            form, pay_values(amount, kind), user=ALICE
-        )
+        result = rig.slack.submit_view(form, pay_values(amount, kind), user=ALICE)
         assert result.status == 200 and not (result.json() or {}).get("errors"), result.body
         prompt = wait_for(
             lambda: next(
@@ -210,9 +208,7 @@ def test_pay_form_rejects_bad_input_on_the_field(rig: BotRig) -> None:
         ("10,00", "full"): "must cover the outstanding € 100,00",
     }
     for (amount, kind), expected in cases.items():
-        result = rig.slack.submit_view(
-            form, pay_values(amount, kind), user=ALICE
-        )
+        result = rig.slack.submit_view(form, pay_values(amount, kind), user=ALICE)
         body = result.json()
         assert body["response_action"] == "errors", (amount, body)
         assert expected in body["errors"]["pay_amount"], (amount, body)
@@ -255,6 +251,8 @@ def test_back_expiry_and_staleness(rig: BotRig) -> None:
     with rig.runtime.deps.db.transaction() as session:
         session.execute(update(ConfirmationRow).values(expires_at=utcnow()))
     press_and_wait(rig, prompt, "order_confirm", "has expired")
+    refusals = [e for e in rig.runtime.deps.audit.for_order(order.order_id) if e.result == "refused"]
+    assert [e.params["reason"] for e in refusals] == ["withdrawn", "expired"], "old buttons are audited"
 
     prompt = prompt_for(rig, f"deliver {order.number}")
     method = rig.runtime.mplus.get_payment_methods()[0].method
@@ -368,3 +366,43 @@ def test_create_in_the_modal_then_deposit_deliver_and_pay_the_rest_on_its_card(r
     assert f"<@{ALICE}> delivered *{order.number}*" in said[2] and "packing slip" in said[2]
     assert f"<@{ALICE}> took the payment of € 15,00 on *{order.number}*" in said[3]
     assert "paid in full" in said[3] and "invoice" in said[3]
+
+
+@pytest.mark.bot_settings(**EVERYONE)
+def test_pay_form_and_cancel_prompt_fit_the_orders_state(rig: BotRig) -> None:
+    order = new_order(rig)  # 2 × € 50,00
+
+    def pay_form() -> dict[str, Any]:
+        before = len(rig.fake.calls("views.update"))
+        rig.slack.press_button(
+            rig.run(f"show {order.number}"), action_id="order_pay", user=ALICE, channel=CHANNEL
+        )
+        wait_for(lambda: len(rig.fake.calls("views.update")) > before, what="the pay form")
+        form = rig.fake.current_view(ALICE)
+        assert form is not None and form["callback_id"] == "pay_form"
+        return {b.get("block_id"): b for b in form["blocks"]}
+
+    blocks = pay_form()
+    kinds = blocks["pay_kind"]["element"]
+    assert [o["text"]["text"] for o in kinds["options"]] == [
+        "Deposit only — the order is not delivered yet",
+        "Pay in full — also creates the packing slip and the invoice",
+    ]
+    assert "initial_option" not in kinds, "the kind of payment is not guessed"
+    assert "initial_option" not in blocks["pay_method"]["element"], "nor how the customer paid"
+    assert "€ 100,00" in shown({"blocks": [blocks["pay_remains"]]})
+
+    method = rig.runtime.mplus.get_payment_methods()[0].method
+    rig.runtime.mplus.pay_order(order.order_id, [PaymentInput(method=method, amount_cents=1000)], prepay=True)
+    prompt = shown(prompt_for(rig, f"cancel {order.number}"))
+    assert (
+        "A deposit of *€ 10,00* was paid on this order" in prompt and "a refund is handled in Mplus" in prompt
+    )
+    rig.slack.press_button(
+        last_ephemeral_with(rig, "refund is handled"), action_id="order_back", user=ALICE, channel=CHANNEL
+    )
+
+    rig.runtime.mplus.deliver_order(order.order_id)
+    kinds = pay_form()["pay_kind"]["element"]
+    assert [o["text"]["text"] for o in kinds["options"]] == ["Pay the rest — creates the invoice"]
+    assert kinds["initial_option"]["value"] == "full", "the only kind that fits is chosen"

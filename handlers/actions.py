@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 
+from bot.mplus.models import Order
 from bot.orders.periods import PeriodError, parse_period
 from bot.slack import views
 from bot.slack.deps import Deps
@@ -34,42 +36,36 @@ def _stale(respond: Respond) -> None:
 
 
 def register(app: App, deps: Deps) -> None:
-    def refresh_card(body: dict[str, Any], respond: Respond) -> None:
-        try:
-            ref = OrderRef.decode(_value(body))
-        except InvalidValue:
-            _stale(respond)
-            return
+    def on_order(name: str, reply: Callable[[Order, dict[str, Any]], dict[str, Any]]) -> Callable[..., None]:
+        """A card button: read its order from Mplus, answer with ``reply(order, body)``."""
+
+        def listener(body: dict[str, Any], respond: Respond) -> None:
+            try:
+                ref = OrderRef.decode(_value(body))
+            except InvalidValue:
+                _stale(respond)
+                return
+            with reply_on_failure(respond, f"{name} {ref.order_id}"):
+                respond(**reply(deps.orders.get(ref.order_id), body))
+
+        return listener
+
+    def refreshed(order: Order, body: dict[str, Any]) -> dict[str, Any]:
         ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
-        with reply_on_failure(respond, f"refresh {ref.order_id}"):
-            order = deps.orders.get(ref.order_id)
-            respond(replace_original=True, **card_reply(order, deps, ephemeral=ephemeral))
+        return {"replace_original": True, **card_reply(order, deps, ephemeral=ephemeral)}
 
-    def show_card(body: dict[str, Any], respond: Respond) -> None:
+    def shown(order: Order, _body: dict[str, Any]) -> dict[str, Any]:
         """A note's Show button: the card, with its buttons, only to the person who pressed it."""
-        try:
-            ref = OrderRef.decode(_value(body))
-        except InvalidValue:
-            _stale(respond)
-            return
-        with reply_on_failure(respond, f"show {ref.order_id}"):
-            order = deps.orders.get(ref.order_id)
-            respond(response_type="ephemeral", replace_original=False, **card_reply(order, deps))
+        return {"response_type": "ephemeral", "replace_original": False, **card_reply(order, deps)}
 
-    def more_details(body: dict[str, Any], respond: Respond) -> None:
-        try:
-            ref = OrderRef.decode(_value(body))
-        except InvalidValue:
-            _stale(respond)
-            return
-        with reply_on_failure(respond, f"more {ref.order_id}"):
-            order = deps.orders.get(ref.order_id)
-            respond(
-                response_type="ephemeral",
-                replace_original=False,
-                blocks=views.order_details(order, catalogue(deps)),
-                text=views.order_summary_text(order),
-            )
+    def details(order: Order, _body: dict[str, Any]) -> dict[str, Any]:
+        """The card's More button: ids and the secondary fields, only to the person who pressed it."""
+        return {
+            "response_type": "ephemeral",
+            "replace_original": False,
+            "blocks": views.order_details(order, catalogue(deps)),
+            "text": views.order_summary_text(order),
+        }
 
     def next_list_page(body: dict[str, Any], respond: Respond) -> None:
         try:
@@ -84,7 +80,7 @@ def register(app: App, deps: Deps) -> None:
         with reply_on_failure(respond, "list next page"):
             respond(replace_original=True, **list_reply(command, deps, offset=page.offset))
 
-    app.action(ActionId.REFRESH.value)(ack=_ack, lazy=[refresh_card])
+    app.action(ActionId.REFRESH.value)(ack=_ack, lazy=[on_order("refresh", refreshed)])
     app.action(ActionId.LIST_NEXT.value)(ack=_ack, lazy=[next_list_page])
-    app.action(ActionId.SHOW.value)(ack=_ack, lazy=[show_card])
-    app.action(ActionId.MORE.value)(ack=_ack, lazy=[more_details])
+    app.action(ActionId.SHOW.value)(ack=_ack, lazy=[on_order("show", shown)])
+    app.action(ActionId.MORE.value)(ack=_ack, lazy=[on_order("more", details)])

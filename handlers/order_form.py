@@ -105,7 +105,7 @@ def _updated_view(
     event = views.event_of_action("edit", user, utcnow(), {"old_total_cents": old_total})
     live = _live(deps, client)
     # The card the edit came from (and every other card of the order) is updated, not posted again.
-    posted = live.changed(order, event, meta.card or CardLocation(channel=meta.channel))
+    posted = live.changed(order, event, meta.card or CardLocation(channel=meta.channel), announce=False)
     if not posted and meta.channel:
         posted = live.post_card(order, event, meta.channel)
     return notice(

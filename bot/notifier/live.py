@@ -48,8 +48,14 @@ class LiveCards:
 
     # -------------------------------------------------------------------- after a change
 
-    def changed(self, order: Order, event: OrderEvent, origin: CardLocation | None) -> bool:
-        """Bring every card of ``order`` up to date; True if ``origin``'s channel now shows a card."""
+    def changed(
+        self, order: Order, event: OrderEvent, origin: CardLocation | None, *, announce: bool = True
+    ) -> bool:
+        """Bring every card of ``order`` up to date; True if ``origin``'s channel now shows a card.
+
+        ``announce``: where that channel has no card, post the note on its own (with Show); off when
+        the caller posts a card there instead.
+        """
         catalogue = self.catalogue()
         public = card_message(order, catalogue, event=event)
         note = note_message(order, event)
@@ -74,8 +80,9 @@ class LiveCards:
             return True
         self.replace_ephemeral(order, origin, event)
         if here is None:
-            alone = note_message(order, event, with_show=True)
-            self._guard(lambda: self.slack.post(channel, alone["text"], alone["blocks"]))
+            if announce:
+                alone = note_message(order, event, with_show=True)
+                self._guard(lambda: self.slack.post(channel, alone["text"], alone["blocks"]))
             return False
         return True
 

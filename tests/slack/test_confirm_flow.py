@@ -43,6 +43,16 @@ def pay_values(amount: str, kind: str, method: str = "CASH") -> dict[str, Any]:
     return {"pay_amount": {"amount": amount}, "pay_method": {"method": method}, "pay_kind": {"kind": kind}}
 
 
+def open_pay_form(rig: BotRig, number: str) -> dict[str, Any]:
+    """Press Pay on a fresh `/order show` card; the pay form, once it has replaced "Loading…"."""
+    before = len(rig.fake.calls("views.update"))
+    rig.slack.press_button(rig.run(f"show {number}"), action_id="order_pay", user=ALICE, channel=CHANNEL)
+    wait_for(lambda: len(rig.fake.calls("views.update")) > before, what="the pay form")
+    form = rig.fake.current_view(ALICE)
+    assert form is not None and form["callback_id"] == "pay_form"
+    return form
+
+
 def prompt_for(rig: BotRig, text: str, user: str = ALICE) -> dict[str, Any]:
     """Run a command that should end in a confirmation prompt; return the prompt."""
     rig.slack.command("/order", text, user=user, channel=CHANNEL)
@@ -117,6 +127,13 @@ def test_deliver_is_prompted_then_confirmed_once_and_the_card_updates(rig: BotRi
     assert len(notes) == 1
     # The channel has no card of this order: the note names it, and its Show button brings it up.
     assert order.relation_name in shown(notes[0]) and "order_show" in buttons(notes[0])
+    before = len(rig.ephemerals())
+    rig.slack.press_button(notes[0], action_id="order_show", user=ALICE, channel=CHANNEL)
+    card_again = rig.next_ephemeral(before)
+    assert f"Order {order.number}" in shown(card_again) and "📦 delivered" in shown(card_again)
+    rig.slack.press_button(card_again, action_id="order_more", user=ALICE, channel=CHANNEL)
+    more = rig.next_ephemeral(before + 1)
+    assert order.order_id in shown(more), "ids are behind More"
     entry = rig.runtime.deps.audit.for_order(order.order_id)[-1]
     assert (entry.user_id, entry.action, entry.result) == (ALICE, "deliver", "ok")
     assert entry.params["packing_slip_id"]
@@ -151,13 +168,7 @@ def test_whole_flow_deposit_deliver_pay_rest(rig: BotRig) -> None:
     card = rig.run(f"show {order.number}")
 
     def pay(amount: str, kind: str) -> None:
-        before = len(rig.fake.calls("views.update"))
-        rig.slack.press_button(
-            rig.run(f"show {order.number}"), action_id="order_pay", user=ALICE, channel=CHANNEL
-        )
-        wait_for(lambda: len(rig.fake.calls("views.update")) > before, what="the pay form")
-        form = rig.fake.current_view(ALICE)
-        assert form is not None and form["callback_id"] == "pay_form"
+        form = open_pay_form(rig, order.number)
         result = rig.slack.submit_view(form, pay_values(amount, kind), user=ALICE)
         assert result.status == 200 and not (result.json() or {}).get("errors"), result.body
         prompt = wait_for(
@@ -373,14 +384,7 @@ def test_pay_form_and_cancel_prompt_fit_the_orders_state(rig: BotRig) -> None:
     order = new_order(rig)  # 2 × € 50,00
 
     def pay_form() -> dict[str, Any]:
-        before = len(rig.fake.calls("views.update"))
-        rig.slack.press_button(
-            rig.run(f"show {order.number}"), action_id="order_pay", user=ALICE, channel=CHANNEL
-        )
-        wait_for(lambda: len(rig.fake.calls("views.update")) > before, what="the pay form")
-        form = rig.fake.current_view(ALICE)
-        assert form is not None and form["callback_id"] == "pay_form"
-        return {b.get("block_id"): b for b in form["blocks"]}
+        return {b.get("block_id"): b for b in open_pay_form(rig, order.number)["blocks"]}
 
     blocks = pay_form()
     kinds = blocks["pay_kind"]["element"]

@@ -410,3 +410,28 @@ def test_pay_form_and_cancel_prompt_fit_the_orders_state(rig: BotRig) -> None:
     kinds = pay_form()["pay_kind"]["element"]
     assert [o["text"]["text"] for o in kinds["options"]] == ["Pay the rest — creates the invoice"]
     assert kinds["initial_option"]["value"] == "full", "the only kind that fits is chosen"
+
+
+@pytest.mark.bot_settings(**EVERYONE)
+def test_a_second_stale_deliver_prompt_says_it_is_delivered_and_shows_it(rig: BotRig) -> None:
+    order = new_order(rig)
+    first = prompt_for(rig, f"deliver {order.number}")
+    rig.slack.command("/order", f"deliver {order.number}", user=ALICE, channel=CHANNEL)
+    second = wait_for(
+        lambda: next(
+            (e for e in rig.ephemerals() if "order_confirm" in buttons(e) and e["ts"] != first["ts"]), None
+        ),
+        what="a second prompt",
+    )
+    rig.slack.press_button(first, action_id="order_confirm", user=ALICE, channel=CHANNEL)
+    last_ephemeral_with(rig, f"<@{ALICE}> delivered")
+    said = press_and_wait(rig, second, "order_confirm", "already delivered")
+    assert "Nothing was done" in shown(said) and f"Order {order.number}" in shown(said)
+    assert "confirm again" not in shown(said), "nothing is left to confirm"
+    assert "order_deliver" not in buttons(said)
+    assert writes(rig, "deliverOrder") == 1
+    assert not [
+        e
+        for e in rig.ephemerals()
+        if "order_confirm" in buttons(e) and e["ts"] not in (first["ts"], second["ts"])
+    ]

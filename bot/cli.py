@@ -28,8 +28,13 @@ def _run(args: argparse.Namespace, _rest: list[str]) -> int:
         return 2
     configure_logging(settings.bot.log_level)
     from bot.server import build_runtime, serve_http, serve_socket_mode
+    from bot.store.schema import SchemaError
 
-    runtime = build_runtime(settings)
+    try:
+        runtime = build_runtime(settings)
+    except SchemaError as err:
+        print(f"orderbot run: {err}", file=sys.stderr)
+        return 2
     if settings.bot.socket_mode:
         serve_socket_mode(runtime)
     else:
@@ -42,8 +47,13 @@ def _demo(args: argparse.Namespace, _rest: list[str]) -> int:
 
     configure_logging("WARNING")
     from bot.demo import run_demo
+    from bot.store.schema import SchemaError
 
-    return run_demo(args.host, args.port)
+    try:
+        return run_demo(args.host, args.port)
+    except SchemaError as err:
+        print(f"orderbot demo: {err}", file=sys.stderr)
+        return 2
 
 
 def _notify(args: argparse.Namespace, _rest: list[str]) -> int:
@@ -57,10 +67,21 @@ def _notify(args: argparse.Namespace, _rest: list[str]) -> int:
         return 2
     configure_logging(settings.bot.log_level)
     from bot.notifier.cli import notify_forever, notify_once
+    from bot.store.schema import SchemaError
 
-    if args.once:
-        return notify_once(settings, backfill=args.backfill)
-    return notify_forever(settings, backfill=args.backfill)
+    try:
+        if args.once:
+            return notify_once(settings, backfill=args.backfill)
+        return notify_forever(settings, backfill=args.backfill)
+    except SchemaError as err:
+        print(f"orderbot notify: {err}", file=sys.stderr)
+        return 2
+
+
+def _db(args: argparse.Namespace, _rest: list[str]) -> int:
+    from bot.ops.dbcmd import run_db_command
+
+    return run_db_command(args.db_command)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
@@ -94,6 +115,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     demo.add_argument("--host", default="127.0.0.1", help="sandbox address (default 127.0.0.1)")
     demo.add_argument("--port", type=int, default=8080, help="sandbox port (default 8080)")
     commands["demo"] = _demo
+
+    db = sub.add_parser("db", help="the store's schema: `db upgrade` applies migrations, `db current` shows")
+    db.add_argument("db_command", choices=["upgrade", "current"])
+    commands["db"] = _db
     return parser, commands
 
 

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "orderbot"
 SLACK_API_DEFAULT = "https://slack.com/api/"
+DEFAULT_DATABASE_URL = "sqlite:///orderbot.sqlite3"
 
 
 class MplusSettings(BaseSettings):
@@ -66,7 +67,10 @@ class BotSettings(BaseSettings):
     command: str = Field("/order", validation_alias="ORDERBOT_COMMAND", pattern=r"^/[a-z0-9_\-]{1,31}$")
     host: str = Field("0.0.0.0", validation_alias="HOST")
     port: int = Field(3000, validation_alias="PORT", ge=0, le=65535)
-    database_url: str = Field("sqlite:///orderbot.sqlite3", validation_alias="DATABASE_URL")
+    database_url: str = Field(DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
+    # Unset: upgrade automatically on SQLite (one process owns the file), never on PostgreSQL (shared by
+    # several processes and usually migrated by a deploy step with `orderbot db upgrade`).
+    db_auto_upgrade: bool | None = Field(None, validation_alias="ORDERBOT_DB_AUTO_UPGRADE")
     list_page_size: int = Field(20, validation_alias="ORDERBOT_LIST_PAGE_SIZE", ge=5, le=40)
     workers: int = Field(8, validation_alias="ORDERBOT_WORKERS", ge=1, le=64)
     catalogue_ttl_s: int = Field(300, validation_alias="ORDERBOT_CATALOGUE_TTL_S", ge=0)
@@ -150,6 +154,24 @@ class BotSettings(BaseSettings):
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
+
+    @property
+    def auto_upgrade_schema(self) -> bool:
+        if self.db_auto_upgrade is None:
+            return auto_upgrade_default(self.database_url)
+        return self.db_auto_upgrade
+
+
+def auto_upgrade_default(database_url: str) -> bool:
+    return database_url.startswith("sqlite")
+
+
+class StoreSettings(BaseSettings):
+    """What `orderbot db` needs: only the database, so migrations run without Slack or Mplus settings."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
 
 
 class Settings:

@@ -10,3 +10,5 @@ def configure_logging(level: str = "INFO") -> None:
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s",
     )
+    # Alembic announces each of its plugins at INFO when imported: noise in an operator's log.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -32,6 +32,7 @@ from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationStore
 from bot.store.db import Database
 from bot.store.idempotency import IdempotencyKeys
+from bot.store.schema import ensure_current
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def build_runtime(settings: Settings) -> Runtime:
     mplus = MplusClient(settings.mplus)
     service = OrderService(mplus, CatalogueCache(mplus, settings.bot.catalogue_ttl_s))
     db = Database(settings.bot.database_url)
-    db.create_schema()
+    ensure_current(db, settings.bot.auto_upgrade_schema)
     slack = build_web_client(settings.bot)
     audit = AuditLog(db)
     confirmations = ConfirmationStore(db)

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import MetaData
 
 from bot.config import MplusSettings
 from bot.mplus.client import MplusClient
-from bot.store.db import Base, Database
+from bot.store.db import Database
 from mplus_emulator.server import EmulatorServer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -93,15 +94,24 @@ def _postgres_url_or_skip() -> str:
     pytest.skip(reason)
 
 
+def drop_every_table(db: Database) -> None:
+    """Empty a shared PostgreSQL database: every table there, Alembic's version table included."""
+    with db.engine.begin() as connection:
+        existing = MetaData()
+        existing.reflect(connection)
+        existing.drop_all(connection)
+
+
+def database_url(kind: str, tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'store.sqlite3'}" if kind == "sqlite" else _postgres_url_or_skip()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A fresh, empty store on SQLite and on a real PostgreSQL server."""
-    url = f"sqlite:///{tmp_path / 'store.sqlite3'}" if request.param == "sqlite" else _postgres_url_or_skip()
-    db = Database(url)
+    db = Database(database_url(request.param, tmp_path))
     if request.param == "postgresql":
-        from bot.store import tables  # noqa: F401 - registers every table before drop_all
-
-        Base.metadata.drop_all(db.engine)
+        drop_every_table(db)
     db.create_schema()
     yield db
     db.dispose()

@@ -14,13 +14,14 @@ from bot.notifier.runner import NotifierHandle, build_notifier, run_once
 from bot.slack.app import build_web_client
 from bot.store.audit import AuditLog
 from bot.store.db import Database
+from bot.store.schema import ensure_current
 
 log = logging.getLogger(__name__)
 
 
 def _parts(settings: Settings) -> tuple[MplusClient, Database, AuditLog]:
     db = Database(settings.bot.database_url)
-    db.create_schema()
+    ensure_current(db, settings.bot.auto_upgrade_schema)
     return MplusClient(settings.mplus), db, AuditLog(db)
 
 

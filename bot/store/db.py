@@ -68,10 +68,10 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def create_schema(self) -> None:
-        # Import the table modules so every table is registered on Base before create_all.
-        from bot.store import tables  # noqa: F401
+        """Bring the schema to the newest Alembic revision (see ``bot.store.schema``)."""
+        from bot.store.schema import upgrade
 
-        Base.metadata.create_all(self.engine)
+        upgrade(self)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

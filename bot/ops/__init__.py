@@ -1,0 +1,1 @@
+"""Operating Orderbot: schema commands, `orderbot check`, health, readiness, metrics and logs."""

@@ -648,3 +648,9 @@ def test_fuzzed_messages_fit_and_are_escaped(message: str, error_id: str | None,
     for blocks in (error_view(message, error_id), notice_view(message), help_view(command, ENTRIES)):
         assert_fits_slack(blocks)
         assert_escaped(blocks)
+
+
+def test_an_invoice_on_account_is_not_called_paid() -> None:
+    line = block(order_card(make_order(**STATES["invoiced"]), CATALOGUE), BLOCK_ORDER_STATE)["text"]["text"]
+    assert line.replace("\u00a0", " ").startswith("*€ 123,45 open*") and "🧾 invoice inv-1" in line
+    assert "Paid" not in line

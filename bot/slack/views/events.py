@@ -80,7 +80,7 @@ def _who(event: OrderEvent) -> str:
 def _left(order: Order) -> str:
     if order.is_cancelled:
         return messages.LEFT_NOTHING
-    if order.fully_paid or order.is_invoiced:
+    if order.fully_paid:
         return messages.LEFT_PAID
     if order.outstanding_cents <= 0:
         return messages.LEFT_PAID if order.prepaid_amount else messages.LEFT_NOTHING

@@ -254,7 +254,7 @@ def money_line(order: Order) -> str:
         parts.append(messages.CARD_CANCELLED.format(total=total))
         if order.prepaid_amount > 0:
             parts.append(messages.CARD_CANCELLED_DEPOSIT.format(amount=money(order.prepaid_amount)))
-    elif order.fully_paid or order.is_invoiced:
+    elif order.fully_paid:  # not "invoiced": an invoice on account is not paid
         parts.append(messages.CARD_PAID.format(total=total))
     elif order.outstanding_cents <= 0:
         parts.append(

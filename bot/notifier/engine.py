@@ -14,11 +14,13 @@ Durability rules:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
 
 from bot.config import BotSettings
 from bot.mplus.client import MplusClient
@@ -36,12 +38,16 @@ from bot.slack.views.notifications import outage_message, recovery_message
 from bot.slack.views.order import Catalogue
 from bot.store.audit import AuditEntry, AuditLog
 from bot.store.cards import CardStore, DigestStore, SnapshotStore
+from bot.store.confirmations import ConfirmationRow, ConfirmationState
 from bot.store.db import Database, utcnow
 from bot.store.leases import Leases
 from bot.store.subscriptions import Subscription, SubscriptionStore
 from bot.store.sync_state import SyncState, SyncStateStore
 
 log = logging.getLogger(__name__)
+
+BOT_WRITE_GRACE_S = 2.0
+"""Longest wait for the audit row of a Confirm that is being carried out while a pass sees its change."""
 
 
 class NotifierConfig(BaseModel):
@@ -109,6 +115,7 @@ class Notifier:
         self.catalogue = catalogue
         self.clock = clock
         self.sync = SyncStateStore(db)
+        self.db = db
         self.cards = CardStore(db)
         self.snapshots = SnapshotStore(db)
         self.digests = DigestStore(db)
@@ -217,8 +224,25 @@ class Notifier:
         )
 
     def _bot_entry(self, change: Change) -> AuditEntry | None:
-        """The audit entry of a change made through the bot (who, what), None for changes in Mplus."""
-        return self.audit.entry_after(change.order_id, change.marker)
+        """The audit entry of a change made through the bot (who, what), None for changes in Mplus.
+
+        A Confirm being carried out right now may have changed the order a moment before its audit
+        row is written; waiting briefly for it keeps the note from saying "in Mplus" about a change
+        someone made through the bot.
+        """
+        entry = self.audit.entry_after(change.order_id, change.marker)
+        deadline = time.monotonic() + BOT_WRITE_GRACE_S
+        while entry is None and self._confirm_running(change.order_id) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            entry = self.audit.entry_after(change.order_id, change.marker)
+        return entry
+
+    def _confirm_running(self, order_id: str) -> bool:
+        with self.db.transaction() as session:
+            running = select(ConfirmationRow.token).where(
+                ConfirmationRow.order_id == order_id, ConfirmationRow.state == ConfirmationState.RUNNING
+            )
+            return session.scalar(running.limit(1)) is not None
 
     # ---------------------------------------------------------------- Mplus outages
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from bot.mplus.client import MplusClient
@@ -12,6 +13,7 @@ from bot.notifier.runner import start_in_background
 from bot.slack.app import build_web_client
 from bot.store.audit import AuditLog
 from bot.store.cards import CardStore
+from bot.store.confirmations import ClaimOutcome, ConfirmationStore
 from bot.store.subscriptions import NotifyEvent
 from bot.store.sync_state import SyncStateStore
 from tests.notifier.conftest import GENERAL, NOTIFY, ORDERS, NotifierRig, all_text
@@ -168,6 +170,42 @@ def test_changes_made_through_the_bot_are_noted_with_who_made_them(notify_rig: N
     rig.shop.deliver(rig.shop.create())
     rig.run()
     assert len(rig.cards(NOTIFY)) == 2
+
+
+def test_a_change_seen_while_its_confirm_is_still_being_recorded_says_who_made_it(
+    notify_rig: NotifierRig,
+) -> None:
+    rig = notify_rig
+    rig.overrides["notify_channel"] = NOTIFY
+    rig.run()
+    oid = rig.shop.create()
+    rig.run()
+    confirmations = ConfirmationStore(rig.db)
+    pending = confirmations.create(
+        action="pay",
+        order_id=oid,
+        user_id="U0ALICE",
+        channel_id="C1",
+        params={},
+        order_sync_marker=None,
+        ttl=timedelta(minutes=5),
+    )
+    assert confirmations.claim(pending.token).outcome is ClaimOutcome.WON  # Confirm is running
+    rig.shop.pay(oid)  # Mplus has it; the bot has not written its audit row yet
+    marker = rig.shop.client.get_order(oid).sync_marker
+    late = threading.Timer(
+        0.3,
+        lambda: AuditLog(rig.db).record(
+            user_id="U0ALICE", action="pay", result="ok", order_id=oid, sync_marker_after=marker
+        ),
+    )
+    late.start()
+    try:
+        rig.run()
+    finally:
+        late.join()
+    (note,) = rig.notes(NOTIFY, rig.card_of(NOTIFY, rig.shop.number(oid)))
+    assert "<@U0ALICE> took the payment" in note and "in Mplus" not in note
 
 
 def test_more_than_burst_changes_post_one_digest_and_keep_existing_cards_current(

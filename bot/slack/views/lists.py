@@ -20,10 +20,9 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.mplus.models import DeliveryMethod, Order, OrderCategory
-from bot.mplus.money import format_cents
 from bot.slack import text
 from bot.slack.ids import ActionId, ListPage
-from bot.slack.views._common import EMPTY, HEADER_MAX, finish, one_line, pack_rows, plural, safe_line
+from bot.slack.views._common import EMPTY, HEADER_MAX, finish, money, one_line, pack_rows, plural, safe_line
 from bot.slack.views.order import order_state_badges
 
 BLOCK_LIST_HEADER = "list_header"
@@ -58,7 +57,7 @@ def _order_row(order: Order) -> str:
     if order.ext_order_id.strip():
         parts.append(safe_line(order.ext_order_id, LIST_EXT_ID_MAX))
     parts.append(safe_line(order.relation_name, LIST_RELATION_MAX))
-    parts.append(format_cents(order.total_incl_amount))
+    parts.append(money(order.total_incl_amount))
     parts.append(order_state_badges(order, short=True))
     row = " · ".join(parts)
     # Struck through so a cancelled order is not mistaken for live work at a glance.

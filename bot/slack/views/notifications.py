@@ -25,7 +25,7 @@ from slack_sdk.models.blocks import (
 from bot.mplus.models import MPLUS_TZ, Order
 from bot.mplus.money import format_cents
 from bot.slack import text
-from bot.slack.views._common import HEADER_MAX, finish, one_line, pack_rows, plural, safe_line
+from bot.slack.views._common import HEADER_MAX, finish, money, one_line, pack_rows, plural, safe_line
 from bot.slack.views.events import OrderEvent, note_text
 from bot.slack.views.events import note_message as event_note
 from bot.slack.views.order import Catalogue, order_card, order_summary_text
@@ -91,7 +91,7 @@ def _digest_row(line: DigestLine) -> str:
     parts = [f"*{safe_line(line.number, NUMBER_MAX)}*"]
     if one_line(line.relation):
         parts.append(safe_line(line.relation, RELATION_MAX))
-    parts.append(format_cents(line.total_cents))
+    parts.append(money(line.total_cents))
     parts.append(text.escape(line.state))
     return " · ".join(parts)
 

@@ -53,10 +53,9 @@ def _who(order: Order) -> str:
 
 
 def _amounts(order: Order) -> str:
-    parts = [f"total {money(order.total_incl_amount)}"]
+    parts = [f"*{money(order.outstanding_cents)} open*", f"total {money(order.total_incl_amount)}"]
     if order.prepaid_amount:
         parts.append(f"paid so far {money(order.prepaid_amount)}")
-    parts.append(f"outstanding {money(order.outstanding_cents)}")
     return " · ".join(parts)
 
 

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.mplus.models import Order
 from bot.orders.periods import PeriodError, parse_period
 from bot.slack import views
 from bot.slack.deps import Deps
-from bot.slack.ids import ActionId, InvalidValue, ListPage, OrderRef
+from bot.slack.ids import ActionId, InvalidValue, ListPage, OrderRef, PayFormMeta
 from bot.slack.messages import STALE_BUTTON
+from bot.slack.views import prompts
+from handlers.confirm_flow import _pay_values as pay_values  # the pay form's one reader
 from handlers.read_commands import ListCommand, card_reply, list_reply
 from handlers.replies import catalogue, reply_on_failure
+
+log = logging.getLogger(__name__)
 
 
 def _ack(ack: Ack) -> None:
@@ -80,6 +87,26 @@ def register(app: App, deps: Deps) -> None:
         with reply_on_failure(respond, "list next page"):
             respond(replace_original=True, **list_reply(command, deps, offset=page.offset))
 
+    def pay_form_changed(body: dict[str, Any], client: WebClient) -> None:
+        """The pay form says what remains after the payment typed so far."""
+        view = body.get("view") or {}
+        try:
+            meta = PayFormMeta.decode(view.get("private_metadata"))
+        except InvalidValue:
+            return
+        values = pay_values(view)
+        line = prompts.pay_remains_line(meta.outstanding_cents, values["amount"], values["kind"])
+        try:  # hash: a newer keystroke's update wins over this one
+            updated = prompts.with_pay_remains(view, line)
+            client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
+        except SlackApiError as err:
+            log.info("pay form remains line not updated: %s", err.response.get("error"))
+
+    for block_id, action_id in (
+        (prompts.BLOCK_PAY_AMOUNT, prompts.ACTION_PAY_AMOUNT),
+        (prompts.BLOCK_PAY_KIND, prompts.ACTION_PAY_KIND),
+    ):
+        app.action({"block_id": block_id, "action_id": action_id})(ack=_ack, lazy=[pay_form_changed])
     app.action(ActionId.REFRESH.value)(ack=_ack, lazy=[on_order("refresh", refreshed)])
     app.action(ActionId.LIST_NEXT.value)(ack=_ack, lazy=[next_list_page])
     app.action(ActionId.SHOW.value)(ack=_ack, lazy=[on_order("show", shown)])

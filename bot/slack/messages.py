@@ -204,6 +204,7 @@ PAY_KIND_FULL = "Pay in full — also creates the packing slip and the invoice"
 PAY_KIND_REST = "Pay the rest — creates the invoice"
 PAY_DEPOSIT_ON_DELIVERED = "This order is delivered already: the rest must be paid in full."
 PAY_REMAINS = "After this payment {left}."
+PAY_MORE_THAN_OPEN = "That is more than the {open} open: a deposit cannot be more than what is open."
 PAY_AMOUNT_HINT = "For example 12,50. The open amount is {open}: less than that is a deposit."
 CANCEL_WITH_DEPOSIT = (
     "A deposit of *{amount}* was paid on this order. Cancelling does not refund it: "

@@ -396,6 +396,17 @@ def test_pay_form_and_cancel_prompt_fit_the_orders_state(rig: BotRig) -> None:
     assert "initial_option" not in blocks["pay_method"]["element"], "nor how the customer paid"
     assert "€ 100,00" in shown({"blocks": [blocks["pay_remains"]]})
 
+    # Typing an amount (or choosing a kind) says what remains after this payment.
+    form = rig.fake.current_view(ALICE)
+    assert form is not None
+    updates = len(rig.fake.calls("views.update"))
+    rig.slack.interact(
+        form, action_id="amount", choice="30,00", user=ALICE, values={"pay_kind": {"kind": "deposit"}}
+    )
+    wait_for(lambda: len(rig.fake.calls("views.update")) > updates, what="the form updated")
+    remains = {b.get("block_id"): b for b in (rig.fake.current_view(ALICE) or {})["blocks"]}["pay_remains"]
+    assert "After this payment € 70,00 still open." in shown({"blocks": [remains]})
+
     method = rig.runtime.mplus.get_payment_methods()[0].method
     rig.runtime.mplus.pay_order(order.order_id, [PaymentInput(method=method, amount_cents=1000)], prepay=True)
     prompt = shown(prompt_for(rig, f"cancel {order.number}"))

@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.mplus.models import Order, PaymentMethod
+from bot.mplus.money import MoneyError, parse_cents
 from bot.orders.permissions import Action
 from bot.slack import messages, text
 from bot.slack.ids import ActionId, CallbackId, ConfirmRef, PayFormMeta
@@ -191,8 +192,13 @@ def pay_modal(order: Order, methods: Sequence[PaymentMethod], meta: PayFormMeta)
             block_id=BLOCK_PAY_AMOUNT,
             label="Amount (€)",
             hint="For example 12,50. Starts at the open amount.",
+            # Typing (or choosing a kind) updates the line saying what remains after this payment.
+            dispatch_action=True,
             element=PlainTextInputElement(
-                action_id=ACTION_PAY_AMOUNT, initial_value=outstanding, max_length=20
+                action_id=ACTION_PAY_AMOUNT,
+                initial_value=outstanding,
+                max_length=20,
+                dispatch_action_config={"trigger_actions_on": ["on_character_entered", "on_enter_pressed"]},
             ),
         ),
         InputBlock(
@@ -207,6 +213,7 @@ def pay_modal(order: Order, methods: Sequence[PaymentMethod], meta: PayFormMeta)
         InputBlock(
             block_id=BLOCK_PAY_KIND,
             label="Kind of payment",
+            dispatch_action=True,
             element=RadioButtonsElement(
                 action_id=ACTION_PAY_KIND,
                 options=kinds,
@@ -224,6 +231,30 @@ def pay_modal(order: Order, methods: Sequence[PaymentMethod], meta: PayFormMeta)
         private_metadata=meta.encode(),
         blocks=blocks,
     ).to_dict()
+
+
+def pay_remains_line(outstanding_cents: int, amount: str, kind: str | None) -> str:
+    """What remains after the payment typed so far (mrkdwn), for the pay form's last line."""
+    try:
+        cents = parse_cents(amount)
+    except MoneyError:
+        return messages.PAY_AMOUNT_HINT.format(open=money(outstanding_cents))
+    if kind == KIND_FULL or cents >= outstanding_cents:
+        if cents > outstanding_cents and kind != KIND_FULL:
+            return messages.PAY_MORE_THAN_OPEN.format(open=money(outstanding_cents))
+        return messages.PAY_REMAINS.format(left="nothing is left to pay")
+    left = messages.LEFT_OPEN.format(amount=money(max(outstanding_cents - cents, 0)))
+    return messages.PAY_REMAINS.format(left=left)
+
+
+def with_pay_remains(view: dict[str, Any], line: str) -> dict[str, Any]:
+    """The pay modal as it is, with a new "what remains" line (typed values are kept by Slack)."""
+    blocks = [
+        {**b, "elements": [{"type": "mrkdwn", "text": line}]} if b.get("block_id") == BLOCK_PAY_REMAINS else b
+        for b in view.get("blocks") or []
+    ]
+    keep = ("type", "callback_id", "title", "submit", "close", "private_metadata")
+    return {**{k: view[k] for k in keep if k in view}, "blocks": blocks}
 
 
 def format_cents_plain(cents: int) -> str:

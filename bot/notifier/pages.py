@@ -26,8 +26,8 @@ from bot.notifier.digests import BurstDigests, daily_bucket, entry_of
 from bot.notifier.lease import LeaseLost
 from bot.notifier.routing import Router
 from bot.notifier.slack_port import SlackFailure
-from bot.slack.views.events import OrderEvent
-from bot.slack.views.notifications import card_message, note_message
+from bot.slack.views.events import OrderEvent, note_message
+from bot.slack.views.notifications import card_message
 from bot.slack.views.order import Catalogue
 from bot.store.audit import AuditEntry
 from bot.store.cards import Card, CardStore, DigestEntry, DigestStore, SnapshotStore

@@ -14,8 +14,8 @@ from bot.notifier.changes import OrderSnapshot, classify, event_of_change
 from bot.notifier.engine import PassReport, PassStatus
 from bot.notifier.routing import Router, matches
 from bot.notifier.runner import NotifierHandle
-from bot.slack.views.events import OrderEvent, note_text
-from bot.slack.views.notifications import DigestLine, digest_message, note_message, subscriptions_message
+from bot.slack.views.events import OrderEvent, note_message, note_text
+from bot.slack.views.notifications import DigestLine, digest_message, subscriptions_message
 from bot.store.db import Database, utcnow
 from bot.store.leases import Leases
 from bot.store.subscriptions import NotifyEvent, Subscription, SubscriptionFilter, SubscriptionStore

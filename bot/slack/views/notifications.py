@@ -27,7 +27,6 @@ from bot.mplus.money import format_cents
 from bot.slack import text
 from bot.slack.views._common import HEADER_MAX, finish, money, one_line, pack_rows, plural, safe_line
 from bot.slack.views.events import OrderEvent, note_text
-from bot.slack.views.events import note_message as event_note
 from bot.slack.views.order import Catalogue, order_card, order_summary_text
 from bot.store.subscriptions import Subscription, SubscriptionFilter
 
@@ -80,11 +79,6 @@ def card_message(
     """The read-path order card, its top line saying the latest event, with a notification text."""
     lead = note_text(order, event) if event is not None else f"{_lead(events)}: {order_summary_text(order)}"
     return {"text": lead, "blocks": order_card(order, catalogue, with_actions=True, event=event)}
-
-
-def note_message(order: Order, event: OrderEvent, *, with_show: bool = False) -> Message:
-    """The one-line note under a card: which order, customer, who, what, and what is left."""
-    return event_note(order, event, with_show=with_show)
 
 
 def _digest_row(line: DigestLine) -> str:

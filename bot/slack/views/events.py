@@ -19,9 +19,6 @@ from bot.slack.ids import ActionId, OrderRef
 from bot.slack.views._common import finish, money, one_line
 
 EventKind = Literal["created", "new", "deposit", "paid", "delivered", "cancelled", "edited", "changed"]
-EVENT_PRIORITY: tuple[EventKind, ...] = (
-    "cancelled", "created", "new", "deposit", "paid", "delivered", "edited", "changed"
-)
 BLOCK_NOTE = "notifier_note"
 BLOCK_NOTE_ACTIONS = "note_actions"
 NUMBER_MAX = 40

@@ -25,6 +25,7 @@ from bot.slack.messages import STALE_BUTTON, for_mplus_error
 from bot.slack.views import prompts
 from bot.store.db import utcnow
 from handlers.authorise import authorised
+from handlers.read_commands import latest_event
 from handlers.replies import catalogue, reply_on_failure
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ class ConfirmFlow:
             error=reason,
         )
         try:
-            self._live(client).refresh(order, card)
+            self._live(client).refresh(order, card, latest_event(order, self.deps))
         except Exception:  # the refusal is said either way
             log.exception("could not refresh the card of %s", order.order_id)
 

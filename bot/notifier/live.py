@@ -74,8 +74,8 @@ class LiveCards:
         if ts and not origin.ephemeral:
             if here is None or here.ts != ts:
                 self._guard(lambda: self.slack.update(channel, ts, public["text"], public["blocks"]))
-                if here is None:
-                    self._adopt(order.order_id, channel, ts, marker)
+            if here is None:  # the channel's card from now on, with the note in its thread
+                self._adopt(order.order_id, channel, ts, marker)
                 self._guard(lambda: self.slack.post(channel, note["text"], note["blocks"], thread_ts=ts))
             return True
         self.replace_ephemeral(order, origin, event)
@@ -108,9 +108,10 @@ class LiveCards:
 
     # ----------------------------------------------------------- a refused, stale press
 
-    def refresh(self, order: Order, origin: CardLocation | None) -> None:
-        """The card whose button was out of date shows the order as it is now (and so do the others)."""
-        public = card_message(order, self.catalogue())
+    def refresh(self, order: Order, origin: CardLocation | None, event: OrderEvent | None = None) -> None:
+        """The card whose button was out of date shows the order as it is now (and so do the others);
+        ``event``, if known, is the change that left it so (for the top line)."""
+        public = card_message(order, self.catalogue(), event=event)
         for card in self._tracked(order.order_id):
             self._update(card, public)
         if origin is None:
@@ -120,7 +121,7 @@ class LiveCards:
                 lambda: self.slack.update(origin.channel, origin.ts or "", public["text"], public["blocks"])
             )
         else:
-            self.replace_ephemeral(order, origin, None)
+            self.replace_ephemeral(order, origin, event)
 
     def replace_ephemeral(self, order: Order, origin: CardLocation, event: OrderEvent | None) -> None:
         if not origin.response_url:

@@ -7,8 +7,12 @@ Slack. It never replaces Slack in production.
 
 from __future__ import annotations
 
+import errno
 import secrets
+import shutil
 import signal
+import socket
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -42,17 +46,56 @@ class Demo:
         return str(self.web.url)
 
     def stop(self) -> None:
-        for stop in reversed(self.stops):
+        self.stop_all(self.stops)
+
+    @staticmethod
+    def stop_all(stops: list[Callable[[], Any]]) -> None:
+        for stop in reversed(stops):
             try:
                 stop()
             except Exception:  # stopping must go on whatever one part does
                 continue
-        self.stops.clear()
+        stops.clear()
+
+
+class PortBusy(OSError):
+    """The sandbox's port is taken: said in one line, with the way out."""
+
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(
+            f"orderbot demo: port {port} on {host} is already in use (another demo still running?). "
+            f"Choose another with --port, e.g. ./dev run --port {port + 1}"
+        )
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail before starting anything when the sandbox could not listen on ``host:port``."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the sandbox's server does
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            if err.errno in (errno.EADDRINUSE, errno.EACCES):
+                raise PortBusy(host, port) from None
+            raise
 
 
 def start_demo(host: str = "127.0.0.1", port: int = 8080, data_dir: Path | None = None) -> Demo:
+    check_port(host, port)
     stops: list[Callable[[], Any]] = []
     data = data_dir or Path(tempfile.mkdtemp(prefix="orderbot-demo-"))
+    if data_dir is None:  # ours: removed with everything else when the demo stops
+        stops.append(lambda: shutil.rmtree(data, ignore_errors=True))
+    try:
+        return _start(host, port, data, stops)
+    except BaseException as err:
+        Demo.stop_all(stops)
+        if isinstance(err, OSError) and err.errno == errno.EADDRINUSE:
+            raise PortBusy(host, port) from None  # taken between the check and the start
+        raise
+
+
+def _start(host: str, port: int, data: Path, stops: list[Callable[[], Any]]) -> Demo:
     # Fresh secrets per run: the demo's parts trust each other only through real signatures.
     mplus_secret = secrets.token_urlsafe(16)
     bot_token = f"xoxb-demo-{secrets.token_hex(8)}"
@@ -110,7 +153,11 @@ def start_demo(host: str = "127.0.0.1", port: int = 8080, data_dir: Path | None 
 
 
 def run_demo(host: str = "127.0.0.1", port: int = 8080) -> int:
-    demo = start_demo(host, port)
+    try:
+        demo = start_demo(host, port)
+    except PortBusy as err:
+        print(err, file=sys.stderr, flush=True)
+        return 2
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     print(f"Orderbot sandbox: {demo.url}  (development and evaluation only — not Slack)", flush=True)

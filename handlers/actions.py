@@ -1,18 +1,30 @@
-"""Button presses on order cards: ack at once, then re-render from Mplus (lists: ``list_command``)."""
+"""Button presses on order cards and notes: ack at once, then re-render from Mplus.
+
+List buttons (Show, Previous/Next) live with the list in ``handlers.list_command``.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
+from bot.mplus.models import Order
 from bot.slack import views
 from bot.slack.deps import Deps
-from bot.slack.ids import ActionId, InvalidValue, OrderRef
+from bot.slack.ids import ActionId, InvalidValue, OrderRef, PayFormMeta
 from bot.slack.messages import STALE_BUTTON
+from bot.slack.views import prompts
+from handlers.confirm_flow import _pay_values as pay_values  # the pay form's one reader
 from handlers.read_commands import card_reply
-from handlers.replies import reply_on_failure
+from handlers.replies import catalogue, reply_on_failure
+
+log = logging.getLogger(__name__)
 
 
 def _ack(ack: Ack) -> None:
@@ -33,14 +45,57 @@ def _stale(respond: Respond) -> None:
 
 
 def register(app: App, deps: Deps) -> None:
-    def refresh_card(body: dict[str, Any], respond: Respond) -> None:
-        try:
-            ref = OrderRef.decode(_value(body))
-        except InvalidValue:
-            _stale(respond)
-            return
-        with reply_on_failure(respond, f"refresh {ref.order_id}"):
-            order = deps.orders.get(ref.order_id)
-            respond(replace_original=True, **card_reply(order, deps))
+    def on_order(name: str, reply: Callable[[Order, dict[str, Any]], dict[str, Any]]) -> Callable[..., None]:
+        """A card button: read its order from Mplus, answer with ``reply(order, body)``."""
 
-    app.action(ActionId.REFRESH.value)(ack=_ack, lazy=[refresh_card])
+        def listener(body: dict[str, Any], respond: Respond) -> None:
+            try:
+                ref = OrderRef.decode(_value(body))
+            except InvalidValue:
+                _stale(respond)
+                return
+            with reply_on_failure(respond, f"{name} {ref.order_id}"):
+                respond(**reply(deps.orders.get(ref.order_id), body))
+
+        return listener
+
+    def refreshed(order: Order, body: dict[str, Any]) -> dict[str, Any]:
+        ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
+        return {"replace_original": True, **card_reply(order, deps, ephemeral=ephemeral)}
+
+    def shown(order: Order, _body: dict[str, Any]) -> dict[str, Any]:
+        """A note's Show button: the card, with its buttons, only to the person who pressed it."""
+        return {"response_type": "ephemeral", "replace_original": False, **card_reply(order, deps)}
+
+    def details(order: Order, _body: dict[str, Any]) -> dict[str, Any]:
+        """The card's More button: ids and the secondary fields, only to the person who pressed it."""
+        return {
+            "response_type": "ephemeral",
+            "replace_original": False,
+            "blocks": views.order_details(order, catalogue(deps)),
+            "text": views.order_summary_text(order),
+        }
+
+    def pay_form_changed(body: dict[str, Any], client: WebClient) -> None:
+        """The pay form says what remains after the payment typed so far."""
+        view = body.get("view") or {}
+        try:
+            meta = PayFormMeta.decode(view.get("private_metadata"))
+        except InvalidValue:
+            return
+        values = pay_values(view)
+        line = prompts.pay_remains_line(meta.outstanding_cents, values["amount"], values["kind"])
+        try:  # hash: a newer keystroke's update wins over this one
+            updated = prompts.with_pay_remains(view, line)
+            client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)
+        except SlackApiError as err:
+            log.info("pay form remains line not updated: %s", err.response.get("error"))
+
+    for block_id, action_id in (
+        (prompts.BLOCK_PAY_AMOUNT, prompts.ACTION_PAY_AMOUNT),
+        (prompts.BLOCK_PAY_KIND, prompts.ACTION_PAY_KIND),
+    ):
+        app.action({"block_id": block_id, "action_id": action_id})(ack=_ack, lazy=[pay_form_changed])
+    app.action(ActionId.REFRESH.value)(ack=_ack, lazy=[on_order("refresh", refreshed)])
+    app.action(ActionId.SHOW.value)(ack=_ack, lazy=[on_order("show", shown)])
+    app.action(ActionId.MORE.value)(ack=_ack, lazy=[on_order("more", details)])

@@ -7,6 +7,7 @@ command cannot exist without its usage line.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from bot.orders.chars import CONTROL_CHAR_TEXT, has_control_chars, strip_bidi
+from bot.slack import messages
 from bot.slack.text import ZERO_WIDTH_SPACE
 from bot.slack.views import HelpEntry
 
@@ -24,6 +26,7 @@ class UsageError(ValueError):
         super().__init__(problem)
         self.problem = problem
         self.subcommand = subcommand
+        """The subcommand whose usage to show: the one typed, or the one meant by a typo."""
 
 
 class Command(BaseModel):
@@ -56,6 +59,17 @@ class Subcommands:
     def help_entries(self) -> list[HelpEntry]:
         return [HelpEntry(f"{row.name} {row.usage}".strip(), row.description) for row in self._rows.values()]
 
+    def get(self, name: str) -> Subcommand | None:
+        return self._rows.get(name.lower())
+
+    def unknown(self, word: str) -> UsageError:
+        """``word`` is no subcommand: name the closest one (a typo like ``shwo``), if any is close."""
+        word = word[:40]
+        close = difflib.get_close_matches(word.lower(), list(self._rows), n=1, cutoff=0.6)
+        if close:
+            return UsageError(messages.DID_YOU_MEAN.format(word=word, suggestion=close[0]), close[0])
+        return UsageError(messages.NOT_A_COMMAND.format(word=word, names=", ".join(self._rows)))
+
     def parse(self, text: str, today: date | None = None) -> tuple[Subcommand, Command]:
         if has_control_chars(text):
             raise UsageError(CONTROL_CHAR_TEXT)
@@ -64,16 +78,16 @@ class Subcommands:
         name, args = (words[0].lower(), words[1:]) if words else ("help", [])
         row = self._rows.get(name)
         if row is None:
-            raise UsageError(f"`{name[:40]}` is not an order command")
+            raise self.unknown(name)
         return row, row.parse(args, today)
 
     def usage_text(self, err: UsageError, command: str) -> str:
-        """The problem, then the right way to write it (or every subcommand when the name is wrong)."""
+        """The problem, then the right way to write the command meant."""
+        problem = err.problem if err.problem.endswith((".", "?", "!")) else f"{err.problem}."
         row = self._rows.get(err.subcommand or "")
         if row is not None:
-            return f"{err.problem}.\nUsage: {command} {row.name} {row.usage}".rstrip()
-        lines = "\n".join(f"• {command} {row.name} {row.usage}".rstrip() for row in self._rows.values())
-        return f"{err.problem}. Try one of:\n{lines}"
+            return f"{problem}\nUsage: {command} {row.name} {row.usage}".rstrip()
+        return f"{problem}\n{messages.HELP_ONE.format(command=command)}"
 
 
 def no_args(name: str, factory: Callable[[], Command]) -> Parse:

@@ -11,15 +11,15 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
-from slack_sdk.webhook import WebhookClient
 
 from bot.mplus.errors import MplusError
 from bot.mplus.models import Order
 from bot.mplus.money import MoneyError, format_cents, parse_cents
+from bot.notifier.live import LiveCards
 from bot.orders.confirmed_actions import ConfirmResult, Outcome, why_not
 from bot.orders.permissions import Action
 from bot.orders.recovery import SettledClaim
-from bot.slack import views
+from bot.slack import messages, views
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId, CallbackId, CardLocation, ConfirmRef, InvalidValue, OrderRef, PayFormMeta
 from bot.slack.messages import (
@@ -41,6 +41,7 @@ from bot.store.confirmations import Confirmation
 from bot.store.db import utcnow
 from handlers.authorise import authorised
 from handlers.form_state import FORGED_FORM, state_values
+from handlers.read_commands import latest_event
 from handlers.replies import catalogue, reply_on_failure
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ _ACTION_OF_BUTTON = {
 
 OUTCOME_TEXT = {
     Outcome.EXPIRED: "This confirmation has expired; nothing was changed. Start again from the order.",
-    Outcome.WITHDRAWN: "You went back on this one; nothing was changed.",
+    Outcome.WITHDRAWN: messages.CANCELLED_NOTHING_CHANGED,
     Outcome.NOT_FOUND: STALE_BUTTON,
     Outcome.ALREADY_DONE: "This was already confirmed once; Orderbot did not do it a second time.",
     Outcome.IN_PROGRESS: "This is already being carried out; Orderbot will not do it a second time.",
@@ -121,10 +122,14 @@ class ConfirmFlow:
         order = deps.orders.get(order_id)
         reason = why_not(action, order, deps.orders.categories())
         if reason:
+            # An out-of-date button: say why, audit the refused press, and fix the card on the spot.
+            self.refused(action, order, reason, user_id=user_id, card=card, client=client)
+            said = messages.REFUSED_OLD_BUTTON.format(reason=reason)
             if view_id:
-                client.views_update(view_id=view_id, view=prompts.notice_modal("Pay order", reason))
+                client.views_update(view_id=view_id, view=prompts.notice_modal("Pay order", said))
             else:
-                _ephemeral(respond, reason)
+                shown = [*views.notice_view(said), *self._card(order, ephemeral=True)]
+                _ephemeral(respond, said, blocks=shown)
             return
         if action == Action.PAY:
             meta = PayFormMeta(order_id=order.order_id, outstanding_cents=order.outstanding_cents, card=card)
@@ -135,6 +140,34 @@ class ConfirmFlow:
                 _ephemeral(respond, "Could not open the payment form; press Pay on the order card again.")
             return
         self.prompt(action, order, user_id=user_id, card=card, params={}, client=client)
+
+    def refused(
+        self,
+        action: Action,
+        order: Order,
+        reason: str,
+        *,
+        user_id: str,
+        card: CardLocation,
+        client: WebClient,
+    ) -> None:
+        self.deps.audit.record(
+            user_id=user_id,
+            action=action.value,
+            result="refused",
+            order_id=order.order_id,
+            order_number=order.number,
+            channel_id=card.channel or None,
+            params={"reason": reason},
+            error=reason,
+        )
+        try:
+            self._live(client).refresh(order, card, latest_event(order, self.deps))
+        except Exception:  # the refusal is said either way
+            log.exception("could not refresh the card of %s", order.order_id)
+
+    def _live(self, client: WebClient) -> LiveCards:
+        return LiveCards(self.deps.db, client, lambda: catalogue(self.deps))
 
     def prompt(
         self,
@@ -210,18 +243,32 @@ class ConfirmFlow:
             _ephemeral(respond, OUTCOME_TEXT[outcome])
             return
         if outcome in (Outcome.EXPIRED, Outcome.WITHDRAWN, Outcome.NOT_FOUND):
+            if result.confirmation is not None:  # an old Confirm button, pressed: on the record
+                self.deps.audit.record(
+                    user_id=user_id,
+                    action=action.value,
+                    result="refused",
+                    order_id=result.confirmation.order_id,
+                    channel_id=result.confirmation.channel_id or None,
+                    params={"reason": outcome.value},
+                    error=OUTCOME_TEXT[outcome],
+                )
             _ephemeral(respond, OUTCOME_TEXT[outcome], replace=True)
             return
         assert result.confirmation is not None
         card = CardLocation.model_validate(result.confirmation.params.get("card") or {"c": ""})
         if outcome == Outcome.STALE and result.order is not None:
+            reason = why_not(action, result.order, self.deps.orders.categories())
+            said = messages.STALE_NOTHING_LEFT.format(reason=reason) if reason else OUTCOME_TEXT[outcome]
             _ephemeral(
                 respond,
-                OUTCOME_TEXT[outcome],
+                said,
                 replace=True,
-                blocks=[*views.notice_view(OUTCOME_TEXT[outcome]), *self._card(result.order)],
+                blocks=[*views.notice_view(said), *self._card(result.order, ephemeral=True)],
             )
-            if not why_not(action, result.order, self.deps.orders.categories()):
+            if reason:
+                self.refused(action, result.order, reason, user_id=user_id, card=card, client=client)
+            else:
                 params = {k: v for k, v in result.confirmation.params.items() if k != "card"}
                 self.prompt(action, result.order, user_id=user_id, card=card, params=params, client=client)
             return
@@ -240,13 +287,16 @@ class ConfirmFlow:
             return
         assert result.order is not None
         details = {**result.confirmation.params, **result.details}
-        note = prompts.audit_note(action.value, user_id, utcnow(), details)
-        shown = note
+        event = views.event_of_action(action.value, user_id, utcnow(), details)
+        note = views.note_message(result.order, event)
+        blocks = [*note["blocks"], *self._card(result.order, ephemeral=True, event=event)]
+        shown = note["text"]
         if result.unrecorded_error_id:
-            shown = f"{note}\n{unrecorded_note(result.unrecorded_error_id)}"
-        blocks = [*prompts.note_view(shown), *self._card(result.order)]
+            extra = unrecorded_note(result.unrecorded_error_id)
+            shown = f"{shown}\n{escape(extra)}"
+            blocks = [*views.notice_view(extra), *blocks]
         _ephemeral(respond, shown, replace=True, blocks=blocks)
-        self._update_card(card, result.order, note, client)
+        self._update_card(card, result.order, note["text"], client, event=event)
 
     def _settle_if_abandoned(self, confirmation: Confirmation) -> SettledClaim | None:
         """A claim running far longer than any live attempt takes was cut off: settle it now."""
@@ -256,23 +306,37 @@ class ConfirmFlow:
         current = self.deps.confirmations.get(confirmation.token)
         return recovery.settle_claim(current) if current is not None else None
 
-    def _card(self, order: Order) -> list[dict]:
-        return views.order_card(order, catalogue(self.deps))
+    def _update_card(
+        self,
+        card: CardLocation,
+        order: Order,
+        note: str,
+        client: WebClient,
+        *,
+        event: views.OrderEvent | None = None,
+    ) -> None:
+        """Every card of the order shows the new state: the one acted on, and those in other channels.
 
-    def _update_card(self, card: CardLocation, order: Order, note: str, client: WebClient) -> None:
-        """The card the person acted on shows the new state; the audit note goes in its thread."""
-        blocks, text = self._card(order), views.order_summary_text(order)
+        With an ``event`` the note is built from it (and threaded once per channel); without one,
+        ``note`` (escaped mrkdwn) is threaded under the acted-on card, or posted in its channel.
+        """
+        live = self._live(client)
         try:
-            if card.ts and not card.ephemeral:
-                client.chat_update(channel=card.channel, ts=card.ts, blocks=blocks, text=text)
-                client.chat_postMessage(channel=card.channel, thread_ts=card.ts, text=note)
+            if event is not None:
+                live.changed(order, event, card)
                 return
-            if card.response_url:
-                WebhookClient(card.response_url).send(replace_original=True, blocks=blocks, text=text)
+            live.refresh(order, card)
             if card.channel:
-                client.chat_postMessage(channel=card.channel, text=note)
+                thread = card.ts if card.ts and not card.ephemeral else None
+                client.chat_postMessage(channel=card.channel, thread_ts=thread, text=note)
         except Exception:  # the action itself succeeded; a stale card must not hide that
-            log.exception("could not update the order card for %s", order.order_id)
+            log.exception("could not update the cards of %s", order.order_id)
+
+    def _card(
+        self, order: Order, *, ephemeral: bool = False, event: views.OrderEvent | None = None
+    ) -> list[dict]:
+        as_of = utcnow() if ephemeral else None
+        return views.order_card(order, catalogue(self.deps), event=event, as_of=as_of)
 
 
 def _settled_text(settled: SettledClaim) -> str:
@@ -439,6 +503,8 @@ def register(app: App, deps: Deps) -> None:
                 return
             order = deps.orders.get(meta.order_id)
             reason = why_not(Action.PAY, order, deps.orders.categories())
+            if not reason and order.is_delivered and values["kind"] == prompts.KIND_DEPOSIT:
+                reason = messages.PAY_DEPOSIT_ON_DELIVERED  # the form was opened before delivery
             if reason:
                 tell(reason, views.notice_view(reason))
                 return

@@ -33,7 +33,7 @@ from bot.orders.permissions import Action
 from bot.orders.service import OrderKey
 from bot.slack import text, views
 from bot.slack.deps import Deps
-from bot.slack.ids import OrderFormMeta
+from bot.slack.ids import CardLocation, OrderFormMeta
 from bot.slack.messages import describe_failure
 from bot.slack.views import modals
 from handlers.authorise import authorised
@@ -167,7 +167,9 @@ def open_new_form(
     fill_view(client, view_id, modals.TITLE_NEW, lambda: modals.order_form(draft, meta, catalogue(deps)))
 
 
-def edit_form_view(deps: Deps, order: Order, channel_id: str) -> dict[str, Any]:
+def edit_form_view(
+    deps: Deps, order: Order, channel_id: str, card: CardLocation | None = None
+) -> dict[str, Any]:
     """The form filled with ``order``, or why it cannot be edited (with the card)."""
     if problem := edit_problem(order):
         return notice(modals.TITLE_EDIT, f"🚫 {text.escape(problem)}", order=order, catalogue=catalogue(deps))
@@ -183,6 +185,7 @@ def edit_form_view(deps: Deps, order: Order, channel_id: str) -> dict[str, Any]:
         sync_marker=order.sync_marker,
         lines=tuple(line.key for line in draft.lines),
         next_line=len(draft.lines),
+        card=card,
     )
     return modals.order_form(draft, meta, catalogue(deps))
 
@@ -198,6 +201,7 @@ def open_edit_form(
     user_id: str,
     channel_id: str,
     tell: Tell,
+    card: CardLocation | None = None,
 ) -> None:
     """``fetch`` reads the order once the modal is up; the id or number name it in the audit."""
     allowed = authorised(
@@ -211,7 +215,7 @@ def open_edit_form(
     if view_id is None:
         return
     forms_for(deps).relations.warm()
-    fill_view(client, view_id, modals.TITLE_EDIT, lambda: edit_form_view(deps, fetch(), channel_id))
+    fill_view(client, view_id, modals.TITLE_EDIT, lambda: edit_form_view(deps, fetch(), channel_id, card))
 
 
 # ------------------------------------------------------------------------------ commands

@@ -21,7 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.mirror import queries
-from bot.mplus.models import Order
+from bot.notifier.live import LiveCards
 from bot.orders.drafts import FieldRef, FormField, OrderDraft, RelationChoice, relation_label, validate
 from bot.orders.editing import Outcome, Result
 from bot.orders.permissions import Action
@@ -31,6 +31,7 @@ from bot.slack.deps import Deps
 from bot.slack.ids import (
     ActionId,
     CallbackId,
+    CardLocation,
     FormLineRef,
     InvalidValue,
     OrderFormMeta,
@@ -45,7 +46,9 @@ from bot.slack.messages import (
     unrecorded_note,
 )
 from bot.slack.views import modals
+from bot.store.db import utcnow
 from handlers.authorise import authorised
+from handlers.confirm_flow import card_location
 from handlers.form_commands import (
     card_channel,
     channel_of,
@@ -60,7 +63,6 @@ from handlers.form_commands import (
     user_of,
 )
 from handlers.form_state import FORGED_FORM, state_values
-from handlers.read_commands import card_reply
 from handlers.replies import catalogue
 
 log = logging.getLogger(__name__)
@@ -79,17 +81,8 @@ REFUSED_SEE_FIELDS = "Mplus refused: see the marked fields."
 # ------------------------------------------------------------------------------ outcome
 
 
-def _post_card(deps: Deps, client: WebClient, channel: str, order: Order, note: str) -> bool:
-    """The card in the channel, with who did it in its thread; False if Slack would not take it."""
-    if not channel:
-        return False
-    try:
-        posted = client.chat_postMessage(channel=channel, **card_reply(order, deps))
-        client.chat_postMessage(channel=channel, thread_ts=posted["ts"], text=note)
-        return True
-    except SlackApiError as err:
-        log.warning("order card could not be posted in %s: %s", channel, err.response.get("error"))
-        return False
+def _live(deps: Deps, client: WebClient) -> LiveCards:
+    return LiveCards(deps.db, client, lambda: catalogue(deps))
 
 
 def _done_text(headline: str, posted: bool, channel: str, result: Result) -> str:
@@ -143,9 +136,8 @@ def _created_view(
     headline = f"✅ Order *{number}* was created in Mplus."
     if result.recovered:
         headline += " (Mplus's answer got lost on the way; Orderbot checked: the order exists, once.)"
-    note = f"Created by <@{user}> with Orderbot · ext id {text.escape(order.ext_order_id)}"
-    note = _with_prices(note, notes)
-    posted = _post_card(deps, client, meta.channel, order, note)
+    event = views.event_of_action("create", user, utcnow(), {})
+    posted = bool(meta.channel) and _live(deps, client).post_card(order, event, meta.channel)
     return notice(
         modals.TITLE_NEW,
         _with_prices(_done_text(headline, posted, meta.channel, result), notes),
@@ -161,8 +153,12 @@ def _updated_view(
     if order is None:
         return notice(modals.TITLE_EDIT, "✅ The changes were saved in Mplus.")
     headline = f"✅ The changes to order *{text.escape(order.number)}* were saved in Mplus."
-    note = _with_prices(f"Changed by <@{user}> with Orderbot", notes)
-    posted = _post_card(deps, client, meta.channel, order, note)
+    event = views.event_of_action("edit", user, utcnow(), {"old_total_cents": result.old_total_cents})
+    live = _live(deps, client)
+    # The card the edit came from (and every other card of the order) is updated, not posted again.
+    posted = live.changed(order, event, meta.card or CardLocation(channel=meta.channel), announce=False)
+    if not posted and meta.channel:
+        posted = live.post_card(order, event, meta.channel)
     return notice(
         modals.TITLE_EDIT,
         _with_prices(_done_text(headline, posted, meta.channel, result), notes),
@@ -395,7 +391,9 @@ def register(app: App, deps: Deps) -> None:
             )
 
         if authorised(deps, user, Action.EDIT, tell, order_id=ref.order_id, channel_id=meta.channel or None):
-            fetch = lambda: edit_form_view(deps, deps.orders.get(ref.order_id), meta.channel)  # noqa: E731
+            fetch = lambda: edit_form_view(  # noqa: E731
+                deps, deps.orders.get(ref.order_id), meta.channel, meta.card
+            )
             fill_view(client, view["id"], modals.TITLE_EDIT, fetch)
 
     def new_from_button(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
@@ -442,6 +440,7 @@ def register(app: App, deps: Deps) -> None:
             user_id=user_of(body),
             channel_id=channel_of(body),
             tell=ephemeral_teller(respond),
+            card=card_location(body),
         )
 
     app.view(CallbackId.ORDER_FORM.value)(ack=ack_submission, lazy=[process_submission])

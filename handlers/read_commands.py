@@ -7,10 +7,12 @@ from typing import Any
 
 from bot.mirror.find import FindKind, find
 from bot.mirror.sync import today_in_mplus
+from bot.mplus.models import Order
 from bot.orders.service import OrderKey, OrderKeyError
 from bot.slack import text, views
 from bot.slack.deps import Deps
 from bot.slack.views import search as search_views
+from bot.store.db import utcnow
 from handlers import list_command
 from handlers.command_parser import Command, Subcommand, UsageError, no_args, one_arg
 from handlers.context import CommandContext
@@ -20,7 +22,8 @@ MAX_FIND_TEXT = 200
 
 
 class HelpCommand(Command):
-    pass
+    topic: str | None = None
+    """``/order help pay``: explain one command."""
 
 
 class FindCommand(Command):
@@ -61,12 +64,35 @@ def parse_show(args: list[str], _today: date | None) -> Command:
     return ShowCommand(key=parse_order_key(args, "show"))
 
 
-def card_reply(order: Any, deps: Deps) -> dict[str, Any]:
-    return message(views.order_card(order, catalogue(deps)), views.order_summary_text(order))
+def latest_event(order: Order, deps: Deps) -> views.OrderEvent | None:
+    """The change through Orderbot that left the order as it is now, for the card's top line."""
+    entry = deps.audit.entry_after(order.order_id, order.sync_marker) if order.sync_marker else None
+    return views.event_of_action(entry.action, entry.user_id, entry.at, entry.params) if entry else None
 
 
-def answer_help(_command: HelpCommand, ctx: CommandContext) -> dict[str, Any]:
-    return message(views.help_view(ctx.deps.command, ctx.subcommands.help_entries()), "Orderbot help")
+def card_reply(order: Order, deps: Deps, *, ephemeral: bool = True) -> dict[str, Any]:
+    """The card as a reply; an ephemeral copy says "as of" since nobody can update it later."""
+    blocks = views.order_card(
+        order, catalogue(deps), event=latest_event(order, deps), as_of=utcnow() if ephemeral else None
+    )
+    return message(blocks, views.order_summary_text(order))
+
+
+def parse_help(args: list[str], _today: date | None) -> Command:
+    if len(args) > 1:
+        raise UsageError("`help` takes at most one command name, e.g. `help pay`", "help")
+    return HelpCommand(topic=args[0].lower() if args else None)
+
+
+def answer_help(command: HelpCommand, ctx: CommandContext) -> dict[str, Any]:
+    if command.topic is None:
+        return message(views.help_view(ctx.deps.command, ctx.subcommands.help_entries()), "Orderbot help")
+    row = ctx.subcommands.get(command.topic)
+    if row is None:
+        said = ctx.subcommands.usage_text(ctx.subcommands.unknown(command.topic), ctx.deps.command)
+        return message(views.error_view(said), said)
+    entry = views.HelpEntry(f"{row.name} {row.usage}".strip(), row.description)
+    return message(views.help_topic_view(ctx.deps.command, row.name, entry), f"Orderbot help: {row.name}")
 
 
 def answer_find(command: FindCommand, ctx: CommandContext) -> dict[str, Any]:
@@ -100,7 +126,7 @@ def answer_categories(_command: CategoriesCommand, ctx: CommandContext) -> dict[
 
 
 SUBCOMMANDS = (
-    Subcommand("help", "", "Show this help.", no_args("help", HelpCommand), answer_help),
+    Subcommand("help", "[command]", "Show this help, or explain one command.", parse_help, answer_help),
     Subcommand(
         "list",
         list_command.USAGE,

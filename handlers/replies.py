@@ -11,7 +11,7 @@ from slack_bolt.context.respond import Respond
 
 from bot.slack import views
 from bot.slack.deps import Deps
-from bot.slack.messages import describe_failure
+from bot.slack.messages import describe_failure, is_real_failure
 from bot.slack.text import escape
 
 log = logging.getLogger(__name__)
@@ -25,10 +25,11 @@ def reply_on_failure(respond: Respond | Callable[..., Any], context: str) -> Ite
         yield
     except Exception as err:  # the user must hear about every failure, whatever it is
         message, error_id = describe_failure(err, context)
+        shown_id = error_id if is_real_failure(err) else None  # "no such order" is an answer, not a failure
         try:
             respond(
                 text=escape(message),
-                blocks=views.error_view(message, error_id),
+                blocks=views.error_view(message, shown_id),
                 response_type="ephemeral",
                 replace_original=False,
             )

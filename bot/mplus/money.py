@@ -297,11 +297,12 @@ def _not_a_quantity(text: str) -> MoneyError:
 def parse_quantity(text: str) -> Quantity:
     """Parse a quantity typed by a user, e.g. ``2``, ``1,5``, ``1.5``, ``0,530``.
 
-    Unlike amounts, a single ``.`` or ``,`` is ALWAYS the decimal separator. Quantities on
-    an order line are small (pieces, or kilos from a scale that shows ``0,530``), so
-    three decimals are common and thousands are rare; reading ``1.250`` as 1250 pieces
-    would turn a weighed 1,25 kg into a thousand-fold order. Because of that, thousands
-    separators are refused outright rather than guessed: large counts are typed as ``1250``.
+    A single ``.`` or ``,`` is the decimal separator, except where a point could as well group
+    thousands: ``1.000`` or ``1.250`` (one to three digits, not starting with 0, a point, then
+    exactly three) is refused as ambiguous, as the amount fields do, since reading it either way
+    can turn an order a thousand-fold wrong. The Dutch decimal comma (``2,449`` kg from a scale,
+    and what the edit form shows), ``0.530``, ``1.25`` and ``1250`` are clear. Other thousands
+    separators are refused outright: large counts are typed as ``1250``.
 
     Raises:
         MoneyError: with a user-facing message for every refused input.
@@ -329,6 +330,16 @@ def parse_quantity(text: str) -> Quantity:
     ):
         raise _not_a_quantity(text)
 
+    if m["sep"] == "." and len(m["frac"] or "") == 3 and _LEADING_GROUP.fullmatch(m["int"] or ""):
+        # "1.000" is a thousand to a Dutch reader and one to an English one: like amounts, don't
+        # guess. The decimal comma ("2,449" kg, as the order form itself writes a weighed
+        # quantity) and "0.530" (a leading 0 is never a thousands group) stay clear.
+        whole, three = m["int"], m["frac"]
+        raise MoneyError(
+            f"{_quote(text)} is ambiguous — thousands separator or 3 decimals? "
+            f"For {whole}{three} write {whole}{three}; for {whole} and {three} thousandths write "
+            f"{whole},{three.rstrip('0') or '0'}"
+        )
     frac = (m["frac"] or "").rstrip("0")  # "1,5000000" is exactly 1,5: trailing zeros add no precision
     if len(frac) > MAX_QUANTITY_DECIMALS:
         raise MoneyError(

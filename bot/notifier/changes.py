@@ -15,7 +15,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from bot.mplus.models import Order
-from bot.mplus.money import format_cents
+from bot.slack.views.events import OrderEvent, event_of_action
+from bot.store.audit import AuditEntry
 from bot.store.subscriptions import NotifyEvent
 
 NEW_ORDER_SLACK = timedelta(minutes=2)
@@ -128,30 +129,36 @@ def classify(order: Order, previous: OrderSnapshot | None, baseline_at: datetime
     return Change(order=order, events=frozenset(events), previous=previous, snapshot=snapshot)
 
 
-def note_phrases(change: Change) -> list[str]:
-    """Plain-text phrases for the one-line threaded note, e.g. ["paid in full", "delivered"]."""
+_KINDS: tuple[tuple[NotifyEvent, str], ...] = (
+    (NotifyEvent.CANCELLED, "cancelled"),
+    (NotifyEvent.NEW, "new"),
+    (NotifyEvent.PAID, "paid"),
+    (NotifyEvent.DELIVERED, "delivered"),
+    (NotifyEvent.CHANGED, "edited"),
+)
+
+
+def event_of_change(change: Change, at: datetime, entry: AuditEntry | None = None) -> OrderEvent:
+    """The change as one event for the card's top line and the note: who (when the bot made it), what."""
+    if entry is not None and entry.result == "ok":
+        details = {**entry.params}
+        if entry.action == "edit" and change.previous is not None:
+            details["old_total_cents"] = change.previous.total
+        return event_of_action(entry.action, entry.user_id, entry.at, details)
+    kinds = [kind for event, kind in _KINDS if event in change.events] or ["changed"]
     snap, before = change.snapshot, change.previous
-    phrases: list[str] = []
-    if NotifyEvent.PAID in change.events:
-        if snap.fully_paid:
-            phrases.append("paid in full")
-        else:
-            deposit = snap.prepaid - (before.prepaid if before else 0)
-            phrases.append(
-                f"deposit of {format_cents(deposit)} received ({format_cents(snap.prepaid)} prepaid)"
-            )
-    if NotifyEvent.DELIVERED in change.events:
-        phrases.append("delivered")
-    if NotifyEvent.CANCELLED in change.events:
-        phrases.append("cancelled")
-    if NotifyEvent.CHANGED in change.events:
-        if before is not None and before.total != snap.total:
-            phrases.append(f"edited: total {format_cents(before.total)} → {format_cents(snap.total)}")
-        else:
-            phrases.append("edited")
-    if NotifyEvent.NEW in change.events and not phrases:
-        phrases.append("new order")
-    return phrases
+    amount: int | None = None
+    if kinds[0] == "paid" and not snap.fully_paid:
+        kinds[0] = "deposit"
+        amount = snap.prepaid - (before.prepaid if before else 0)
+    old_total = before.total if before is not None and before.total != snap.total else None
+    return OrderEvent(
+        kind=kinds[0],  # type: ignore[arg-type]
+        at=at,
+        amount_cents=amount,
+        old_total_cents=old_total,
+        also=tuple(kinds[1:]),  # type: ignore[arg-type]
+    )
 
 
 def order_state(order: Order) -> str:

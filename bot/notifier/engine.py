@@ -14,11 +14,13 @@ Durability rules:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
 
 from bot.config import BotSettings
 from bot.mirror.sync import MirrorSync
@@ -35,14 +37,18 @@ from bot.notifier.routing import Router
 from bot.notifier.slack_port import SlackFailure, SlackPort
 from bot.slack.views.notifications import outage_message, recovery_message
 from bot.slack.views.order import Catalogue
-from bot.store.audit import AuditLog
+from bot.store.audit import AuditEntry, AuditLog
 from bot.store.cards import CardStore, DigestStore, SnapshotStore
+from bot.store.confirmations import ConfirmationRow, ConfirmationState
 from bot.store.db import Database, utcnow
 from bot.store.leases import Leases
 from bot.store.subscriptions import Subscription, SubscriptionStore
 from bot.store.sync_state import SyncState, SyncStateStore
 
 log = logging.getLogger(__name__)
+
+BOT_WRITE_GRACE_S = 2.0
+"""Longest wait for the audit row of a Confirm that is being carried out while a pass sees its change."""
 
 
 class NotifierConfig(BaseModel):
@@ -115,6 +121,7 @@ class Notifier:
         self.catalogue = catalogue
         self.clock = clock
         self.sync = SyncStateStore(db)
+        self.db = db
         self.cards = CardStore(db)
         self.snapshots = SnapshotStore(db)
         self.digests = DigestStore(db)
@@ -153,7 +160,7 @@ class Notifier:
             BurstDigests(self.digests, self.config.burst, state.next_marker, self.config.digest_first),
             delivery,
             self.catalogue,
-            self._made_by_bot,
+            self._bot_entry,
             self.config.burst,
         )
         pages = prefetched(
@@ -239,9 +246,26 @@ class Notifier:
             retry_after=retry_after,
         )
 
-    def _made_by_bot(self, change: Change) -> bool:
-        # The user who pressed Pay already saw the result; the card is still updated, the note is not.
-        return change.marker in self.audit.bot_markers(change.order_id)
+    def _bot_entry(self, change: Change) -> AuditEntry | None:
+        """The audit entry of a change made through the bot (who, what), None for changes in Mplus.
+
+        A Confirm being carried out right now may have changed the order a moment before its audit
+        row is written; waiting briefly for it keeps the note from saying "in Mplus" about a change
+        someone made through the bot.
+        """
+        entry = self.audit.entry_after(change.order_id, change.marker)
+        deadline = time.monotonic() + BOT_WRITE_GRACE_S
+        while entry is None and self._confirm_running(change.order_id) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            entry = self.audit.entry_after(change.order_id, change.marker)
+        return entry
+
+    def _confirm_running(self, order_id: str) -> bool:
+        with self.db.transaction() as session:
+            running = select(ConfirmationRow.token).where(
+                ConfirmationRow.order_id == order_id, ConfirmationRow.state == ConfirmationState.RUNNING
+            )
+            return session.scalar(running.limit(1)) is not None
 
     # ---------------------------------------------------------------- Mplus outages
 

@@ -20,15 +20,18 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from bot.mplus.models import Order
-from bot.notifier.changes import Change, OrderSnapshot, classify, note_phrases
+from bot.notifier.changes import Change, OrderSnapshot, classify, event_of_change
 from bot.notifier.delivery import Delivery
 from bot.notifier.digests import BurstDigests, daily_bucket, entry_of
 from bot.notifier.lease import LeaseLost
 from bot.notifier.routing import Router
 from bot.notifier.slack_port import SlackFailure
-from bot.slack.views.notifications import card_message, note_message
+from bot.slack.views.events import OrderEvent, note_message
+from bot.slack.views.notifications import card_message
 from bot.slack.views.order import Catalogue
+from bot.store.audit import AuditEntry
 from bot.store.cards import Card, CardStore, DigestEntry, DigestStore, SnapshotStore
+from bot.store.db import utcnow
 from bot.store.sync_state import SyncState, SyncStateStore
 
 log = logging.getLogger(__name__)
@@ -60,7 +63,7 @@ class PassWork:
         bursts: BurstDigests,
         delivery: Delivery,
         catalogue: Callable[[], Catalogue],
-        made_by_bot: Callable[[Change], bool],
+        bot_entry: Callable[[Change], AuditEntry | None],
         burst: int,
     ) -> None:
         self.state = state
@@ -69,7 +72,7 @@ class PassWork:
         self.bursts = bursts
         self.delivery = delivery
         self.catalogue = catalogue
-        self.made_by_bot = made_by_bot
+        self.bot_entry = bot_entry
         self.burst = burst
         self.marker = state.next_marker
         """The stored marker: lowest change not yet fully handled."""
@@ -77,6 +80,7 @@ class PassWork:
         """One past the highest marker read in this pass."""
         self.changes = 0
         self.held: dict[str, dict[str, Held]] = defaultdict(dict)
+        self._events: dict[tuple[str, int], OrderEvent] = {}
 
     # ---------------------------------------------------------------------- a page
 
@@ -112,13 +116,6 @@ class PassWork:
     def _route(self, change: Change, cards: list[Card], entries: dict[str, list[DigestEntry]]) -> None:
         route = self.router.route(change)
         by_channel = {card.channel_id: card for card in cards}
-        by_bot: list[bool] = []
-
-        def made_by_bot() -> bool:
-            if not by_bot:  # one audit lookup per change, and only for orders that have a card
-                by_bot.append(self.made_by_bot(change))
-            return by_bot[0]
-
         for channel in sorted(set(by_channel) | route.live):
             card = by_channel.get(channel)
             if card is not None and card.pending_nonce:
@@ -130,7 +127,9 @@ class PassWork:
             elif channel in route.live or held is not None:
                 # Held until the pass ends; a later version of a held order replaces it (its events,
                 # judged against the same stored snapshot, include the earlier ones).
-                note = card is not None and not made_by_bot()
+                # Changes made through the bot get their note here too: every channel following the
+                # order hears of it; the channel where it was made is claimed first by the bot.
+                note = card is not None
                 self.held[channel][change.order_id] = Held(
                     channel, change, card, note or bool(held and held.note)
                 )
@@ -198,7 +197,7 @@ class PassWork:
             )
             return
         card = item.card
-        note = note_message(change.order, note_phrases(change)) if item.note else None
+        note = note_message(change.order, self._event(change)) if item.note else None
         self._guarded(
             change,
             card.channel_id,
@@ -224,7 +223,15 @@ class PassWork:
     # ---------------------------------------------------------------- bookkeeping
 
     def _card(self, change: Change) -> dict:
-        return card_message(change.order, self.catalogue(), sorted(change.events))
+        return card_message(change.order, self.catalogue(), sorted(change.events), self._event(change))
+
+    def _event(self, change: Change) -> OrderEvent:
+        cached = self._events.get((change.order_id, change.marker))
+        if cached is None:
+            # One audit lookup per change: who made it, when it was made through the bot.
+            cached = event_of_change(change, utcnow(), self.bot_entry(change))
+            self._events[(change.order_id, change.marker)] = cached
+        return cached
 
     def _is_held(self, order_id: str) -> bool:
         return any(order_id in held for held in self.held.values())

@@ -168,6 +168,8 @@ class Result(BaseModel):
     recovered: bool = False
     unrecorded_error_id: str | None = None
     """Set when Mplus did it but the store could not record it just now (written later)."""
+    old_total_cents: int | None = None
+    """An edit: the order's total before it, so notes can say "total € 10,00 → € 12,00"."""
 
 
 class _Slot(StrEnum):
@@ -411,7 +413,11 @@ class OrderEditor:
             "order_id": order_id,
             "order_number": after.number if after is not None else None,
             "channel_id": channel_id or None,
-            "params": {"lines": len(order.lines), "total": after.total_incl_amount if after else None},
+            "params": {
+                "lines": len(order.lines),
+                "total": after.total_incl_amount if after else None,
+                "old_total_cents": result.old_total_cents,
+            },
             "error": result.message or None,
             "sync_marker_after": after.sync_marker if after and done else None,
         }
@@ -462,7 +468,12 @@ class OrderEditor:
             return Result(outcome=Outcome.NOT_DONE, order_id=order_id, message=str(err))
         if saved is UpdateResult.NO_CHANGES:
             return Result(outcome=Outcome.NO_CHANGES, order=current, order_id=order_id)
-        return Result(outcome=Outcome.UPDATED, order=self._reread(order_id), order_id=order_id)
+        return Result(
+            outcome=Outcome.UPDATED,
+            order=self._reread(order_id),
+            order_id=order_id,
+            old_total_cents=current.total_incl_amount,
+        )
 
 
 def _same_quantities_as(change: OrderChange, current: Order) -> OrderChange:

@@ -33,6 +33,8 @@ class ActionId(StrEnum):
     FORM_ARTICLE = "order_form_article"
     NEW_ORDER_FOR = "order_new_for"
     """"New order for this customer": the order form with the relation chosen."""
+    SHOW = "order_show"
+    MORE = "order_more"
 
 
 class CallbackId(StrEnum):
@@ -152,6 +154,8 @@ class OrderFormMeta(SlackValue):
     relation_rev: int = Field(0, alias="rr", ge=0, le=1000)
     """Bumped when Orderbot sets the relation itself (a new customer): a new block id, because Slack
     keeps a select's typed state over a changed initial option for the same block id."""
+    card: CardLocation | None = Field(None, alias="k")
+    """For an edit from a card's button: that card, updated in place after the save."""
 
     @property
     def editing(self) -> bool:

@@ -67,6 +67,11 @@ def for_mplus_error(err: MplusError) -> str:
     return UNEXPECTED
 
 
+def is_real_failure(err: Exception) -> bool:
+    """False for plain answers such as "no such order": those get no error id to give to on-call."""
+    return not isinstance(err, NotFound | DuplicateExtOrderId | Refused)
+
+
 def describe_failure(err: Exception, context: str) -> tuple[str, str]:
     """(message for the user, error id) — and the full story in the log under that id."""
     error_id = new_error_id()
@@ -197,3 +202,151 @@ def mirror_as_of(last_pass_at: datetime | None, behind: int) -> str:
     when = f"as of {last_pass_at.astimezone(_SHOP_TZ):%H:%M:%S}" if last_pass_at else "as last synced"
     lag = f", {behind:,} change{'s' if behind != 1 else ''} still to read".replace(",", ".") if behind else ""
     return f"From Orderbot's copy of Mplus, {when}{lag}. Show opens the order as Mplus has it now."
+
+
+# ------------------------------------------------------------------ notes and card top lines
+# Whole sentences with named placeholders (a later translation works on these, not on fragments).
+# Placeholders are filled with escaped text: {who} a mention or "Mplus", {amount} money, {number} the
+# order number, {customer} the relation's name, {left} what remains (LEFT_*), {when} a Slack date.
+
+NOTE_BY_USER: dict[str, str] = {
+    "deposit": "💶 {who} took a {amount} deposit on *{number}* · {customer} — {left}",
+    "paid": "💶 {who} took the payment of {amount} on *{number}* · {customer} — {left}",
+    "delivered": "📦 {who} delivered *{number}* · {customer} — {left}",
+    "cancelled": "🚫 {who} cancelled *{number}* · {customer}",
+    "edited": "✏️ {who} edited *{number}* · {customer} — {left}",
+    "created": "🆕 {who} created *{number}* · {customer} — {left}",
+}
+NOTE_IN_MPLUS: dict[str, str] = {
+    "deposit": "💶 A {amount} deposit was taken in Mplus on *{number}* · {customer} — {left}",
+    "paid": "💶 *{number}* · {customer} was paid in Mplus — {left}",
+    "delivered": "📦 *{number}* · {customer} was delivered in Mplus — {left}",
+    "cancelled": "🚫 *{number}* · {customer} was cancelled in Mplus",
+    "edited": "✏️ *{number}* · {customer} was changed in Mplus — {left}",
+    "created": "🆕 New order *{number}* · {customer} — {left}",
+    "new": "🆕 New order *{number}* · {customer} — {left}",
+    "changed": "🔄 *{number}* · {customer} changed in Mplus — {left}",
+}
+LEFT_OPEN = "{amount} still open"
+LEFT_PAID = "paid in full"
+LEFT_NOTHING = "nothing to pay"
+NOTE_DEPOSIT_TO_REFUND = " — a {amount} deposit was paid; a refund is handled in Mplus"
+NOTE_TOTAL_CHANGED = " · total {old} → {new}"
+NOTE_PACKING_SLIP = " · packing slip {number}"
+NOTE_INVOICE = " · invoice {number}"
+NOTE_ALSO = " (also {what})"
+
+EVENT_BY_USER = "{what} by {who} · {when}"
+EVENT_IN_MPLUS = "{what} in Mplus · {when}"
+EVENT_WHAT: dict[str, str] = {
+    "deposit": "💶 Deposit of {amount}",
+    "paid": "💶 Paid {amount}",
+    "delivered": "📦 Delivered",
+    "cancelled": "🚫 Cancelled",
+    "edited": "✏️ Edited",
+    "created": "🆕 Created",
+    "new": "🆕 New order",
+    "changed": "🔄 Changed",
+}
+EVENT_WORD: dict[str, str] = {
+    "deposit": "deposit",
+    "paid": "paid",
+    "delivered": "delivered",
+    "cancelled": "cancelled",
+    "edited": "edited",
+    "created": "new",
+    "new": "new",
+    "changed": "changed",
+}
+AS_OF = "🕒 As of {when}. This copy is only visible to you and is not kept current: press Refresh."
+SHOW_BUTTON = "Show order"
+SHOW_BUTTON_LABEL = "Show order {number} with its buttons, only to you"
+
+# ------------------------------------------------------------------------------- the card
+CARD_OPEN_OF = "*{open} open* of {total}"
+CARD_OPEN = "*{open} open* · nothing paid yet"
+CARD_PAID = "*Paid* {total}"
+CARD_NOTHING_TO_PAY = "*Nothing to pay* · total {total}"
+CARD_DEPOSIT = "deposit {amount}"
+CARD_CANCELLED = "🚫 *Cancelled* · total {total}"
+CARD_CANCELLED_DEPOSIT = "deposit {amount} paid — refund in Mplus"
+CARD_DELIVERED = "📦 delivered"
+CARD_PARTLY_DELIVERED = "🚚 partly delivered"
+CARD_NOT_DELIVERED = "📦 not delivered"
+CARD_PACKING_SLIP = "packing slip {numbers}"
+CARD_INVOICE = "🧾 invoice {numbers}"
+CARD_COMPLETE = "✅ complete"
+CARD_NO_LINES = "_No lines._"
+CARD_MORE_LINES = "… and {n} more lines"
+
+BUTTON_LABELS: dict[str, str] = {
+    "order_pay": "Pay order {number}",
+    "order_deliver": "Deliver order {number}",
+    "order_cancel": "Cancel order {number}",
+    "order_edit": "Edit order {number}",
+    "order_refresh": "Refresh order {number}",
+    "order_more": "More details of order {number}",
+}
+
+# --------------------------------------------------------------------------- confirm flow
+CANCELLED_NOTHING_CHANGED = "Cancelled — nothing was changed."
+REFUSED_OLD_BUTTON = "{reason} The card is updated to show the order as it is now."
+STALE_NOTHING_LEFT = "{reason} Nothing was done. Here is the order as it is now."
+
+# ------------------------------------------------------------------------------- pay form
+PAY_KIND_DEPOSIT = "Deposit only — the order is not delivered yet"
+PAY_KIND_FULL = "Pay in full — also creates the packing slip and the invoice"
+PAY_KIND_REST = "Pay the rest — creates the invoice"
+PAY_DEPOSIT_ON_DELIVERED = "This order is delivered already: the rest must be paid in full."
+PAY_REMAINS = "After this payment {left}."
+PAY_MORE_THAN_OPEN = "That is more than the {open} open: a deposit cannot be more than what is open."
+PAY_AMOUNT_HINT = "For example 12,50. The open amount is {open}: less than that is a deposit."
+CANCEL_WITH_DEPOSIT = (
+    "A deposit of *{amount}* was paid on this order. Cancelling does not refund it: "
+    "a refund is handled in Mplus."
+)
+
+# ------------------------------------------------------------------------------ commands
+DID_YOU_MEAN = "`{word}` is not an order command. Did you mean `{suggestion}`?"
+NOT_A_COMMAND = "`{word}` is not an order command. The commands are: {names}."
+HELP_ONE = "`{command} help <command>` explains one of them, with examples."
+HELP_EXAMPLES_TITLE = "Examples"
+HELP_TITLE = "Orderbot help: {name}"
+# Longer explanations and examples for `/order help <command>`; {command} is the slash command.
+HELP_DETAILS: dict[str, str] = {
+    "show": "Shows one order: number, customer, what is open, its lines, and the buttons that apply now. "
+    "Only you see it; it says when it was made, so press Refresh for the latest.",
+    "find": "Finds orders by who and what: a customer's name (accents and case do not matter, the "
+    "start of each word is enough), phone number in any format, postcode, e-mail, the order reference, "
+    "an order number (42 means this year's) or the external id. One order shows its card; several "
+    "show a list with a Show button on each row.",
+    "list": "Lists orders newest first, with a Show button on each row and Previous/Next pages. Filter "
+    "by state (open, unpaid, undelivered, cancelled), customer, article, period, branch or relation.",
+    "pay": "Records a payment. A form asks how much (it starts at what is open), how the customer paid "
+    "and whether it is a deposit (the order is not delivered yet) or the full payment (Mplus also "
+    "delivers the order and creates the invoice). On a delivered order you pay the rest, which creates "
+    "the invoice. Nothing happens until you press Confirm.",
+    "deliver": "Marks the order delivered; Mplus creates a packing slip. Payment is not touched. "
+    "Nothing happens until you press Confirm.",
+    "cancel": "Cancels the order in Mplus. A deposit already paid is not refunded by Orderbot: "
+    "that is done in Mplus. Nothing happens until you press Confirm.",
+    "edit": "Opens the order form filled in with the order. Saving updates the order's cards.",
+    "new": "Opens the order form for a new order; the card is posted in this channel.",
+    "audit": "Shows what was done to the order through Orderbot: who, what, when, amounts, "
+    "packing slips and invoices, and what was refused and why.",
+    "subscribe": "This channel follows matching order changes: a card per order, kept current, with "
+    "a note in its thread for each change; or one daily digest.",
+}
+HELP_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "show": ("{command} show 2026-42",),
+    "find": ("{command} find Pieter Bakker", "{command} find 06 12345678", "{command} find 3511ab"),
+    "list": ("{command} list", "{command} list unpaid", "{command} list open customer bakker",
+             "{command} list 2026-01-01..2026-01-31 branch 2"),
+    "pay": ("{command} pay 2026-42",),
+    "deliver": ("{command} deliver 2026-42",),
+    "cancel": ("{command} cancel 2026-42",),
+    "edit": ("{command} edit 2026-42",),
+    "new": ("{command} new",),
+    "audit": ("{command} audit 2026-42",),
+    "subscribe": ("{command} subscribe", "{command} subscribe branch 1 events new,paid min 50"),
+}

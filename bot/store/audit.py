@@ -115,6 +115,21 @@ class AuditLog:
             )
             return [AuditEntry.model_validate(r) for r in reversed(list(rows))]
 
+    def entry_after(self, order_id: str, sync_marker: int) -> AuditEntry | None:
+        """The successful change the bot made that left the order at ``sync_marker``, if any."""
+        with self._db.transaction() as session:
+            row = session.scalars(
+                select(AuditRow)
+                .where(
+                    AuditRow.order_id == order_id,
+                    AuditRow.sync_marker_after == sync_marker,
+                    AuditRow.result == "ok",
+                )
+                .order_by(AuditRow.id.desc())
+                .limit(1)
+            ).first()
+            return AuditEntry.model_validate(row) if row else None
+
     def bot_markers(self, order_id: str) -> set[int]:
         """Sync markers the bot itself produced on this order (for the notifier's de-duplication)."""
         with self._db.transaction() as session:

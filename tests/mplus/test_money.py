@@ -173,8 +173,10 @@ GOOD_QUANTITIES = [
     ("0,530", Q(53, 2)),
     ("0.530", Q(53, 2)),
     ("1,25", Q(125, 2)),
-    ("1.250", Q(125, 2)),  # always a decimal point for quantities, never thousands
-    ("1,000", Q(1)),
+    ("1,0", Q(1)),
+    ("12,5", Q(125, 1)),
+    ("1,250", Q(125, 2)),  # the Dutch decimal comma, as a scale shows kilos
+    ("2,449", Q(2449, 3)),  # and as the edit form writes a weighed quantity
     ("1,5000000", Q(15, 1)),  # trailing zeros add no precision
     (",5", Q(5, 1)),
     ("0,000001", Q(1, 6)),
@@ -196,6 +198,10 @@ BAD_QUANTITIES = [
     ("  ", "No quantity given"),
     ("abc", '"abc" is not a quantity — use e.g. 2 or 1,5'),
     ("2,", "is not a quantity"),
+    # Like amounts: a thousand or one? Not guessed.
+    ("1.000", '"1.000" is ambiguous — thousands separator or 3 decimals? For 1000 write 1000'),
+    ("1.250", "for 1 and 250 thousandths write 1,25"),
+    ("250.500", "is ambiguous"),
     ("2 st", "is not a quantity"),
     ("1e3", "is not a quantity"),
     ("NaN", "is not a quantity"),

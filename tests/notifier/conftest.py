@@ -146,7 +146,8 @@ class NotifierRig:
         return found[0] if found else None
 
     def notes(self, channel: str, card: dict[str, Any]) -> list[str]:
-        return [m["text"] for m in self.fake.thread(channel, card["ts"])]
+        # Amounts carry a non-breaking space (€\u00a0100,00); read them as a person would.
+        return [m["text"].replace("\u00a0", " ") for m in self.fake.thread(channel, card["ts"])]
 
     def digests(self, channel: str) -> list[dict[str, Any]]:
         return [m for m in self.fake.messages(channel) if _has_block(m, "digest_header")]
@@ -178,7 +179,7 @@ def all_text(message: dict[str, Any]) -> str:
                 walk(item)
 
     walk(message.get("blocks") or [])
-    return "\n".join(found)
+    return "\n".join(found).replace("\u00a0", " ")
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ running inside the real bot process (the ``rig``: waitress + Bolt + fake Slack +
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -140,6 +141,11 @@ def test_the_running_bot_posts_cards_for_what_a_channel_subscribed_to(
     shop.deliver(mine)
     wait_for(lambda: rig.fake.thread(CHANNEL, posted["ts"]), what="the threaded note")
     (note,) = rig.fake.thread(CHANNEL, posted["ts"])
-    assert note["text"] == f"Order {number}: delivered"
+    said = note["text"].replace("\u00a0", " ")
+    assert said.startswith(f"📦 *{number}* · ") and "was delivered in Mplus — € " in said, said
+    # The card's top line says the latest event, and the card lost its Deliver button.
+    updated = card()
+    assert updated is not None and "Delivered in Mplus" in json.dumps(updated["blocks"], ensure_ascii=False)
+    assert "order_deliver" not in json.dumps(updated["blocks"])
     assert card()["ts"] == posted["ts"] and "delivered" in all_text(card())
     assert not [m for m in rig.fake.messages(CHANNEL) if f"Order {shop.number(other)}" in header_of(m)]

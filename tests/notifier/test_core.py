@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 
 from bot.mplus.models import CancelState, DeliveryState, Order
-from bot.notifier.changes import OrderSnapshot, classify, note_phrases
+from bot.notifier.changes import OrderSnapshot, classify, event_of_change
 from bot.notifier.engine import PassReport, PassStatus
 from bot.notifier.routing import Router, matches
 from bot.notifier.runner import NotifierHandle
-from bot.slack.views.notifications import DigestLine, digest_message, note_message, subscriptions_message
+from bot.slack.views.events import OrderEvent, note_message, note_text
+from bot.slack.views.notifications import DigestLine, digest_message, subscriptions_message
 from bot.store.db import Database, utcnow
 from bot.store.leases import Leases
 from bot.store.subscriptions import NotifyEvent, Subscription, SubscriptionFilter, SubscriptionStore
@@ -61,18 +62,25 @@ def test_changes_against_the_snapshot() -> None:
     assert classify(order(sync_marker=11), before, NOW).events == frozenset()
     deposit = classify(order(prepaid_amount=1000), before, NOW)
     assert deposit.events == {NotifyEvent.PAID}
-    assert note_phrases(deposit) == ["deposit of € 10,00 received (€ 10,00 prepaid)"]
+    assert say(deposit) == (
+        f"💶 A € 10,00 deposit was taken in Mplus on *{deposit.order.number}* · Jan de Vries"
+        " — € 39,90 still open"
+    )
     edited = order(
         total_incl_amount=7485,
         lineList=[{"articleNumber": 1001, "data": {"quantity": 3, "price": 2495, "totalInclAmount": 7485}}],
     )
     change = classify(edited, before, NOW)
     assert change.events == {NotifyEvent.CHANGED}
-    assert note_phrases(change) == ["edited: total € 49,90 → € 74,85"]
+    assert say(change).endswith("was changed in Mplus — € 74,85 still open · total € 49,90 → € 74,85")
     reference_only = classify(order(reference="call first"), before, NOW)
-    assert reference_only.events == {NotifyEvent.CHANGED} and note_phrases(reference_only) == ["edited"]
+    assert reference_only.events == {NotifyEvent.CHANGED} and "total" not in say(reference_only)
     done = classify(order(fully_paid=True, delivery_state=DeliveryState.COMPLETE), before, NOW)
-    assert note_phrases(done) == ["paid in full", "delivered"]
+    assert "was paid in Mplus — paid in full (also delivered)" in say(done)
+
+
+def say(change: Any) -> str:
+    return note_text(change.order, event_of_change(change, NOW)).replace("\u00a0", " ")
 
 
 def test_filters_match_on_every_given_criterion() -> None:
@@ -172,7 +180,7 @@ def test_subscriptions_per_channel_and_the_configured_channel(database: Database
 
 def test_views_escape_mplus_text_and_stay_inside_slack_limits() -> None:
     evil = "<!channel> & <@U0BOSS>"
-    note = note_message(order(relation_name=evil), ["paid in full"])
+    note = note_message(order(relation_name=evil), OrderEvent(kind="paid", at=NOW))
     assert "<!channel>" not in str(note)
     lines = [DigestLine(number=f"2026-{i}", relation=evil * 20, total_cents=i) for i in range(5)]
     digest = digest_message(

@@ -66,7 +66,9 @@ def test_a_429_storm_loses_nothing_and_duplicates_nothing(notify_rig: NotifierRi
     for oid in orders:
         card = rig.card_of(NOTIFY, rig.shop.number(oid))
         assert card["ts"] == cards[oid]["ts"] and "paid" in all_text(card)
-        assert rig.notes(NOTIFY, card) == [f"Order {rig.shop.number(oid)}: paid in full · delivered"]
+        (note,) = rig.notes(NOTIFY, card)
+        assert f"*{rig.shop.number(oid)}* · " in note
+        assert "paid in Mplus — paid in full (also delivered)" in note
     assert rig.fake.pending_faults() == {}
 
 
@@ -121,7 +123,8 @@ def test_a_crash_around_a_post_neither_loses_nor_duplicates(notify_rig: Notifier
     until_ok(rig.notifier().run_pass)
     for oid in orders:
         card = rig.card_of(NOTIFY, rig.shop.number(oid))
-        assert rig.notes(NOTIFY, card) == [f"Order {rig.shop.number(oid)}: delivered"]
+        (note,) = rig.notes(NOTIFY, card)
+        assert note.startswith(f"📦 *{rig.shop.number(oid)}* · ") and "was delivered in Mplus" in note
     assert len(rig.fake.calls("conversations.replies")) == 1
 
 

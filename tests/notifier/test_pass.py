@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from bot.mplus.client import MplusClient
@@ -12,6 +13,7 @@ from bot.notifier.runner import start_in_background
 from bot.slack.app import build_web_client
 from bot.store.audit import AuditLog
 from bot.store.cards import CardStore
+from bot.store.confirmations import ClaimOutcome, ConfirmationStore
 from bot.store.subscriptions import NotifyEvent
 from bot.store.sync_state import SyncStateStore
 from tests.notifier.conftest import GENERAL, NOTIFY, ORDERS, NotifierRig, all_text
@@ -68,10 +70,10 @@ def test_an_order_lifecycle_is_one_card_per_channel_updated_in_place(notify_rig:
         card = rig.card_of(NOTIFY, number)
         assert card["ts"] == first_ts[oid] and card.get("edited")
     expected = {
-        paid: ("paid in full · delivered", "paid"),
-        cancelled: ("cancelled", "cancelled"),
-        deposit: ("deposit of € 5,00 received", "deposit € 5,00"),
-        delivered: ("delivered", "delivered"),
+        paid: ("was paid in Mplus — paid in full (also delivered)", "*Paid*"),
+        cancelled: ("was cancelled in Mplus", "*Cancelled*"),
+        deposit: ("A € 5,00 deposit was taken in Mplus", "deposit € 5,00"),
+        delivered: ("was delivered in Mplus", "📦 delivered"),
     }
     for oid, (note, badge) in expected.items():
         card = rig.card_of(NOTIFY, numbers[oid])
@@ -147,7 +149,7 @@ def test_a_change_no_one_follows_posts_nothing(notify_rig: NotifierRig) -> None:
     assert rig.fake.calls("chat.postMessage") == [] and rig.fake.calls("chat.update") == []
 
 
-def test_changes_made_through_the_bot_update_the_card_without_a_note(notify_rig: NotifierRig) -> None:
+def test_changes_made_through_the_bot_are_noted_with_who_made_them(notify_rig: NotifierRig) -> None:
     rig = notify_rig
     rig.overrides["notify_channel"] = NOTIFY
     rig.run()
@@ -160,11 +162,50 @@ def test_changes_made_through_the_bot_update_the_card_without_a_note(notify_rig:
     )
     rig.run()
     card = rig.card_of(NOTIFY, rig.shop.number(oid))
-    assert card.get("edited") and "paid" in all_text(card)
-    assert rig.notes(NOTIFY, card) == []
+    assert card.get("edited") and "*Paid*" in all_text(card)
+    # A channel following the order hears of it like of any change, with who made it.
+    (note,) = rig.notes(NOTIFY, card)
+    assert note.startswith("💶 <@U0ALICE> took the payment of € ") and rig.shop.number(oid) in note
+    assert "Paid " in all_text(card) and "by <@U0ALICE>" in all_text(card), "the top line says who"
     rig.shop.deliver(rig.shop.create())
     rig.run()
     assert len(rig.cards(NOTIFY)) == 2
+
+
+def test_a_change_seen_while_its_confirm_is_still_being_recorded_says_who_made_it(
+    notify_rig: NotifierRig,
+) -> None:
+    rig = notify_rig
+    rig.overrides["notify_channel"] = NOTIFY
+    rig.run()
+    oid = rig.shop.create()
+    rig.run()
+    confirmations = ConfirmationStore(rig.db)
+    pending = confirmations.create(
+        action="pay",
+        order_id=oid,
+        user_id="U0ALICE",
+        channel_id="C1",
+        params={},
+        order_sync_marker=None,
+        ttl=timedelta(minutes=5),
+    )
+    assert confirmations.claim(pending.token).outcome is ClaimOutcome.WON  # Confirm is running
+    rig.shop.pay(oid)  # Mplus has it; the bot has not written its audit row yet
+    marker = rig.shop.client.get_order(oid).sync_marker
+    late = threading.Timer(
+        0.3,
+        lambda: AuditLog(rig.db).record(
+            user_id="U0ALICE", action="pay", result="ok", order_id=oid, sync_marker_after=marker
+        ),
+    )
+    late.start()
+    try:
+        rig.run()
+    finally:
+        late.join()
+    (note,) = rig.notes(NOTIFY, rig.card_of(NOTIFY, rig.shop.number(oid)))
+    assert "<@U0ALICE> took the payment" in note and "in Mplus" not in note
 
 
 def test_more_than_burst_changes_post_one_digest_and_keep_existing_cards_current(
@@ -248,7 +289,8 @@ def test_an_edit_made_in_mplus_is_noted_with_the_new_total(notify_rig: NotifierR
     rig.shop.client.update_order(change)
     rig.run()
     card = rig.card_of(NOTIFY, current.number)
-    assert rig.notes(NOTIFY, card) == [f"Order {current.number}: edited: total € 24,95 → € 74,85"]
+    (note,) = rig.notes(NOTIFY, card)
+    assert note.startswith(f"✏️ *{current.number}* · ") and note.endswith("total € 24,95 → € 74,85")
     assert "€ 74,85" in all_text(card)
 
 

@@ -38,6 +38,21 @@ def last_ephemeral_with(rig: BotRig, needle: str, user: str = ALICE) -> dict[str
     )
 
 
+def pay_values(amount: str, kind: str, method: str = "CASH") -> dict[str, Any]:
+    """What a person fills in on the pay form: nothing there is preselected for them."""
+    return {"pay_amount": {"amount": amount}, "pay_method": {"method": method}, "pay_kind": {"kind": kind}}
+
+
+def open_pay_form(rig: BotRig, number: str) -> dict[str, Any]:
+    """Press Pay on a fresh `/order show` card; the pay form, once it has replaced "Loading…"."""
+    before = len(rig.fake.calls("views.update"))
+    rig.slack.press_button(rig.run(f"show {number}"), action_id="order_pay", user=ALICE, channel=CHANNEL)
+    wait_for(lambda: len(rig.fake.calls("views.update")) > before, what="the pay form")
+    form = rig.fake.current_view(ALICE)
+    assert form is not None and form["callback_id"] == "pay_form"
+    return form
+
+
 def prompt_for(rig: BotRig, text: str, user: str = ALICE) -> dict[str, Any]:
     """Run a command that should end in a confirmation prompt; return the prompt."""
     rig.slack.command("/order", text, user=user, channel=CHANNEL)
@@ -91,7 +106,7 @@ def test_deliver_is_prompted_then_confirmed_once_and_the_card_updates(rig: BotRi
     assert writes(rig, "deliverOrder") == 0, "nothing happens before Confirm"
 
     rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
-    result = last_ephemeral_with(rig, "Delivered by")
+    result = last_ephemeral_with(rig, f"<@{ALICE}> delivered *{order.number}*")
     assert "packing slip" in shown(result)
     assert writes(rig, "deliverOrder") == 1
     assert rig.runtime.mplus.get_order(order.order_id).is_delivered
@@ -103,11 +118,22 @@ def test_deliver_is_prompted_then_confirmed_once_and_the_card_updates(rig: BotRi
         what="the card updated in place",
     )
     assert "order_refresh" in buttons(updated)
+    # Only Alice could see that card, so it says how old it is rather than pretending to be current.
+    assert "As of" in shown(updated)
     notes = wait_for(
-        lambda: [m for m in rig.fake.messages(CHANNEL) if "Delivered by" in (m.get("text") or "")],
-        what="the audit note in the channel",
+        lambda: [m for m in rig.fake.messages(CHANNEL) if f"delivered *{order.number}*" in shown(m)],
+        what="the note in the channel",
     )
     assert len(notes) == 1
+    # The channel has no card of this order: the note names it, and its Show button brings it up.
+    assert order.relation_name in shown(notes[0]) and "order_show" in buttons(notes[0])
+    before = len(rig.ephemerals())
+    rig.slack.press_button(notes[0], action_id="order_show", user=ALICE, channel=CHANNEL)
+    card_again = rig.next_ephemeral(before)
+    assert f"Order {order.number}" in shown(card_again) and "📦 delivered" in shown(card_again)
+    rig.slack.press_button(card_again, action_id="order_more", user=ALICE, channel=CHANNEL)
+    more = rig.next_ephemeral(before + 1)
+    assert order.order_id in shown(more), "ids are behind More"
     entry = rig.runtime.deps.audit.for_order(order.order_id)[-1]
     assert (entry.user_id, entry.action, entry.result) == (ALICE, "deliver", "ok")
     assert entry.params["packing_slip_id"]
@@ -127,10 +153,10 @@ def test_card_in_channel_is_updated_with_a_threaded_note(rig: BotRig) -> None:
     prompt = wait_for(lambda: next((e for e in rig.ephemerals() if "order_confirm" in buttons(e)), None))
     assert "cancelled" in shown(prompt)
     rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
-    last_ephemeral_with(rig, "Cancelled by")
+    last_ephemeral_with(rig, f"<@{ALICE}> cancelled *{order.number}*")
     wait_for(lambda: rig.fake.thread(CHANNEL, posted["ts"]), what="the threaded audit note")
     [note] = rig.fake.thread(CHANNEL, posted["ts"])
-    assert "Cancelled by" in note["text"] and f"<@{ALICE}>" in note["text"]
+    assert f"<@{ALICE}> cancelled *{order.number}* · {order.relation_name}" in shown(note)
     updated = next(m for m in rig.fake.messages(CHANNEL) if m["ts"] == posted["ts"])
     assert "cancelled" in shown(updated).lower()
     assert "order_cancel" not in buttons(updated) and "order_pay" not in buttons(updated)
@@ -142,16 +168,8 @@ def test_whole_flow_deposit_deliver_pay_rest(rig: BotRig) -> None:
     card = rig.run(f"show {order.number}")
 
     def pay(amount: str, kind: str) -> None:
-        before = len(rig.fake.calls("views.update"))
-        rig.slack.press_button(
-            rig.run(f"show {order.number}"), action_id="order_pay", user=ALICE, channel=CHANNEL
-        )
-        wait_for(lambda: len(rig.fake.calls("views.update")) > before, what="the pay form")
-        form = rig.fake.current_view(ALICE)
-        assert form is not None and form["callback_id"] == "pay_form"
-        result = rig.slack.submit_view(
-            form, {"pay_amount": {"amount": amount}, "pay_kind": {"kind": kind}}, user=ALICE
-        )
+        form = open_pay_form(rig, order.number)
+        result = rig.slack.submit_view(form, pay_values(amount, kind), user=ALICE)
         assert result.status == 200 and not (result.json() or {}).get("errors"), result.body
         prompt = wait_for(
             lambda: next(
@@ -163,16 +181,16 @@ def test_whole_flow_deposit_deliver_pay_rest(rig: BotRig) -> None:
                 None,
             )
         )
-        done = len([e for e in rig.ephemerals() if "Payment recorded by" in shown(e)])
+        done = len([e for e in rig.ephemerals() if f"<@{ALICE}> took " in shown(e)])
         rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
-        wait_for(lambda: len([e for e in rig.ephemerals() if "Payment recorded by" in shown(e)]) > done)
+        wait_for(lambda: len([e for e in rig.ephemerals() if f"<@{ALICE}> took " in shown(e)]) > done)
 
     assert card
     pay("25,00", "deposit")
     assert rig.runtime.mplus.get_order(order.order_id).prepaid_amount == 2500
     deliver_prompt = prompt_for(rig, f"deliver {order.number}")
     rig.slack.press_button(deliver_prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
-    last_ephemeral_with(rig, "Delivered by")
+    last_ephemeral_with(rig, f"<@{ALICE}> delivered")
     pay("75,00", "full")
     final = rig.runtime.mplus.get_order(order.order_id)
     assert final.fully_paid and final.is_invoiced and final.is_delivered
@@ -201,9 +219,7 @@ def test_pay_form_rejects_bad_input_on_the_field(rig: BotRig) -> None:
         ("10,00", "full"): "must cover the outstanding € 100,00",
     }
     for (amount, kind), expected in cases.items():
-        result = rig.slack.submit_view(
-            form, {"pay_amount": {"amount": amount}, "pay_kind": {"kind": kind}}, user=ALICE
-        )
+        result = rig.slack.submit_view(form, pay_values(amount, kind), user=ALICE)
         body = result.json()
         assert body["response_action"] == "errors", (amount, body)
         assert expected in body["errors"]["pay_amount"], (amount, body)
@@ -228,7 +244,7 @@ def test_double_confirm_and_slack_retries_make_one_call(rig: BotRig) -> None:
         press.start()
     for press in presses:
         press.join()
-    last_ephemeral_with(rig, "Delivered by")
+    last_ephemeral_with(rig, f"<@{ALICE}> delivered")
     rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL, retry_num=1)
     last_ephemeral_with(rig, "did not do it a second time")
     assert writes(rig, "deliverOrder") == 1
@@ -238,13 +254,16 @@ def test_double_confirm_and_slack_retries_make_one_call(rig: BotRig) -> None:
 def test_back_expiry_and_staleness(rig: BotRig) -> None:
     order = new_order(rig)
     prompt = prompt_for(rig, f"cancel {order.number}")
-    press_and_wait(rig, prompt, "order_back", "went back")
-    press_and_wait(rig, prompt, "order_confirm", "went back")
+    back = press_and_wait(rig, prompt, "order_back", "nothing was")
+    assert "Cancelled — nothing was changed." in shown(back)
+    press_and_wait(rig, prompt, "order_confirm", "Cancelled — nothing was changed.")
 
     prompt = prompt_for(rig, f"cancel {order.number}")
     with rig.runtime.deps.db.transaction() as session:
         session.execute(update(ConfirmationRow).values(expires_at=utcnow()))
     press_and_wait(rig, prompt, "order_confirm", "has expired")
+    refusals = [e for e in rig.runtime.deps.audit.for_order(order.order_id) if e.result == "refused"]
+    assert [e.params["reason"] for e in refusals] == ["withdrawn", "expired"], "old buttons are audited"
 
     prompt = prompt_for(rig, f"deliver {order.number}")
     method = rig.runtime.mplus.get_payment_methods()[0].method
@@ -338,9 +357,9 @@ def test_create_in_the_modal_then_deposit_deliver_and_pay_the_rest_on_its_card(r
         rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
         wait_for(lambda: len([e for e in rig.ephemerals() if "by <@" in str(e.get("blocks"))]) > confirmed)
 
-    confirm_on_card("order_pay", {"pay_amount": {"amount": "10,00"}, "pay_kind": {"kind": "deposit"}})
+    confirm_on_card("order_pay", pay_values("10,00", "deposit"))
     confirm_on_card("order_deliver")
-    confirm_on_card("order_pay", {"pay_amount": {"amount": "15,00"}, "pay_kind": {"kind": "full"}})
+    confirm_on_card("order_pay", pay_values("15,00", "full"))
 
     final = rig.runtime.mplus.get_order(order.order_id)
     assert final.fully_paid and final.is_delivered and final.is_invoiced and final.prepaid_amount == 2500
@@ -358,9 +377,79 @@ def test_create_in_the_modal_then_deposit_deliver_and_pay_the_rest_on_its_card(r
     notes = wait_for(
         lambda: len(rig.fake.thread(CHANNEL, card()["ts"])) >= 4 and rig.fake.thread(CHANNEL, card()["ts"])
     )
-    assert [n["text"].split(" by ")[0] for n in notes] == [
-        "Created",
-        "Payment recorded",
-        "Delivered",
-        "Payment recorded",
+    said = [shown(n) for n in notes]
+    assert f"<@{ALICE}> created *{order.number}*" in said[0]
+    assert f"<@{ALICE}> took a € 10,00 deposit on *{order.number}* · " in said[1]
+    assert "€ 15,00 still open" in said[1]
+    assert f"<@{ALICE}> delivered *{order.number}*" in said[2] and "packing slip" in said[2]
+    assert f"<@{ALICE}> took the payment of € 15,00 on *{order.number}*" in said[3]
+    assert "paid in full" in said[3] and "invoice" in said[3]
+
+
+@pytest.mark.bot_settings(**EVERYONE)
+def test_pay_form_and_cancel_prompt_fit_the_orders_state(rig: BotRig) -> None:
+    order = new_order(rig)  # 2 × € 50,00
+
+    def pay_form() -> dict[str, Any]:
+        return {b.get("block_id"): b for b in open_pay_form(rig, order.number)["blocks"]}
+
+    blocks = pay_form()
+    kinds = blocks["pay_kind"]["element"]
+    assert [o["text"]["text"] for o in kinds["options"]] == [
+        "Deposit only — the order is not delivered yet",
+        "Pay in full — also creates the packing slip and the invoice",
+    ]
+    assert "initial_option" not in kinds, "the kind of payment is not guessed"
+    assert "initial_option" not in blocks["pay_method"]["element"], "nor how the customer paid"
+    assert "€ 100,00" in shown({"blocks": [blocks["pay_remains"]]})
+
+    # Typing an amount (or choosing a kind) says what remains after this payment.
+    form = rig.fake.current_view(ALICE)
+    assert form is not None
+    updates = len(rig.fake.calls("views.update"))
+    rig.slack.interact(
+        form, action_id="amount", choice="30,00", user=ALICE, values={"pay_kind": {"kind": "deposit"}}
+    )
+    wait_for(lambda: len(rig.fake.calls("views.update")) > updates, what="the form updated")
+    remains = {b.get("block_id"): b for b in (rig.fake.current_view(ALICE) or {})["blocks"]}["pay_remains"]
+    assert "After this payment € 70,00 still open." in shown({"blocks": [remains]})
+
+    method = rig.runtime.mplus.get_payment_methods()[0].method
+    rig.runtime.mplus.pay_order(order.order_id, [PaymentInput(method=method, amount_cents=1000)], prepay=True)
+    prompt = shown(prompt_for(rig, f"cancel {order.number}"))
+    assert (
+        "A deposit of *€ 10,00* was paid on this order" in prompt and "a refund is handled in Mplus" in prompt
+    )
+    rig.slack.press_button(
+        last_ephemeral_with(rig, "refund is handled"), action_id="order_back", user=ALICE, channel=CHANNEL
+    )
+
+    rig.runtime.mplus.deliver_order(order.order_id)
+    kinds = pay_form()["pay_kind"]["element"]
+    assert [o["text"]["text"] for o in kinds["options"]] == ["Pay the rest — creates the invoice"]
+    assert kinds["initial_option"]["value"] == "full", "the only kind that fits is chosen"
+
+
+@pytest.mark.bot_settings(**EVERYONE)
+def test_a_second_stale_deliver_prompt_says_it_is_delivered_and_shows_it(rig: BotRig) -> None:
+    order = new_order(rig)
+    first = prompt_for(rig, f"deliver {order.number}")
+    rig.slack.command("/order", f"deliver {order.number}", user=ALICE, channel=CHANNEL)
+    second = wait_for(
+        lambda: next(
+            (e for e in rig.ephemerals() if "order_confirm" in buttons(e) and e["ts"] != first["ts"]), None
+        ),
+        what="a second prompt",
+    )
+    rig.slack.press_button(first, action_id="order_confirm", user=ALICE, channel=CHANNEL)
+    last_ephemeral_with(rig, f"<@{ALICE}> delivered")
+    said = press_and_wait(rig, second, "order_confirm", "already delivered")
+    assert "Nothing was done" in shown(said) and f"Order {order.number}" in shown(said)
+    assert "confirm again" not in shown(said), "nothing is left to confirm"
+    assert "order_deliver" not in buttons(said)
+    assert writes(rig, "deliverOrder") == 1
+    assert not [
+        e
+        for e in rig.ephemerals()
+        if "order_confirm" in buttons(e) and e["ts"] not in (first["ts"], second["ts"])
     ]

@@ -403,3 +403,32 @@ def test_editing_needs_permission(rig: BotRig) -> None:
     assert "Nobody may edit orders" in shown(refusal)
     assert rig.fake.calls("views.open") == []
     assert audit_rows(rig, "edit")[-1].result == "refused"
+
+
+@ALLOW
+def test_an_edit_updates_the_card_it_came_from_instead_of_posting_another(rig: BotRig) -> None:
+    view = open_new(rig)
+    ext = ext_id_of(view)
+    submit(rig, view, values(rig, view, line(0, "1001", "2", "12,50")))
+    wait_view(rig, "was created in Mplus")
+    order = rig.runtime.mplus.find_order(ext)
+    [card] = wait_for(lambda: rig.fake.messages(CHANNEL), 10, "the new card")
+    assert f"Order {order.number}" in shown(card) and "€ 25,00 open" in shown(card)
+
+    rig.slack.press_button(card, action_id=ActionId.EDIT.value, user=ALICE, channel=CHANNEL)
+    form = wait_form(rig)
+    submit(rig, form, line(0, "1001", "3", "12,50"))
+    wait_view(rig, "were saved in Mplus")
+
+    def edited() -> dict[str, Any] | None:
+        [now] = rig.fake.messages(CHANNEL)
+        return now if "€ 37,50 open" in shown(now) else None
+
+    now = wait_for(edited, 10, "the same card, edited")
+    assert now["ts"] == card["ts"], "no second card: the one the edit came from is updated"
+    assert f"Edited by <@{ALICE}>" in shown(now), "its top line says the latest event and who"
+    notes = wait_for(
+        lambda: len(rig.fake.thread(CHANNEL, card["ts"])) >= 2 and rig.fake.thread(CHANNEL, card["ts"])
+    )
+    said = shown(notes[-1])
+    assert f"<@{ALICE}> edited *{order.number}* · " in said and "total € 25,00 → € 37,50" in said

@@ -29,7 +29,8 @@ def texts(node: Any) -> list[str]:
 
 
 def shown(message: dict[str, Any]) -> str:
-    return "\n".join([message.get("text") or "", *texts(message.get("blocks") or [])])
+    # Amounts carry a non-breaking space (€\u00a0100,00); read them as a person would.
+    return "\n".join([message.get("text") or "", *texts(message.get("blocks") or [])]).replace("\u00a0", " ")
 
 
 def buttons(message: dict[str, Any]) -> list[str]:
@@ -55,7 +56,7 @@ def test_bare_command_and_help_show_usage(rig: BotRig) -> None:
 def test_unknown_subcommand_and_bad_arguments_are_explained(rig: BotRig) -> None:
     calls = mplus_calls(rig)
     cases = {
-        "frobnicate": "not an order command",
+        "frobnicate": "The commands are: help, list",
         "list 2026-13-45": "is not a date",
         "list branch x": "positive number",
         "list week colour red": "not a list filter",
@@ -66,8 +67,30 @@ def test_unknown_subcommand_and_bad_arguments_are_explained(rig: BotRig) -> None
     for text, expected in cases.items():
         reply = shown(rig.run(text))
         assert expected in reply, (text, reply)
-        assert "Usage" in reply or "Try one of" in reply
+        assert "Usage" in reply or "help &lt;command&gt;" in reply
     assert mplus_calls(rig) == calls, "bad input must not reach Mplus"
+
+
+def test_a_typo_gets_did_you_mean_and_that_commands_usage(rig: BotRig) -> None:
+    reply = shown(rig.run("shwo 2026-42"))
+    assert "`shwo` is not an order command. Did you mean `show`?" in reply
+    assert "Usage: /order show &lt;orderId | order number like 2026-42&gt;" in reply
+    assert "/order list" not in reply, "one command's usage, not all of them"
+    assert "Did you mean `deliver`?" in shown(rig.run("delvier 2026-42"))
+
+
+def test_help_explains_one_command_with_examples(rig: BotRig) -> None:
+    reply = shown(rig.run("help pay"))
+    assert "/order pay &lt;orderId | order number like 2026-42&gt;" in reply
+    assert "deposit" in reply and "Confirm" in reply and "Examples" in reply and "/order pay 2026-42" in reply
+    assert "/order list" not in reply
+    assert "Did you mean `pay`?" in shown(rig.run("help pya"))
+
+
+def test_an_order_that_does_not_exist_is_an_answer_not_a_failure(rig: BotRig) -> None:
+    reply = shown(rig.run("show 2099-99999"))
+    assert "No order" in reply and "2099-99999" in reply
+    assert "error id" not in reply, "error ids are for real failures only"
 
 
 def test_find_and_show_render_the_order_card(rig: BotRig) -> None:

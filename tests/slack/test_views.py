@@ -31,6 +31,7 @@ from bot.slack.views import (
     help_view,
     notice_view,
     order_card,
+    order_details,
     order_state_badges,
     order_summary_text,
 )
@@ -127,7 +128,8 @@ def texts(node: Any) -> Iterator[str]:
 
 
 def all_text(blocks: list[dict]) -> str:
-    return "\n".join(texts(blocks))
+    # Amounts carry a non-breaking space (€\u00a0100,00); read them as a person would.
+    return "\n".join(texts(blocks)).replace("\u00a0", " ")
 
 
 def block(blocks: list[dict], block_id: str) -> dict:
@@ -180,20 +182,36 @@ def test_card_shows_what_staff_need() -> None:
     blocks = order_card(make_order(orderString="WEB-ORDER-9"), CATALOGUE)
     assert_fits_slack(blocks)
     header = block(blocks, BLOCK_ORDER_HEADER)["text"]["text"]
-    assert header == "Order 2026-42 · WEB-ORDER-9"
+    assert header == "Order 2026-42 · Jansen B.V."
+    # Money and state come right after number and customer, in words.
+    state = block(blocks, BLOCK_ORDER_STATE)["text"]["text"]
+    assert state == "*€\u00a0123,45 open* · nothing paid yet · 📦 not delivered"
     shown = all_text(blocks)
     for expected in (
-        "Jansen B.V. (#7)",
+        "relation #7",
         "WEB-1001",
+        "WEB-ORDER-9",
         "03-02-2026",
         "05-02-2026",
         "PO 778",
         "2 × Koffie · € 2,50 = *€ 5,00*",
         "0,53 × Thee · € 10,00 = *€ 5,30*",
-        "€ 123,45",
-        "order id ord-0001",
     ):
         assert expected in shown
+    # Ids and the rest of the details are behind More, not on the card.
+    assert "ord-0001" not in shown
+    assert "ord-0001" in all_text(order_details(make_order(), CATALOGUE))
+
+
+def test_amounts_never_wrap_between_euro_sign_and_number() -> None:
+    blocks = order_card(make_order(prepaidAmount=1000), CATALOGUE)
+    assert "€ " not in "\n".join(texts(blocks)).replace("€ ", "")  # only the non-breaking kind
+    assert "€\u00a0113,45" in block(blocks, BLOCK_ORDER_STATE)["text"]["text"]
+
+
+def test_every_button_says_what_it_does_to_which_order() -> None:
+    for b in buttons(order_card(make_order(), CATALOGUE)):
+        assert "2026-42" in b["accessibility_label"], b
 
 
 def test_card_shows_descriptions_not_codes() -> None:
@@ -215,6 +233,7 @@ def test_card_without_number_uses_order_id_and_handles_empty_order() -> None:
     blocks = order_card(order, Catalogue())
     assert_fits_slack(blocks)
     assert block(blocks, BLOCK_ORDER_HEADER)["text"]["text"] == "Order abc-1"
+    assert "Nothing to pay" in all_text(blocks)
     assert "No lines" in all_text(blocks)
 
 
@@ -243,10 +262,24 @@ def test_summary_text() -> None:
     ],
 )
 def test_state_badges(state: str, expected: str) -> None:
-    order = make_order(**STATES[state])
-    assert order_state_badges(order) == expected
-    blocks = order_card(order, CATALOGUE)
-    assert block(blocks, BLOCK_ORDER_STATE)["elements"][0]["text"] == expected
+    assert order_state_badges(make_order(**STATES[state])) == expected
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("open", "*€ 123,45 open* · nothing paid yet · 📦 not delivered"),
+        ("deposit", "*€ 113,45 open* of € 123,45 · deposit € 10,00 · 📦 not delivered"),
+        ("paid", "*Paid* € 123,45 · 📦 not delivered"),
+        ("delivered", "*€ 123,45 open* · nothing paid yet · 📦 delivered"),
+        ("cancelled", "🚫 *Cancelled* · total € 123,45"),
+        ("complete", "*Paid* € 123,45 · 📦 delivered · 🧾 invoice"),
+    ],
+)
+def test_card_leads_with_money_and_state_in_words(state: str, expected: str) -> None:
+    line = block(order_card(make_order(**STATES[state]), CATALOGUE), BLOCK_ORDER_STATE)["text"]["text"]
+    assert line.replace("\u00a0", " ").startswith(expected)
+    assert "Prepaid" not in line
 
 
 def test_cancelled_order_keeps_its_deposit_visible() -> None:
@@ -274,7 +307,7 @@ def test_buttons_per_state(state: str, expected: list[ActionId]) -> None:
     order = make_order(**STATES[state])
     assert available_actions(order, CATALOGUE) == expected
     shown = buttons(order_card(order, CATALOGUE))
-    assert [b["action_id"] for b in shown] == [a.value for a in expected]
+    assert [b["action_id"] for b in shown] == [a.value for a in expected] + [ActionId.MORE.value]
     for b in shown:
         assert OrderRef.decode(b["value"]).order_id == "ord-0001"
 
@@ -492,3 +525,9 @@ def test_fuzzed_messages_fit_and_are_escaped(message: str, error_id: str | None,
     for blocks in (error_view(message, error_id), notice_view(message), help_view(command, ENTRIES)):
         assert_fits_slack(blocks)
         assert_escaped(blocks)
+
+
+def test_an_invoice_on_account_is_not_called_paid() -> None:
+    line = block(order_card(make_order(**STATES["invoiced"]), CATALOGUE), BLOCK_ORDER_STATE)["text"]["text"]
+    assert line.replace("\u00a0", " ").startswith("*€ 123,45 open*") and "🧾 invoice inv-1" in line
+    assert "Paid" not in line

@@ -13,6 +13,7 @@ from datetime import date
 
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
+from bot.mplus.money import format_cents
 from bot.slack import text
 
 MAX_MESSAGE_BLOCKS = 50
@@ -62,6 +63,14 @@ def clip_mrkdwn(mrkdwn: str, limit: int) -> str:
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
     return cut + text.ELLIPSIS
+
+
+NBSP = "\u00a0"
+
+
+def money(cents: int) -> str:
+    """``€ 1.234,56`` with a non-breaking space: at phone width € never wraps away from its number."""
+    return format_cents(cents).replace(" ", NBSP)
 
 
 def format_date(value: date | None) -> str | None:

@@ -23,7 +23,6 @@ from slack_sdk.models.blocks import (
 
 from bot.mirror.models import MirrorOrder, OrderPage
 from bot.mplus.models import DeliveryMethod, OrderCategory
-from bot.mplus.money import format_cents
 from bot.slack import text
 from bot.slack.ids import ActionId, ListRowRef, OrderListQuery
 from bot.slack.views._common import (
@@ -31,6 +30,7 @@ from bot.slack.views._common import (
     HEADER_MAX,
     finish,
     format_date,
+    money,
     one_line,
     pack_rows,
     safe_line,
@@ -74,7 +74,7 @@ def mirror_state_words(order: MirrorOrder) -> list[str]:
         if order.fully_paid or (order.outstanding_cents <= 0 < order.total_cents):
             words.append("paid")
         elif order.outstanding_cents > 0:
-            words.append(f"{format_cents(order.outstanding_cents)} to pay")
+            words.append(f"{money(order.outstanding_cents)} to pay")
     return words
 
 
@@ -85,7 +85,7 @@ def _mirror_row(order: MirrorOrder) -> str:
     if order.ext_order_id.strip():
         parts.append(safe_line(order.ext_order_id, LIST_EXT_ID_MAX))
     parts.append(safe_line(order.relation_name, LIST_RELATION_MAX))
-    parts.append(format_cents(order.total_cents))
+    parts.append(money(order.total_cents))
     parts.append(text.escape(", ".join(mirror_state_words(order))))
     row = " · ".join(parts)
     # Struck through so a cancelled order is not mistaken for live work at a glance.

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.slack import text
+from bot.slack import messages, text
 from bot.slack.ids import ActionId
 from bot.slack.views._common import EMPTY, SECTION_TEXT_MAX, TOTAL_TEXT_BUDGET, finish, pack_rows, safe_line
 
@@ -50,6 +50,24 @@ def help_view(command: str, entries: Sequence[HelpEntry]) -> list[dict]:
         # Only offered where `new` exists: the button opens the same form as the command.
         new_order = ButtonElement(text="➕ New order", action_id=ActionId.NEW_ORDER.value, value="new")
         blocks.append(ActionsBlock(block_id=BLOCK_HELP_ACTIONS, elements=[new_order]))
+    return finish(blocks)
+
+
+def help_topic_view(command: str, name: str, entry: HelpEntry) -> list[dict]:
+    """``/order help pay``: one command's usage, what it does, and examples."""
+    shown = safe_line(command, COMMAND_MAX)
+    body = f"`{shown} {text.escape(entry.usage)}`\n{text.escape(entry.description)}"
+    if details := messages.HELP_DETAILS.get(name):
+        body += f"\n\n{text.escape(details)}"
+    examples = [e.format(command=command) for e in messages.HELP_EXAMPLES.get(name, ())]
+    if examples:
+        rows = "\n".join(f"• `{text.escape(e)}`" for e in examples)
+        body += f"\n\n*{messages.HELP_EXAMPLES_TITLE}*\n{rows}"
+    title = messages.HELP_TITLE.format(name=name)
+    blocks: list[Block] = [
+        HeaderBlock(block_id=f"{BLOCK_HELP}_header", text=PlainTextObject(text=title[:150], emoji=True)),
+        SectionBlock(block_id=BLOCK_HELP, text=MarkdownTextObject(text=body[:SECTION_TEXT_MAX])),
+    ]
     return finish(blocks)
 
 

@@ -25,11 +25,11 @@ from slack_sdk.models.blocks import (
 from bot.mplus.models import MPLUS_TZ, Order
 from bot.mplus.money import format_cents
 from bot.slack import text
-from bot.slack.views._common import HEADER_MAX, finish, one_line, pack_rows, plural, safe_line
+from bot.slack.views._common import HEADER_MAX, finish, money, one_line, pack_rows, plural, safe_line
+from bot.slack.views.events import OrderEvent, note_text
 from bot.slack.views.order import Catalogue, order_card, order_summary_text
 from bot.store.subscriptions import Subscription, SubscriptionFilter
 
-BLOCK_NOTE = "notifier_note"
 BLOCK_DIGEST_HEADER = "digest_header"
 BLOCK_DIGEST_COUNTS = "digest_counts"
 BLOCK_DIGEST_ROWS = "digest_rows"
@@ -37,7 +37,6 @@ BLOCK_DIGEST_FOOTER = "digest_footer"
 BLOCK_SUBSCRIPTIONS = "subscriptions"
 BLOCK_ALERT = "notifier_alert"
 
-NOTE_MAX = 1000
 NUMBER_MAX = 40
 RELATION_MAX = 60
 ERROR_MAX = 300
@@ -74,30 +73,19 @@ def _lead(events: Iterable[str]) -> str:
     return "🔄 Changed"
 
 
-def card_message(order: Order, catalogue: Catalogue, events: Iterable[str]) -> Message:
-    """The read-path order card, with a notification text saying why it is posted."""
-    return {
-        "text": f"{_lead(events)}: {order_summary_text(order)}",
-        "blocks": order_card(order, catalogue, with_actions=True),
-    }
-
-
-def note_message(order: Order, phrases: Sequence[str]) -> Message:
-    """The one-line threaded note under a card: what changed, e.g. "paid in full · delivered"."""
-    number = safe_line(order.number, NUMBER_MAX)
-    what = text.safe(" · ".join(phrases) or "changed", NOTE_MAX)
-    line = f"Order {number}: {what}"
-    return {
-        "text": line,
-        "blocks": finish([ContextBlock(block_id=BLOCK_NOTE, elements=[MarkdownTextObject(text=line)])]),
-    }
+def card_message(
+    order: Order, catalogue: Catalogue, events: Iterable[str] = (), event: OrderEvent | None = None
+) -> Message:
+    """The read-path order card, its top line saying the latest event, with a notification text."""
+    lead = note_text(order, event) if event is not None else f"{_lead(events)}: {order_summary_text(order)}"
+    return {"text": lead, "blocks": order_card(order, catalogue, with_actions=True, event=event)}
 
 
 def _digest_row(line: DigestLine) -> str:
     parts = [f"*{safe_line(line.number, NUMBER_MAX)}*"]
     if one_line(line.relation):
         parts.append(safe_line(line.relation, RELATION_MAX))
-    parts.append(format_cents(line.total_cents))
+    parts.append(money(line.total_cents))
     parts.append(text.escape(line.state))
     return " · ".join(parts)
 

@@ -6,6 +6,8 @@ Slack channels on purpose.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ValidationError
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -13,7 +15,6 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ConfirmObject,
     ContextBlock,
-    DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
     PlainTextObject,
@@ -22,7 +23,7 @@ from slack_sdk.models.blocks import (
 
 from bot.mplus.models import CompleteState, DeliveryMethod, DeliveryState, Order, OrderCategory, OrderLine
 from bot.mplus.money import format_cents, format_quantity
-from bot.slack import text
+from bot.slack import messages, text
 from bot.slack.ids import ActionId, OrderRef
 from bot.slack.views._common import (
     EMPTY,
@@ -31,17 +32,19 @@ from bot.slack.views._common import (
     SECTION_FIELDS_MAX,
     finish,
     format_date,
+    money,
     one_line,
     pack_rows,
     safe_line,
 )
+from bot.slack.views.events import OrderEvent, as_of_line, event_line
 
 # Stable block ids: handlers find the parts of a card by these (e.g. to swap the actions for a spinner).
+BLOCK_ORDER_EVENT = "order_event"
 BLOCK_ORDER_HEADER = "order_header"
 BLOCK_ORDER_DETAILS = "order_details"
 BLOCK_ORDER_STATE = "order_state"
 BLOCK_ORDER_LINES = "order_lines"  # more line sections get "order_lines_2", "order_lines_3", …
-BLOCK_ORDER_TOTALS = "order_totals"
 BLOCK_ORDER_META = "order_meta"
 BLOCK_ORDER_ACTIONS = "order_actions"
 
@@ -157,12 +160,18 @@ def available_actions(order: Order, catalogue: Catalogue) -> list[ActionId]:
     return actions
 
 
+def card_buttons(order: Order, catalogue: Catalogue) -> list[ActionId]:
+    """The buttons on the card: what can apply (``available_actions``), then More."""
+    return [*available_actions(order, catalogue), ActionId.MORE]
+
+
 _BUTTON_TEXT = {
     ActionId.PAY: "💶 Pay",
     ActionId.DELIVER: "📦 Deliver",
     ActionId.CANCEL: "Cancel order",
     ActionId.EDIT: "✏️ Edit",
     ActionId.REFRESH: "🔄 Refresh",
+    ActionId.MORE: "More",
 }
 _BUTTON_STYLE = {ActionId.PAY: "primary", ActionId.CANCEL: "danger"}
 
@@ -178,12 +187,14 @@ def _button(action: ActionId, value: str, number: str) -> ButtonElement:
             deny="Keep order",
             style="danger",
         )
+    label = messages.BUTTON_LABELS.get(action.value, "{number}").format(number=number)
     return ButtonElement(
         text=_BUTTON_TEXT.get(action, action.value),
         action_id=action.value,
         value=value,
         style=_BUTTON_STYLE.get(action),
         confirm=confirm,
+        accessibility_label=label[:75],
     )
 
 
@@ -194,7 +205,7 @@ def _actions_block(order: Order, catalogue: Catalogue, number: str) -> ActionsBl
         # An id OrderRef cannot carry (empty or absurdly long) cannot be acted on from a button;
         # show the card without buttons rather than no card at all.
         return None
-    buttons = [_button(action, value, number) for action in available_actions(order, catalogue)]
+    buttons = [_button(action, value, number) for action in card_buttons(order, catalogue)]
     return ActionsBlock(block_id=BLOCK_ORDER_ACTIONS, elements=buttons)
 
 
@@ -208,15 +219,9 @@ def _number(order: Order) -> str:
 def _header_text(order: Order) -> str:
     # Plain text, but escaped all the same: the rule is one escaping path for every Mplus string.
     header = f"Order {_number(order)}"
-    order_string = one_line(order.order_string)
-    if order_string and order_string != one_line(order.number):
-        header += " · " + text.safe(order_string, min(ORDER_STRING_MAX, HEADER_MAX - len(header) - 3))
-    return header
-
-
-def _field(label: str, value: str) -> MarkdownTextObject:
-    # ``value`` is already escaped; labels are ours. The cap is a guard, values are capped far lower.
-    return MarkdownTextObject(text=f"*{label}*\n{value}"[:FIELD_TEXT_MAX])
+    if order.relation_name.strip():
+        header += " · " + text.safe(one_line(order.relation_name), max(HEADER_MAX - len(header) - 3, 10))
+    return header[:HEADER_MAX]
 
 
 def _relation(order: Order) -> str:
@@ -237,8 +242,132 @@ def _category_text(order: Order, catalogue: Catalogue) -> str | None:
     return f"#{order.order_category_number}"
 
 
-def _detail_fields(order: Order, catalogue: Catalogue) -> list[MarkdownTextObject]:
-    fields = [_field("Relation", _relation(order))]
+def _ids(values: list[str]) -> str:
+    return ", ".join(text.safe(one_line(v), 40) for v in values[:5]) + (" …" if len(values) > 5 else "")
+
+
+def money_line(order: Order) -> str:
+    """Money and state in one glance, in words (emoji only decorate): what is open, paid, delivered."""
+    total = money(order.total_incl_amount)
+    parts: list[str] = []
+    if order.is_cancelled:
+        parts.append(messages.CARD_CANCELLED.format(total=total))
+        if order.prepaid_amount > 0:
+            parts.append(messages.CARD_CANCELLED_DEPOSIT.format(amount=money(order.prepaid_amount)))
+    elif order.fully_paid:  # not "invoiced": an invoice on account is not paid
+        parts.append(messages.CARD_PAID.format(total=total))
+    elif order.outstanding_cents <= 0:
+        parts.append(
+            messages.CARD_PAID.format(total=total)
+            if order.prepaid_amount
+            else messages.CARD_NOTHING_TO_PAY.format(total=total)
+        )
+    elif order.prepaid_amount > 0:
+        parts.append(messages.CARD_OPEN_OF.format(open=money(order.outstanding_cents), total=total))
+        parts.append(messages.CARD_DEPOSIT.format(amount=money(order.prepaid_amount)))
+    else:
+        parts.append(messages.CARD_OPEN.format(open=total))
+    if not order.is_cancelled:
+        if order.is_delivered:
+            delivered = messages.CARD_DELIVERED
+        elif order.delivery_state == DeliveryState.PARTIAL:
+            delivered = messages.CARD_PARTLY_DELIVERED
+        else:
+            delivered = messages.CARD_NOT_DELIVERED
+        if order.packing_slip_ids:
+            delivered += " (" + messages.CARD_PACKING_SLIP.format(numbers=_ids(order.packing_slip_ids)) + ")"
+        parts.append(delivered)
+    if order.invoice_ids:
+        parts.append(messages.CARD_INVOICE.format(numbers=_ids(order.invoice_ids)))
+    if order.complete_state == CompleteState.COMPLETE:
+        parts.append(messages.CARD_COMPLETE)
+    return " · ".join(parts)
+
+
+def _secondary(order: Order, catalogue: Catalogue) -> list[str]:
+    """Facts that matter less often, for the small context line under the lines."""
+    found: list[str] = []
+    if order.relation_number is not None:
+        found.append(f"relation #{order.relation_number}")
+    if order.ext_order_id.strip():
+        found.append(f"ext id {safe_line(order.ext_order_id, EXT_ID_MAX)}")
+    order_string = one_line(order.order_string)
+    if order_string and order_string != one_line(order.number):
+        found.append(text.safe(order_string, ORDER_STRING_MAX))
+    if order.delivery_method:
+        method = catalogue.delivery_description(order.delivery_method) or order.delivery_method
+        found.append(safe_line(method, DESCRIPTION_MAX))
+    if delivery := format_date(order.delivery_date):
+        found.append(f"delivery {delivery}")
+    if category := _category_text(order, catalogue):
+        found.append(category)
+    if order.reference.strip():
+        found.append(f"ref {safe_line(order.reference, REFERENCE_MAX)}")
+    if financial := format_date(order.financial_date):
+        found.append(f"financial date {financial}")
+    return found
+
+
+def _line_row(line: OrderLine) -> str:
+    label = safe_line(line.text, LINE_TEXT_MAX) if line.text.strip() else f"article {line.article_number}"
+    return (
+        f"{format_quantity(line.quantity)} × {label} · {money(line.price)}"
+        f" = *{money(line.total_incl_amount)}*"
+    )
+
+
+def _context(block_id: str, mrkdwn: str) -> ContextBlock:
+    return ContextBlock(block_id=block_id, elements=[MarkdownTextObject(text=mrkdwn[:FIELD_TEXT_MAX])])
+
+
+def order_card(
+    order: Order,
+    catalogue: Catalogue,
+    *,
+    with_actions: bool = True,
+    event: OrderEvent | None = None,
+    as_of: datetime | None = None,
+) -> list[dict]:
+    """The order card: latest event, number and customer, money and state, lines, details, buttons.
+
+    ``event`` puts the latest change (who, what, when) on the top line; ``as_of`` marks a copy only
+    one person sees and that cannot be kept current (ephemeral). At most about a dozen blocks and
+    well under 12k characters of text for any order: lines beyond ``CARD_LINES_MAX`` (or the text
+    budget) are summarised as "… and N more lines".
+    """
+    blocks: list[Block] = []
+    if event is not None:
+        blocks.append(_context(BLOCK_ORDER_EVENT, event_line(event, order)))
+    blocks.append(
+        HeaderBlock(block_id=BLOCK_ORDER_HEADER, text=PlainTextObject(text=_header_text(order), emoji=True))
+    )
+    blocks.append(SectionBlock(block_id=BLOCK_ORDER_STATE, text=MarkdownTextObject(text=money_line(order))))
+    if order.lines:
+        packed = pack_rows(
+            [_line_row(line) for line in order.lines],
+            block_id=BLOCK_ORDER_LINES,
+            max_rows=CARD_LINES_MAX,
+            budget=CARD_LINES_BUDGET,
+            more=messages.CARD_MORE_LINES,
+        )
+        blocks.extend(packed.sections)
+    else:
+        blocks.append(
+            SectionBlock(block_id=BLOCK_ORDER_LINES, text=MarkdownTextObject(text=messages.CARD_NO_LINES))
+        )
+    meta = " · ".join(_secondary(order, catalogue))
+    if as_of is not None:
+        meta = f"{meta}\n{as_of_line(as_of)}" if meta else as_of_line(as_of)
+    if meta:
+        blocks.append(_context(BLOCK_ORDER_META, meta))
+    if with_actions and (actions := _actions_block(order, catalogue, _number(order))):
+        blocks.append(actions)
+    return finish(blocks)
+
+
+def order_details(order: Order, catalogue: Catalogue) -> list[dict]:
+    """Everything the card keeps small, behind its More button: ids and secondary fields."""
+    fields = [_field("Relation", _relation(order)), _field("Order id", safe_line(order.order_id, 64))]
     if order.ext_order_id.strip():
         fields.append(_field("Ext id", safe_line(order.ext_order_id, EXT_ID_MAX)))
     if financial := format_date(order.financial_date):
@@ -250,60 +379,20 @@ def _detail_fields(order: Order, catalogue: Catalogue) -> list[MarkdownTextObjec
         fields.append(_field("Delivery method", safe_line(method, DESCRIPTION_MAX)))
     if category := _category_text(order, catalogue):
         fields.append(_field("Category", category))
+    if order.packing_slip_ids:
+        fields.append(_field("Packing slip", _ids(order.packing_slip_ids)))
+    if order.invoice_ids:
+        fields.append(_field("Invoice", _ids(order.invoice_ids)))
     if order.reference.strip():
-        # Not one_line: a multi-line reference is fine inside its own field.
         fields.append(_field("Reference", text.literal(order.reference.strip(), REFERENCE_MAX)))
-    return fields[:SECTION_FIELDS_MAX]
-
-
-def _line_row(line: OrderLine) -> str:
-    label = safe_line(line.text, LINE_TEXT_MAX) if line.text.strip() else f"article {line.article_number}"
-    return (
-        f"{format_quantity(line.quantity)} × {label} · {format_cents(line.price)}"
-        f" = *{format_cents(line.total_incl_amount)}*"
-    )
-
-
-def _totals_fields(order: Order) -> list[MarkdownTextObject]:
-    return [
-        _field("Total incl. VAT", format_cents(order.total_incl_amount)),
-        _field("Prepaid", format_cents(order.prepaid_amount)),
-        _field("Outstanding", format_cents(order.outstanding_cents)),
-    ]
-
-
-def order_card(order: Order, catalogue: Catalogue, *, with_actions: bool = True) -> list[dict]:
-    """The full order card: header, details, state, lines, totals and (optionally) buttons.
-
-    At most about a dozen blocks and well under 12k characters of text for any order: lines beyond
-    ``CARD_LINES_MAX`` (or the text budget) are summarised as "… and N more lines".
-    """
     blocks: list[Block] = [
         HeaderBlock(block_id=BLOCK_ORDER_HEADER, text=PlainTextObject(text=_header_text(order), emoji=True)),
-        SectionBlock(block_id=BLOCK_ORDER_DETAILS, fields=_detail_fields(order, catalogue)),
-        ContextBlock(
-            block_id=BLOCK_ORDER_STATE, elements=[MarkdownTextObject(text=order_state_badges(order))]
-        ),
-        DividerBlock(),
+        SectionBlock(block_id=BLOCK_ORDER_DETAILS, fields=fields[:SECTION_FIELDS_MAX]),
+        SectionBlock(block_id=BLOCK_ORDER_STATE, text=MarkdownTextObject(text=money_line(order))),
     ]
-    if order.lines:
-        packed = pack_rows(
-            [_line_row(line) for line in order.lines],
-            block_id=BLOCK_ORDER_LINES,
-            max_rows=CARD_LINES_MAX,
-            budget=CARD_LINES_BUDGET,
-            more="… and {n} more lines",
-        )
-        blocks.extend(packed.sections)
-    else:
-        blocks.append(SectionBlock(block_id=BLOCK_ORDER_LINES, text=MarkdownTextObject(text="_No lines._")))
-    blocks.append(SectionBlock(block_id=BLOCK_ORDER_TOTALS, fields=_totals_fields(order)))
-    blocks.append(
-        ContextBlock(
-            block_id=BLOCK_ORDER_META,
-            elements=[MarkdownTextObject(text=f"order id {safe_line(order.order_id, 64)}")],
-        )
-    )
-    if with_actions and (actions := _actions_block(order, catalogue, _number(order))):
-        blocks.append(actions)
     return finish(blocks)
+
+
+def _field(label: str, value: str) -> MarkdownTextObject:
+    # ``value`` is already escaped; labels are ours. The cap is a guard, values are capped far lower.
+    return MarkdownTextObject(text=f"*{label}*\n{value}"[:FIELD_TEXT_MAX])

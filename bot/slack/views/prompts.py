@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -24,12 +23,13 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.mplus.models import MPLUS_TZ, Order, PaymentMethod
-from bot.mplus.money import format_cents
+from bot.mplus.models import Order, PaymentMethod
+from bot.mplus.money import MoneyError, parse_cents
 from bot.orders.permissions import Action
-from bot.slack import text
+from bot.slack import messages, text
 from bot.slack.ids import ActionId, CallbackId, ConfirmRef, PayFormMeta
-from bot.slack.views._common import finish, one_line
+from bot.slack.views._common import finish, money, one_line
+from bot.slack.views.events import slack_date
 from bot.store.audit import AuditEntry
 
 BLOCK_PROMPT = "confirm_prompt"
@@ -46,9 +46,10 @@ ACTION_PAY_KIND = "kind"
 KIND_DEPOSIT = "deposit"
 KIND_FULL = "full"
 KIND_LABELS = {
-    KIND_DEPOSIT: "Deposit only (order not shipped yet)",
-    KIND_FULL: "Full payment (also creates packing slip and invoice)",
+    KIND_DEPOSIT: messages.PAY_KIND_DEPOSIT,
+    KIND_FULL: messages.PAY_KIND_FULL,
 }
+BLOCK_PAY_REMAINS = "pay_remains"
 NAME_MAX = 120
 
 
@@ -57,10 +58,9 @@ def _who(order: Order) -> str:
 
 
 def _amounts(order: Order) -> str:
-    parts = [f"total {format_cents(order.total_incl_amount)}"]
+    parts = [f"*{money(order.outstanding_cents)} open*", f"total {money(order.total_incl_amount)}"]
     if order.prepaid_amount:
-        parts.append(f"paid so far {format_cents(order.prepaid_amount)}")
-    parts.append(f"outstanding {format_cents(order.outstanding_cents)}")
+        parts.append(f"paid so far {money(order.prepaid_amount)}")
     return " · ".join(parts)
 
 
@@ -68,25 +68,29 @@ def what_will_happen(action: Action, order: Order, params: dict[str, Any]) -> st
     """The exact consequence of confirming, in plain words (mrkdwn, escaped)."""
     number = text.safe(order.number, 40)
     if action == Action.CANCEL:
-        return f"Order *{number}* will be *cancelled* in Mplus. This cannot be undone from Orderbot."
+        said = f"Order *{number}* will be *cancelled* in Mplus. This cannot be undone from Orderbot."
+        if order.prepaid_amount > 0:
+            said += "\n" + messages.CANCEL_WITH_DEPOSIT.format(amount=money(order.prepaid_amount))
+        return said
     if action == Action.DELIVER:
         return (
             f"Order *{number}* will be marked *delivered* and Mplus will create a *packing slip*. "
             "Payment is not touched."
         )
-    amount = format_cents(int(params["amount_cents"]))
+    amount = money(int(params["amount_cents"]))
     method = text.safe(params.get("method_description") or params["method"], 60)
+    remains = remains_after(order, int(params["amount_cents"]))
     over = int(params.get("overpayment_cents") or 0)
     said_over = (
-        f"\n:warning: That is *{format_cents(over)} more* than the outstanding balance: the "
+        f"\n:warning: That is *{money(over)} more* than the outstanding balance: the "
         "overpayment is recorded as paid (change given to the customer)."
         if over > 0
         else ""
     )
     if params.get("prepay"):
         return (
-            f"A *deposit* of *{amount}* ({method}) will be recorded on order *{number}*. Nothing is shipped."
-            f"{said_over}"
+            f"A *deposit* of *{amount}* ({method}) will be recorded on order *{number}*. Nothing is shipped. "
+            f"{remains}{said_over}"
         )
     extra = (
         "an *invoice*"
@@ -95,8 +99,15 @@ def what_will_happen(action: Action, order: Order, params: dict[str, Any]) -> st
     )
     return (
         f"A *full payment* of *{amount}* ({method}) will be recorded on order *{number}*; "
-        f"Mplus also creates {extra}.{said_over}"
+        f"Mplus also creates {extra}. {remains}{said_over}"
     )
+
+
+def remains_after(order: Order, cents: int) -> str:
+    """What is left to pay once ``cents`` is paid, as a sentence."""
+    left = max(order.outstanding_cents - cents, 0)
+    what = messages.LEFT_OPEN.format(amount=money(left)) if left else "nothing is left to pay"
+    return messages.PAY_REMAINS.format(left=what)
 
 
 _CONFIRM_TEXT = {
@@ -163,23 +174,42 @@ def notice_modal(title: str, message: str) -> dict[str, Any]:
     ).to_dict()
 
 
+def pay_kinds(order: Order) -> list[Option]:
+    """The kinds of payment that fit the order's state: a delivered order can only be paid in full."""
+    if order.is_delivered:
+        return [Option(value=KIND_FULL, text=messages.PAY_KIND_REST)]
+    return [Option(value=kind, text=label) for kind, label in KIND_LABELS.items()]
+
+
 def pay_modal(order: Order, methods: Sequence[PaymentMethod], meta: PayFormMeta) -> dict[str, Any]:
+    """Amount, method and kind of payment. Nothing is guessed: method and kind are chosen by the
+    person (only a single possible kind is preselected); the amount starts at what is open."""
     options = [
         Option(value=m.method[:150], text=text.safe(m.description or m.method, 75))
         for m in methods
         if m.active
     ][:100]
-    kinds = [Option(value=k, text=label) for k, label in KIND_LABELS.items()]
-    outstanding = format_cents(order.outstanding_cents).removeprefix("€ ")
+    kinds = pay_kinds(order)
+    outstanding = format_cents_plain(order.outstanding_cents)
+    remains = (
+        messages.PAY_REMAINS.format(left="nothing is left to pay")
+        if order.is_delivered
+        else messages.PAY_AMOUNT_HINT.format(open=money(order.outstanding_cents))
+    )
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=f"Order {text.safe(order.number, 40)}")),
         SectionBlock(text=MarkdownTextObject(text=f"*{_who(order)}*\n{_amounts(order)}")),
         InputBlock(
             block_id=BLOCK_PAY_AMOUNT,
             label="Amount (€)",
-            hint="For example 12,50. Defaults to the outstanding balance.",
+            hint="For example 12,50. Starts at the open amount.",
+            # Typing (or choosing a kind) updates the line saying what remains after this payment.
+            dispatch_action=True,
             element=PlainTextInputElement(
-                action_id=ACTION_PAY_AMOUNT, initial_value=outstanding, max_length=20
+                action_id=ACTION_PAY_AMOUNT,
+                initial_value=outstanding,
+                max_length=20,
+                dispatch_action_config={"trigger_actions_on": ["on_character_entered", "on_enter_pressed"]},
             ),
         ),
         InputBlock(
@@ -188,14 +218,18 @@ def pay_modal(order: Order, methods: Sequence[PaymentMethod], meta: PayFormMeta)
             element=StaticSelectElement(
                 action_id=ACTION_PAY_METHOD,
                 options=options,
-                initial_option=options[0] if options else None,
-                placeholder="Choose a payment method",
+                placeholder="How did the customer pay?",
             ),
         ),
         InputBlock(
             block_id=BLOCK_PAY_KIND,
             label="Kind of payment",
-            element=RadioButtonsElement(action_id=ACTION_PAY_KIND, options=kinds, initial_option=kinds[1]),
+            dispatch_action=True,
+            element=RadioButtonsElement(
+                action_id=ACTION_PAY_KIND,
+                options=kinds,
+                initial_option=kinds[0] if len(kinds) == 1 else None,
+            ),
         ),
         InputBlock(
             block_id=BLOCK_PAY_OVER,
@@ -209,6 +243,7 @@ def pay_modal(order: Order, methods: Sequence[PaymentMethod], meta: PayFormMeta)
                 ],
             ),
         ),
+        ContextBlock(block_id=BLOCK_PAY_REMAINS, elements=[MarkdownTextObject(text=remains)]),
     ]
     return View(
         type="modal",
@@ -221,43 +256,67 @@ def pay_modal(order: Order, methods: Sequence[PaymentMethod], meta: PayFormMeta)
     ).to_dict()
 
 
-_DONE_VERB = {
-    "cancel": "Cancelled",
-    "deliver": "Delivered",
-    "pay": "Payment recorded",
-    "create": "Created",
-    "edit": "Edited",
-}
+def pay_remains_line(outstanding_cents: int, amount: str, kind: str | None) -> str:
+    """What remains after the payment typed so far (mrkdwn), for the pay form's last line."""
+    try:
+        cents = parse_cents(amount)
+    except MoneyError:
+        return messages.PAY_AMOUNT_HINT.format(open=money(outstanding_cents))
+    if kind == KIND_FULL or cents >= outstanding_cents:
+        if cents > outstanding_cents and kind != KIND_FULL:
+            return messages.PAY_MORE_THAN_OPEN.format(open=money(outstanding_cents))
+        return messages.PAY_REMAINS.format(left="nothing is left to pay")
+    left = messages.LEFT_OPEN.format(amount=money(max(outstanding_cents - cents, 0)))
+    return messages.PAY_REMAINS.format(left=left)
 
 
-def audit_note(action: str, user_id: str, at: datetime, details: dict[str, Any]) -> str:
-    """One line for the thread under the card: who, what, when, result."""
-    when = at.astimezone(MPLUS_TZ).strftime("%d-%m-%Y %H:%M")
-    parts = [f"{_DONE_VERB.get(action, action)} by <@{user_id}> at {when}"]
-    if details.get("amount_cents") is not None:
-        kind = "deposit" if details.get("prepay") else "full payment"
-        parts.append(f"{kind} {format_cents(int(details['amount_cents']))}")
-    if details.get("packing_slip_id"):
-        parts.append(f"packing slip {text.safe(details['packing_slip_id'], 64)}")
-    if details.get("invoice_id"):
-        parts.append(f"invoice {text.safe(details['invoice_id'], 64)}")
+def with_pay_remains(view: dict[str, Any], line: str) -> dict[str, Any]:
+    """The pay modal as it is, with a new "what remains" line (typed values are kept by Slack)."""
+    blocks = [
+        {**b, "elements": [{"type": "mrkdwn", "text": line}]} if b.get("block_id") == BLOCK_PAY_REMAINS else b
+        for b in view.get("blocks") or []
+    ]
+    keep = ("type", "callback_id", "title", "submit", "close", "private_metadata")
+    return {**{k: view[k] for k in keep if k in view}, "blocks": blocks}
+
+
+def format_cents_plain(cents: int) -> str:
+    """Amount for an input field, without the euro sign: ``12,50``."""
+    return money(cents).split("\u00a0", 1)[-1]
+
+
+def audit_details(entry: AuditEntry) -> str:
+    """What an audit row carries beyond who/what/when: amount, method, documents, the reason."""
+    params = entry.params or {}
+    parts: list[str] = []
+    if params.get("amount_cents") is not None:
+        kind = "deposit" if params.get("prepay") else "payment"
+        parts.append(f"{kind} {money(int(params['amount_cents']))}")
+    if params.get("method"):
+        parts.append(text.safe(str(params.get("method_description") or params["method"]), 40))
+    if params.get("packing_slip_id"):
+        parts.append(f"packing slip {text.safe(str(params['packing_slip_id']), 40)}")
+    if params.get("invoice_id"):
+        parts.append(f"invoice {text.safe(str(params['invoice_id']), 40)}")
+    if params.get("old_total_cents") is not None and params.get("total") is not None:
+        parts.append(f"total {money(int(params['old_total_cents']))} → {money(int(params['total']))}")
+    reason = params.get("reason") or entry.error
+    if reason:
+        parts.append(f"— {text.safe(str(reason), 200)}")
     return " · ".join(parts)
 
 
 def audit_history(order: Order, entries: Sequence[AuditEntry]) -> list[dict]:
-    rows = [
-        f"• {e.at.astimezone(MPLUS_TZ):%d-%m-%Y %H:%M} <@{e.user_id}> *{text.safe(e.action, 20)}* → "
-        f"{text.safe(e.result, 60)}" + (f" — {text.safe(e.error, 200)}" if e.error else "")
-        for e in entries[-40:]
-    ]
+    rows = []
+    for e in entries[-40:]:
+        who, what = text.safe(e.user_id, 40), text.safe(e.action, 20)
+        row = f"• {slack_date(e.at)} <@{who}> *{what}* → {text.safe(e.result, 60)}"
+        if details := audit_details(e):
+            row += f" · {details}"
+        rows.append(row)
     body = "\n".join(rows) if rows else "Nothing recorded by Orderbot for this order yet."
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=f"History of order {text.safe(order.number, 40)}")),
         SectionBlock(text=MarkdownTextObject(text=body[:2990])),
     ]
     return finish(blocks)
-
-
-def note_view(note: str) -> list[dict]:
-    """An audit note (from ``audit_note``: its parts are escaped already, the mention is ours)."""
-    return finish([SectionBlock(text=MarkdownTextObject(text=f"✅ {note}"[:2990]))])

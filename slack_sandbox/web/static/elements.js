@@ -49,7 +49,10 @@
   function button(element, block, ctx) {
     const node = el(
       "button",
-      { type: "button", class: "sb-btn " + (element.style || ""), testid: "button-" + element.action_id, "data-action-id": element.action_id, title: element.url || null },
+      {
+        type: "button", class: "sb-btn " + (element.style || ""), testid: "button-" + element.action_id,
+        "data-action-id": element.action_id, title: element.url || null, "aria-label": element.accessibility_label || null,
+      },
       SB.textObject(element.text, ctx),
     );
     node.addEventListener("click", async () => {

@@ -35,6 +35,34 @@
 
   SB.safeHref = (url) => (/^(https?:|mailto:)/i.test(url) ? url : null);
 
+  // <!date^EPOCH^TOKENS|fallback>, shown in the reader's own time zone as Slack does (a subset of
+  // the tokens; anything else keeps the fallback text the bot wrote).
+  function slackDate(target, label) {
+    const [, epoch, tokens] = target.split("^");
+    const when = new Date(Number(epoch) * 1000);
+    if (!tokens || Number.isNaN(when.getTime())) return document.createTextNode(label || target);
+    const day = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+    const today = day(new Date());
+    const pretty = () => {
+      const diff = Math.round((day(when) - today) / 86400000);
+      if (diff === 0) return "Today";
+      if (diff === -1) return "Yesterday";
+      if (diff === 1) return "Tomorrow";
+      return when.toLocaleDateString(undefined, { month: "short", day: "numeric" });
+    };
+    const parts = {
+      date_short_pretty: pretty,
+      date_long_pretty: pretty,
+      date_short: () => when.toLocaleDateString(undefined, { month: "short", day: "numeric", year: "numeric" }),
+      date_num: () => when.toISOString().slice(0, 10),
+      time: () => when.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" }),
+    };
+    let unknown = false;
+    const text = tokens.replace(/\{(\w+)\}/g, (_, name) => (parts[name] ? parts[name]() : ((unknown = true), "")));
+    if (unknown) return document.createTextNode(label || target);
+    return el("time", { datetime: when.toISOString(), title: label || "", text });
+  }
+
   // <@U…>, <#C…|name>, <!here>, <!subteam^S…|@team>, <!date^…|fallback>, <https://…|label>
   function reference(inner, ctx) {
     const bar = inner.indexOf("|");
@@ -57,7 +85,7 @@
     if (target.startsWith("!subteam^")) {
       return el("span", { class: "mention", text: label || "@" + target.slice(9) });
     }
-    if (target.startsWith("!date^")) return document.createTextNode(label || target);
+    if (target.startsWith("!date^")) return slackDate(target, label);
     const href = SB.safeHref(target);
     if (href) {
       return el("a", { href, target: "_blank", rel: "noopener noreferrer", text: label || SB.decode(target) });

@@ -1,0 +1,153 @@
+"""What happened to an order, said on its card's top line and in the note under it.
+
+One ``OrderEvent`` per change, whoever made it: a person through Orderbot (``user_id`` set) or
+someone in Mplus (the notifier saw it; ``user_id`` None). Times are Slack date tokens, so each
+reader sees their own time zone, with the shop's time as the fallback text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
+
+from bot.mplus.models import MPLUS_TZ, Order
+from bot.slack import messages, text
+from bot.slack.ids import ActionId, OrderRef
+from bot.slack.views._common import finish, money, one_line
+
+EventKind = Literal["created", "new", "deposit", "paid", "delivered", "cancelled", "edited", "changed"]
+BLOCK_NOTE = "notifier_note"
+BLOCK_NOTE_ACTIONS = "note_actions"
+NUMBER_MAX = 40
+CUSTOMER_MAX = 80
+ID_MAX = 40
+NOTE_MAX = 2900
+
+
+class OrderEvent(BaseModel):
+    """One change to an order; ``also`` are further kinds seen in the same change."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: EventKind
+    at: datetime
+    user_id: str | None = None
+    amount_cents: int | None = None
+    old_total_cents: int | None = None
+    packing_slip_id: str | None = None
+    invoice_id: str | None = None
+    also: tuple[EventKind, ...] = ()
+
+
+def event_of_action(action: str, user_id: str, at: datetime, details: dict[str, Any]) -> OrderEvent:
+    """The event of a change made through Orderbot (``details``: the confirmation's params and result)."""
+    kind: EventKind
+    if action == "pay":
+        kind = "deposit" if details.get("prepay") else "paid"
+    else:
+        kind = {"deliver": "delivered", "cancel": "cancelled", "edit": "edited", "create": "created"}.get(
+            action, "changed"
+        )  # type: ignore[assignment]
+    amount = details.get("amount_cents")
+    return OrderEvent(
+        kind=kind,
+        at=at,
+        user_id=user_id,
+        amount_cents=int(amount) if amount is not None else None,
+        old_total_cents=details.get("old_total_cents"),
+        packing_slip_id=details.get("packing_slip_id") or None,
+        invoice_id=details.get("invoice_id") or None,
+    )
+
+
+def slack_date(at: datetime, token: str = "{date_short_pretty} {time}") -> str:
+    """``<!date^…^…|fallback>``: Slack shows it in the reader's own time zone."""
+    local = at.astimezone(MPLUS_TZ)
+    fallback = f"{local.day:02d}-{local.month:02d}-{local.year:04d} {local:%H:%M}"
+    return f"<!date^{int(at.timestamp())}^{token}|{fallback}>"
+
+
+def _who(event: OrderEvent) -> str:
+    return f"<@{text.safe(event.user_id, ID_MAX)}>" if event.user_id else "Mplus"
+
+
+def _left(order: Order) -> str:
+    if order.is_cancelled:
+        return messages.LEFT_NOTHING
+    if order.fully_paid:
+        return messages.LEFT_PAID
+    if order.outstanding_cents <= 0:
+        return messages.LEFT_PAID if order.prepaid_amount else messages.LEFT_NOTHING
+    return messages.LEFT_OPEN.format(amount=money(order.outstanding_cents))
+
+
+def _amount(event: OrderEvent, order: Order) -> str:
+    if event.amount_cents is not None:
+        return money(event.amount_cents)
+    return money(order.prepaid_amount if event.kind == "deposit" else order.total_incl_amount)
+
+
+def note_text(order: Order, event: OrderEvent) -> str:
+    """One mrkdwn line naming the order, the customer, who, what and what is left."""
+    templates = messages.NOTE_BY_USER if event.user_id else messages.NOTE_IN_MPLUS
+    template = templates.get(event.kind) or messages.NOTE_IN_MPLUS["changed"]
+    line = template.format(
+        who=_who(event),
+        amount=_amount(event, order),
+        number=text.safe(one_line(order.number), NUMBER_MAX) or "?",
+        customer=text.safe(one_line(order.relation_name), CUSTOMER_MAX) or "—",
+        left=_left(order),
+    )
+    if event.kind == "cancelled" and order.prepaid_amount > 0:
+        line += messages.NOTE_DEPOSIT_TO_REFUND.format(amount=money(order.prepaid_amount))
+    if event.old_total_cents is not None and event.old_total_cents != order.total_incl_amount:
+        line += messages.NOTE_TOTAL_CHANGED.format(
+            old=money(event.old_total_cents), new=money(order.total_incl_amount)
+        )
+    if event.packing_slip_id:
+        line += messages.NOTE_PACKING_SLIP.format(number=text.safe(event.packing_slip_id, ID_MAX))
+    if event.invoice_id:
+        line += messages.NOTE_INVOICE.format(number=text.safe(event.invoice_id, ID_MAX))
+    also = [messages.EVENT_WORD[k] for k in event.also if k != event.kind]
+    if also:
+        line += messages.NOTE_ALSO.format(what=", ".join(also))
+    return line[:NOTE_MAX]
+
+
+def event_line(event: OrderEvent, order: Order) -> str:
+    """The card's top line: the latest event, who and when."""
+    what = messages.EVENT_WHAT.get(event.kind, messages.EVENT_WHAT["changed"]).format(
+        amount=_amount(event, order)
+    )
+    template = messages.EVENT_BY_USER if event.user_id else messages.EVENT_IN_MPLUS
+    return template.format(what=what, who=_who(event), when=slack_date(event.at))
+
+
+def as_of_line(at: datetime) -> str:
+    return messages.AS_OF.format(when=slack_date(at, "{time}"))
+
+
+def show_button(order: Order) -> ButtonElement | None:
+    try:
+        value = OrderRef(order_id=order.order_id).encode()
+    except ValueError:
+        return None
+    number = text.safe(one_line(order.number), NUMBER_MAX) or "?"
+    return ButtonElement(
+        text=messages.SHOW_BUTTON,
+        action_id=ActionId.SHOW.value,
+        value=value,
+        accessibility_label=messages.SHOW_BUTTON_LABEL.format(number=number),
+    )
+
+
+def note_message(order: Order, event: OrderEvent, *, with_show: bool = False) -> dict[str, Any]:
+    """The note: threaded under a card, or (``with_show``) on its own with a Show button."""
+    line = note_text(order, event)
+    blocks: list[Block] = [SectionBlock(block_id=BLOCK_NOTE, text=line)]
+    if with_show and (button := show_button(order)):
+        blocks.append(ActionsBlock(block_id=BLOCK_NOTE_ACTIONS, elements=[button]))
+    return {"text": line, "blocks": finish(blocks)}

@@ -33,6 +33,7 @@ from bot.store.confirmations import ConfirmationStore
 from bot.store.db import Database
 from bot.store.idempotency import IdempotencyKeys
 from bot.store.schema import ensure_current
+from handlers.app_home import stop_home_refresh
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class Runtime:
 
     def close(self) -> None:
         """Stop the worker threads and close the store (the HTTP server is closed by its owner)."""
+        stop_home_refresh(self.app)
         self.pools.shutdown()
         self.deps.db.dispose()
 
@@ -92,6 +94,8 @@ def build_runtime(settings: Settings) -> Runtime:
         list_page_size=settings.bot.list_page_size,
         confirm_ttl=ttl,
         allowed_channels=settings.bot.allowed_channels,
+        home_stale_days=settings.bot.home_stale_days,
+        home_refresh_s=settings.bot.home_refresh_s,
     )
     pools = ListenerPools.for_settings(settings.bot)
     app = build_app(settings.bot, deps, slack, pools)

@@ -8,7 +8,7 @@ from bot.slack.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
-    from handlers import actions, channels, commands, confirm_flow, find_actions, order_form
+    from handlers import actions, app_home, channels, commands, confirm_flow, find_actions, order_form
 
     channels.register(app, deps)
     commands.register(app, deps)
@@ -16,3 +16,4 @@ def register(app: App, deps: Deps) -> None:
     confirm_flow.register(app, deps)
     order_form.register(app, deps)
     find_actions.register(app, deps)
+    app_home.register(app, deps)

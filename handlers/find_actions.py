@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -16,6 +17,7 @@ from bot.slack.messages import STALE_BUTTON
 from handlers.form_commands import channel_of, ephemeral_teller, open_new_form, user_of
 from handlers.read_commands import card_reply
 from handlers.replies import reply_on_failure
+from handlers.surface import view_reply
 
 
 def _ack(ack: Ack) -> None:
@@ -26,7 +28,7 @@ def _value(body: dict[str, Any]) -> str:
     return str((body.get("actions") or [{}])[0].get("value") or "")
 
 
-def _stale(respond: Respond) -> None:
+def _stale(respond: Respond | Callable[..., Any]) -> None:
     respond(
         text=STALE_BUTTON,
         blocks=views.error_view(STALE_BUTTON),
@@ -36,16 +38,17 @@ def _stale(respond: Respond) -> None:
 
 
 def register(app: App, deps: Deps) -> None:
-    def show(body: dict[str, Any], respond: Respond) -> None:
+    def show(body: dict[str, Any], respond: Respond | None, client: WebClient) -> None:
+        reply, _dm = view_reply(body, respond, client)  # from the App Home: the card comes in the DM
         try:
             ref = OrderRef.decode(_value(body))
         except InvalidValue:
-            _stale(respond)
+            _stale(reply)
             return
-        with reply_on_failure(respond, f"show {ref.order_id}"):
+        with reply_on_failure(reply, f"show {ref.order_id}"):
             # The list stays; the card comes as a new message, read from Mplus now (it offers actions).
             order = deps.orders.get(ref.order_id)
-            respond(response_type="ephemeral", replace_original=False, **card_reply(order, deps))
+            reply(response_type="ephemeral", replace_original=False, **card_reply(order, deps))
 
     def new_for_relation(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         try:

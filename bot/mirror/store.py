@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.mirror.normalise import index_text, phone_digits
+from bot.mirror.overview_facts import record_facts
 from bot.mplus.models import CancelState, CompleteState, Order, Relation
 from bot.store.db import Database, utcnow
 from bot.store.mirror_tables import (
@@ -274,6 +275,7 @@ class MirrorStore:
             where=MirrorOrderRow.sync_marker <= statement.excluded.sync_marker,
         )
         session.execute(statement)
+        record_facts(session, orders, self._insert)  # the App Home's dates, in the same transaction
         ids = dict(
             session.execute(
                 select(MirrorOrderRow.order_id, MirrorOrderRow.id).where(

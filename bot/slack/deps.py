@@ -27,3 +27,5 @@ class Deps:
     list_page_size: int = 20
     confirm_ttl: timedelta = timedelta(minutes=10)
     allowed_channels: frozenset[str] = field(default_factory=frozenset)
+    home_stale_days: int = 14
+    home_refresh_s: float = 60.0

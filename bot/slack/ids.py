@@ -30,6 +30,8 @@ class ActionId(StrEnum):
     """A row's Show button (find results, lists): the order's card, as Mplus has it now."""
     NEW_ORDER_FOR = "order_new_for"
     """"New order for this customer": the order form with the relation chosen."""
+    HOME_SHOW_ALL = "home_show_all"
+    """App Home, "Show all" under one kind of "needs action": every such order in a modal."""
 
 
 class CallbackId(StrEnum):
@@ -78,6 +80,12 @@ class ListPage(SlackValue):
     branch: int | None = Field(None, alias="b")
     relation: int | None = Field(None, alias="r")
     offset: int = Field(0, alias="x", ge=0)
+
+
+class NeedRef(SlackValue):
+    """Which "needs action" list an App Home "Show all" button opens."""
+
+    kind: str = Field(alias="k", min_length=1, max_length=40)
 
 
 class CardLocation(SlackValue):

@@ -13,12 +13,17 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, select
 
 from bot.mirror.models import MirrorOrder
 from bot.store.db import Database
 from bot.store.mirror_tables import MirrorOrderRow
-from bot.store.overview_tables import OrderFactsRow
+from bot.store.overview_tables import (
+    DELIVERED_UNPAID_WHERE,
+    OPEN_WHERE,
+    PREPAID_UNDELIVERED_WHERE,
+    OrderFactsRow,
+)
 
 _CANCELLED = "ORDER-CANCEL-STATE-COMPLETE"
 _DELIVERED = "ORDER-DELIVERY-STATE-COMPLETE"
@@ -86,18 +91,14 @@ def _not_cancelled() -> ColumnElement[bool]:
 
 
 def need_condition(kind: NeedKind, today: date, stale_days: int) -> ColumnElement[bool]:
+    """The kind's condition: the partial index's own WHERE first (so the planner uses it), then more."""
     o = MirrorOrderRow
     if kind is NeedKind.DELIVERED_UNPAID:
-        return and_(o.delivery_state == _DELIVERED, o.outstanding_cents > 0, _not_cancelled())
+        return DELIVERED_UNPAID_WHERE
     if kind is NeedKind.DEPOSIT_OVERDUE:
-        overdue = select(OrderFactsRow.order_id).where(OrderFactsRow.delivery_date < today)
-        return and_(
-            o.prepaid_cents > 0,
-            o.delivery_state != _DELIVERED,
-            _not_cancelled(),
-            o.order_id.in_(overdue),
-        )
-    return and_(o.is_open.is_(True), o.financial_date < today - timedelta(days=stale_days))
+        overdue = exists().where(OrderFactsRow.order_id == o.order_id, OrderFactsRow.delivery_date < today)
+        return and_(PREPAID_UNDELIVERED_WHERE, overdue)
+    return and_(OPEN_WHERE, o.financial_date < today - timedelta(days=stale_days))
 
 
 def needs_action(db: Database, today: date, stale_days: int, limit: int = 5) -> list[NeedGroup]:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot.mirror.overview_queries import BranchDay, NeedGroup, needs_action, today_by_branch
 from bot.store.audit import AuditEntry, AuditRow
 from bot.store.db import Database
-from bot.store.mirror_tables import MirrorOrderRow
+from bot.store.mirror_tables import MirrorStateRow
 from bot.store.subscriptions import Subscription, SubscriptionStore
 
 TOP_ROWS = 3
@@ -79,6 +79,7 @@ def build_home(
 def home_version(db: Database) -> tuple[int, int]:
     """Changes that alter some App Home: the mirror's newest order marker, the newest audit entry."""
     with db.transaction() as session:
-        marker = session.scalar(select(func.max(MirrorOrderRow.sync_marker))) or 0
+        # The mirror's own position: one row, where max(sync_marker) would scan every order.
+        marker = session.scalar(select(MirrorStateRow.next_marker).where(MirrorStateRow.stream == "orders"))
         audit = session.scalar(select(func.max(AuditRow.id))) or 0
-    return int(marker), int(audit)
+    return int(marker or 0), int(audit)

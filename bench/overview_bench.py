@@ -90,13 +90,19 @@ def fill(db: object, orders: int, today: date, seed: int = 7) -> None:
                 "search_text": f"customer b {i}",
             }
         )
+        delivery_date = day + timedelta(days=rng.randint(0, 21))
+        live = kind != "cancelled"
         facts.append(
             {
                 "order_id": order_id,
-                "delivery_date": day + timedelta(days=rng.randint(0, 21)),
+                "sync_marker": i + 1,
+                "delivery_date": delivery_date,
                 "paid_at": entry + timedelta(days=1) if prepaid else None,
                 "delivered_at": entry + timedelta(days=2) if delivered else None,
                 "cancelled_at": entry + timedelta(hours=3) if kind == "cancelled" else None,
+                "delivered_unpaid_on": day if live and delivered and total > prepaid else None,
+                "awaiting_delivery_on": delivery_date if live and not delivered and prepaid else None,
+                "open_since": day if kind not in ("complete", "cancelled") else None,
             }
         )
         if len(chunk) >= 5000:

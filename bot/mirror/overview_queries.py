@@ -1,29 +1,23 @@
 """Mirror queries for the overview (App Home, `/order stats`): what needs doing, today, per day.
 
-Aggregates run in the database (one grouped scan each), so the App Home stays quick on a mirror of
-hundreds of thousands of orders. Counts and money come straight from the mirror; delivery dates and
-"when" come from ``overview_order_facts`` (see ``bot.mirror.overview_facts``).
+"Needs action" lists are index ranges on ``overview_order_facts`` (kept beside the mirror by
+``bot.mirror.overview_facts``), so counting them never scans the finished orders; day and chart
+figures are grouped scans of the mirror's financial-date index.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, case, func, select
 
 from bot.mirror.models import MirrorOrder
 from bot.store.db import Database
 from bot.store.mirror_tables import MirrorOrderRow
-from bot.store.overview_tables import (
-    DELIVERED_UNPAID_WHERE,
-    OPEN_WHERE,
-    PREPAID_UNDELIVERED_WHERE,
-    OrderFactsRow,
-)
+from bot.store.overview_tables import OrderFactsRow
 
 _CANCELLED = "ORDER-CANCEL-STATE-COMPLETE"
 _DELIVERED = "ORDER-DELIVERY-STATE-COMPLETE"
@@ -90,15 +84,23 @@ def _not_cancelled() -> ColumnElement[bool]:
     return MirrorOrderRow.cancel_state != _CANCELLED
 
 
+def _need_column(kind: NeedKind) -> Any:
+    f = OrderFactsRow
+    return {
+        NeedKind.DELIVERED_UNPAID: f.delivered_unpaid_on,
+        NeedKind.DEPOSIT_OVERDUE: f.awaiting_delivery_on,
+        NeedKind.STALE_OPEN: f.open_since,
+    }[kind]
+
+
 def need_condition(kind: NeedKind, today: date, stale_days: int) -> ColumnElement[bool]:
-    """The kind's condition: the partial index's own WHERE first (so the planner uses it), then more."""
-    o = MirrorOrderRow
+    """One index range on the facts table (see ``bot.mirror.overview_facts.needs``)."""
+    column = _need_column(kind)
     if kind is NeedKind.DELIVERED_UNPAID:
-        return DELIVERED_UNPAID_WHERE
+        return column.is_not(None)
     if kind is NeedKind.DEPOSIT_OVERDUE:
-        overdue = exists().where(OrderFactsRow.order_id == o.order_id, OrderFactsRow.delivery_date < today)
-        return and_(PREPAID_UNDELIVERED_WHERE, overdue)
-    return and_(OPEN_WHERE, o.financial_date < today - timedelta(days=stale_days))
+        return column < today
+    return column < today - timedelta(days=stale_days)
 
 
 def needs_action(db: Database, today: date, stale_days: int, limit: int = 5) -> list[NeedGroup]:
@@ -108,17 +110,19 @@ def needs_action(db: Database, today: date, stale_days: int, limit: int = 5) -> 
 
 def need_list(db: Database, kind: NeedKind, today: date, stale_days: int, limit: int) -> NeedGroup:
     where = need_condition(kind, today, stale_days)
+    column = _need_column(kind)
     limit = max(0, min(limit, MAX_ROWS))
     with db.transaction() as session:
-        count = session.scalar(select(func.count()).select_from(MirrorOrderRow).where(where)) or 0
+        count = session.scalar(select(func.count()).select_from(OrderFactsRow).where(where)) or 0
         rows = (
             session.scalars(
                 select(MirrorOrderRow)
+                .join(OrderFactsRow, OrderFactsRow.order_id == MirrorOrderRow.order_id)
                 .where(where)
-                .order_by(MirrorOrderRow.financial_date, MirrorOrderRow.year, MirrorOrderRow.number)
+                .order_by(column, OrderFactsRow.order_id)
                 .limit(limit)
             )
-            if limit
+            if limit and count
             else []
         )
         orders = [MirrorOrder.model_validate(row) for row in rows]
@@ -221,7 +225,3 @@ def daily_states(db: Database, start: date, end: date, branch: int | None = None
         )
         day += timedelta(days=1)
     return days
-
-
-def branches_seen(days: Sequence[BranchDay]) -> list[int | None]:
-    return [d.branch for d in days]

@@ -164,8 +164,10 @@ def test_deliver_from_the_home_goes_through_the_confirmation(rig: BotRig) -> Non
     assert not mplus.get_order(order.order_id).is_delivered  # nothing happens before Confirm
     rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=dm)
     wait_for(lambda: mplus.get_order(order.order_id).is_delivered, what="the delivery")
-    entries = rig.runtime.deps.audit.for_order(order.order_id)
-    assert [(e.action, e.result) for e in entries][-1][0] == "deliver"
+    wait_for(
+        lambda: [e.action for e in rig.runtime.deps.audit.for_order(order.order_id)] == ["deliver"],
+        what="the audit entry",
+    )
 
     sync(rig)
     updated = open_home(rig, ALICE, home)

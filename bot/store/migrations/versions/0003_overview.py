@@ -1,4 +1,4 @@
-"""The App Home's order facts: delivery date, paid / delivered / cancelled times per order.
+"""The App Home's order facts: when orders were paid / delivered / cancelled, and which need action.
 
 Revision ID: 0003_overview
 Revises: 0002_mirror
@@ -19,44 +19,27 @@ depends_on: str | Sequence[str] | None = None
 
 TABLE = "overview_order_facts"
 TIMES = ("paid_at", "delivered_at", "cancelled_at")
-DELIVERED = "'ORDER-DELIVERY-STATE-COMPLETE'"
-CANCELLED = "'ORDER-CANCEL-STATE-COMPLETE'"
-# Partial indexes on the mirror's orders for the App Home's "needs action" lists (written out here,
-# not imported from bot.store.overview_tables, so this revision never changes when model code does).
-PARTIAL = {
-    "ix_overview_delivered_unpaid": f"delivery_state = {DELIVERED} AND outstanding_cents > 0 "
-    f"AND cancel_state != {CANCELLED}",
-    "ix_overview_prepaid_undelivered": f"prepaid_cents > 0 AND delivery_state != {DELIVERED} "
-    f"AND cancel_state != {CANCELLED}",
-    "ix_overview_open": "is_open IS {true}",
-}
+NEEDS = ("delivered_unpaid_on", "awaiting_delivery_on", "open_since")
 
 
 def upgrade() -> None:
     op.create_table(
         TABLE,
         sa.Column("order_id", sa.String(length=64), nullable=False),
+        sa.Column("sync_marker", sa.BigInteger(), nullable=False),
         sa.Column("delivery_date", sa.Date(), nullable=True),
         *(sa.Column(name, sa.DateTime(timezone=True), nullable=True) for name in TIMES),
+        *(sa.Column(name, sa.Date(), nullable=True) for name in NEEDS),
+        sa.ForeignKeyConstraint(["order_id"], ["mirror_orders.order_id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("order_id"),
     )
-    for name in ("delivery_date", *TIMES):
+    for name in (*TIMES, *NEEDS):
         op.create_index(f"ix_{TABLE}_{name}", TABLE, [name])
-    true = "1" if op.get_bind().dialect.name == "sqlite" else "true"
-    for name, where in PARTIAL.items():
-        clause = sa.text(where.format(true=true))
-        op.create_index(
-            name,
-            "mirror_orders",
-            ["financial_date", "year", "number"],
-            sqlite_where=clause,
-            postgresql_where=clause,
-        )
+    # Orders mirrored before this revision get their facts on their next change, or at once with
+    # `orderbot mirror rebuild`; until then the App Home lists only what it knows.
 
 
 def downgrade() -> None:
-    for name in PARTIAL:
-        op.drop_index(name, table_name="mirror_orders")
-    for name in ("delivery_date", *TIMES):
+    for name in (*TIMES, *NEEDS):
         op.drop_index(f"ix_{TABLE}_{name}", table_name=TABLE)
     op.drop_table(TABLE)

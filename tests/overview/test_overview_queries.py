@@ -31,7 +31,10 @@ def order(number: int, marker: int, day: date, total: int = 10_000, **fields: ob
 
 
 def paid(amount: int, at: datetime) -> dict[str, object]:
-    return {"prepaid_amount": amount, "payments": [{"amount": amount, "entry_timestamp": at, "method": "CASH"}]}
+    return {
+        "prepaid_amount": amount,
+        "payments": [{"amount": amount, "entry_timestamp": at, "method": "CASH"}],
+    }
 
 
 def store(database: Database) -> MirrorStore:
@@ -41,7 +44,9 @@ def store(database: Database) -> MirrorStore:
 
 
 def counts(database: Database, stale_days: int = 14) -> dict[NeedKind, list[int]]:
-    return {g.kind: [g.count, *(o.number for o in g.orders)] for g in needs_action(database, TODAY, stale_days)}
+    return {
+        g.kind: [g.count, *(o.number for o in g.orders)] for g in needs_action(database, TODAY, stale_days)
+    }
 
 
 def test_needs_action_counts_and_oldest_rows(database: Database) -> None:

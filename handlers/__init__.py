@@ -8,12 +8,12 @@ from bot.slack.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
-    from handlers import actions, app_home, channels, commands, confirm_flow, find_actions, order_form
+    from handlers import actions, app_home, channels, commands, confirm_flow, list_command, order_form
 
     channels.register(app, deps)
     commands.register(app, deps)
     actions.register(app, deps)
     confirm_flow.register(app, deps)
     order_form.register(app, deps)
-    find_actions.register(app, deps)
+    list_command.register(app, deps)
     app_home.register(app, deps)

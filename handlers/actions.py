@@ -1,4 +1,4 @@
-"""Button presses on order cards and lists: ack at once, then re-render from Mplus."""
+"""Button presses on order cards: ack at once, then re-render from Mplus (lists: ``list_command``)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 
-from bot.orders.periods import PeriodError, parse_period
 from bot.slack import views
 from bot.slack.deps import Deps
-from bot.slack.ids import ActionId, InvalidValue, ListPage, OrderRef
+from bot.slack.ids import ActionId, InvalidValue, OrderRef
 from bot.slack.messages import STALE_BUTTON
-from handlers.read_commands import ListCommand, card_reply, list_reply
+from handlers.read_commands import card_reply
 from handlers.replies import reply_on_failure
 
 
@@ -44,18 +43,4 @@ def register(app: App, deps: Deps) -> None:
             order = deps.orders.get(ref.order_id)
             respond(replace_original=True, **card_reply(order, deps))
 
-    def next_list_page(body: dict[str, Any], respond: Respond) -> None:
-        try:
-            page = ListPage.decode(_value(body))
-            period = parse_period(page.period or "week")
-        except (InvalidValue, PeriodError):
-            _stale(respond)
-            return
-        command = ListCommand(
-            period=period, branch=page.branch, relation=page.relation, period_text=page.period
-        )
-        with reply_on_failure(respond, "list next page"):
-            respond(replace_original=True, **list_reply(command, deps, offset=page.offset))
-
     app.action(ActionId.REFRESH.value)(ack=_ack, lazy=[refresh_card])
-    app.action(ActionId.LIST_NEXT.value)(ack=_ack, lazy=[next_list_page])

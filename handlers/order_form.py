@@ -21,12 +21,20 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.mplus.models import Order
-from bot.orders.drafts import FieldRef, FormField, OrderDraft, validate
+from bot.orders.drafts import FieldRef, FormField, OrderDraft, RelationChoice, relation_label, validate
 from bot.orders.editing import Outcome, Result
 from bot.orders.permissions import Action
 from bot.slack import text, views
 from bot.slack.deps import Deps
-from bot.slack.ids import ActionId, CallbackId, FormLineRef, InvalidValue, OrderFormMeta, OrderRef
+from bot.slack.ids import (
+    ActionId,
+    CallbackId,
+    FormLineRef,
+    InvalidValue,
+    OrderFormMeta,
+    OrderRef,
+    RelationRef,
+)
 from bot.slack.messages import STALE_BUTTON, describe_failure
 from bot.slack.views import modals
 from handlers.authorise import authorised
@@ -303,6 +311,19 @@ def register(app: App, deps: Deps) -> None:
         ack(options=[modals.relation_option(relation) for relation in found])
 
     def new_from_button(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        relation = None
+        action = (body.get("actions") or [{}])[0]
+        if action.get("action_id") == ActionId.NEW_ORDER_FOR.value:
+            # "New order for this customer" (find results): the form opens with them chosen.
+            try:
+                ref = RelationRef.decode(action.get("value"))
+            except InvalidValue:
+                stale = views.error_view(STALE_BUTTON)
+                respond(text=STALE_BUTTON, blocks=stale, response_type="ephemeral", replace_original=False)
+                return
+            relation = RelationChoice(
+                number=ref.relation_number, label=relation_label(ref.name, ref.relation_number)
+            )
         open_new_form(
             deps,
             client,
@@ -310,6 +331,7 @@ def register(app: App, deps: Deps) -> None:
             user_id=user_of(body),
             channel_id=channel_of(body),
             tell=ephemeral_teller(respond),
+            relation=relation,
         )
 
     def edit_from_button(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
@@ -340,6 +362,7 @@ def register(app: App, deps: Deps) -> None:
     app.action(ActionId.FORM_EDIT_CURRENT.value)(ack=ack, lazy=[edit_current])
     app.options(ActionId.FORM_RELATION.value)(relation_options)
     app.action(ActionId.NEW_ORDER.value)(ack=ack, lazy=[new_from_button])
+    app.action(ActionId.NEW_ORDER_FOR.value)(ack=ack, lazy=[new_from_button])
     app.action(ActionId.EDIT.value)(ack=ack, lazy=[edit_from_button])
 
 

@@ -7,29 +7,20 @@ from typing import Any
 
 from bot.mirror.find import FindKind, find
 from bot.mirror.sync import today_in_mplus
-from bot.orders.periods import Period, PeriodError, looks_like_period, parse_period
 from bot.orders.service import OrderKey, OrderKeyError
 from bot.slack import text, views
 from bot.slack.deps import Deps
-from bot.slack.ids import ListPage
 from bot.slack.views import search as search_views
-from handlers.command_parser import Command, Subcommand, UsageError, no_args, one_arg, positive_int
+from handlers import list_command
+from handlers.command_parser import Command, Subcommand, UsageError, no_args, one_arg
 from handlers.context import CommandContext
 from handlers.replies import catalogue, message
 
-DEFAULT_PERIOD = "week"
 MAX_FIND_TEXT = 200
 
 
 class HelpCommand(Command):
     pass
-
-
-class ListCommand(Command):
-    period: Period
-    branch: int | None = None
-    relation: int | None = None
-    period_text: str = DEFAULT_PERIOD
 
 
 class FindCommand(Command):
@@ -48,37 +39,15 @@ class CategoriesCommand(Command):
     pass
 
 
-def parse_list(args: list[str], today: date | None) -> Command:
-    period_text = DEFAULT_PERIOD
-    branch: int | None = None
-    relation: int | None = None
-    rest = list(args)
-    if rest and looks_like_period(rest[0]):
-        period_text = rest.pop(0)
-    while rest:
-        word = rest.pop(0).lower()
-        if word == "branch":
-            branch = positive_int(rest.pop(0) if rest else None, "branch", "list")
-        elif word == "relation":
-            relation = positive_int(rest.pop(0) if rest else None, "relation", "list")
-        else:
-            raise UsageError(f"`{word[:40]}` is not a list filter", "list")
-    try:
-        period = parse_period(period_text, today)
-    except PeriodError as err:
-        raise UsageError(str(err), "list") from None
-    return ListCommand(period=period, branch=branch, relation=relation, period_text=period_text)
-
-
 def parse_find(args: list[str], _today: date | None) -> Command:
-    text = " ".join(args)
-    if not text:
+    query = " ".join(args)
+    if not query:
         raise UsageError(
             "`find` needs something to look for: a name, phone, postcode or order number", "find"
         )
-    if len(text) > MAX_FIND_TEXT:
+    if len(query) > MAX_FIND_TEXT:
         raise UsageError(f"that search is longer than {MAX_FIND_TEXT} characters", "find")
-    return FindCommand(text=text)
+    return FindCommand(text=query)
 
 
 def parse_order_key(args: list[str], subcommand: str) -> OrderKey:
@@ -92,31 +61,12 @@ def parse_show(args: list[str], _today: date | None) -> Command:
     return ShowCommand(key=parse_order_key(args, "show"))
 
 
-def list_reply(command: ListCommand, deps: Deps, offset: int) -> dict[str, Any]:
-    orders = deps.orders.list_orders(command.period, command.branch, command.relation)
-    filters = "".join(
-        f" · {name} {value}"
-        for name, value in (("branch", command.branch), ("relation", command.relation))
-        if value
-    )
-    page = ListPage(
-        period=command.period_text, branch=command.branch, relation=command.relation, offset=offset
-    )
-    title = f"Orders {command.period.label}{filters}"
-    blocks = views.order_list(orders, page, title=title, page_size=deps.list_page_size)
-    return message(blocks, f"{title}: {len(orders)} orders")
-
-
 def card_reply(order: Any, deps: Deps) -> dict[str, Any]:
     return message(views.order_card(order, catalogue(deps)), views.order_summary_text(order))
 
 
 def answer_help(_command: HelpCommand, ctx: CommandContext) -> dict[str, Any]:
     return message(views.help_view(ctx.deps.command, ctx.subcommands.help_entries()), "Orderbot help")
-
-
-def answer_list(command: ListCommand, ctx: CommandContext) -> dict[str, Any]:
-    return list_reply(command, ctx.deps, offset=0)
 
 
 def answer_find(command: FindCommand, ctx: CommandContext) -> dict[str, Any]:
@@ -153,10 +103,10 @@ SUBCOMMANDS = (
     Subcommand("help", "", "Show this help.", no_args("help", HelpCommand), answer_help),
     Subcommand(
         "list",
-        "[today|yesterday|week|YYYY-MM-DD|YYYY-MM-DD..YYYY-MM-DD] [branch N] [relation N]",
-        "List orders by financial date (default: the last 7 days), optionally for one branch or relation.",
-        parse_list,
-        answer_list,
+        list_command.USAGE,
+        list_command.DESCRIPTION,
+        list_command.parse_list,
+        list_command.answer_list,
     ),
     Subcommand(
         "find",

@@ -5,15 +5,20 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+import random
 import time
 from dataclasses import dataclass
 from datetime import datetime
 
 from lxml import etree
 
+from .bulk import generate_articles, generate_relations
 from .clock import AMSTERDAM
+from .context import Ctx
 from .faults import CallLog, Faults
 from .operations import OPERATIONS
+from .products import edit_article
+from .relations import delete_relation, edit_relation
 from .seed import generate_orders
 from .soap import SoapFault, child, envelope, fault_envelope, get_text, local, parse_request
 from .store import Store
@@ -124,13 +129,45 @@ class Emulator:
         self.calls.clear()
         self.faults.clear()
 
-    def generate(self, orders: int, lines: int = 3, relation_number: int | None = None) -> dict[str, int]:
-        if orders < 0:
-            raise ValueError("orders must not be negative")
+    def generate(self, orders: int = 0, lines: int = 3, relation_number: int | None = None, *,
+                 relations: int = 0, articles: int = 0, days: int = 0, mixed: bool = False,
+                 ) -> dict[str, int]:
+        """Bulk data for paging tests and benches: relations and articles first, then orders over them."""
+        for name, value in (("orders", orders), ("relations", relations), ("articles", articles),
+                            ("days", days)):
+            if value < 0:
+                raise ValueError(f"{name} must not be negative")
         if not 1 <= lines <= 50:
             raise ValueError("lines must be between 1 and 50")
         if relation_number is not None and relation_number not in self.store.state.relations:
             raise ValueError(f"relation {relation_number} not found")
-        created, top = self.store.run(
-            lambda ctx: (generate_orders(ctx, orders, lines, relation_number), ctx.state.order_seq))
-        return {"created": created, "orderSyncMarker": top}
+
+        def run(ctx: Ctx) -> dict[str, int]:
+            rng = random.Random(ctx.state.relation_seq * 7 + ctx.state.article_seq)
+            made_relations = generate_relations(ctx.state, ctx.now, relations, rng)
+            made_articles = generate_articles(ctx.state, ctx.now, articles, rng)
+            made_orders = generate_orders(ctx, orders, lines, relation_number, days, mixed)
+            return {"created": made_orders, "relationsCreated": made_relations,
+                    "articlesCreated": made_articles, "orderSyncMarker": ctx.state.order_seq,
+                    "relationSyncMarker": ctx.state.relation_seq, "articleSyncMarker": ctx.state.article_seq}
+
+        return self.store.run(run)
+
+    def edit_relation(self, number: int, texts: dict[str, str], active: bool | None) -> dict[str, object]:
+        def run(ctx: Ctx) -> dict[str, object]:
+            r = edit_relation(ctx.state, number, texts, active, ctx.now)
+            return {"relationNumber": r.relation_number, "syncMarker": r.sync_marker, "active": r.active}
+
+        return self.store.run(run)
+
+    def delete_relation(self, number: int) -> None:
+        with self.store.lock:
+            self.store.run(lambda ctx: delete_relation(ctx.state, number))
+            self.store.persist()  # no marker moves, so the session would not persist on its own
+
+    def edit_article(self, number: int, changes: dict[str, object]) -> dict[str, object]:
+        def run(ctx: Ctx) -> dict[str, object]:
+            a = edit_article(ctx.state, number, changes, ctx.now)
+            return {"articleNumber": a.number, "syncMarker": a.sync_marker, "active": a.active}
+
+        return self.store.run(run)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .model import Article, Branch, Catalogue, DeliveryMethod, OrderCategory, PaymentMethod
+from .names import ean13
 
 VAT_HIGH = (1, 21)  # (vatCode, vatPercentage): our choice, the real codes are installation specific
 VAT_LOW = (2, 9)
@@ -37,7 +38,8 @@ def build_catalogue() -> Catalogue:
         branches=[Branch(number=1, name="Amsterdam"), Branch(number=2, name="Utrecht"),
                   Branch(number=3, name="Webshop")],
         articles=[
-            Article(number=n, text=t, price=p, vat_code=v[0], vat_percentage=v[1], turnover_group=g)
+            Article(number=n, text=t, price=p, vat_code=v[0], vat_percentage=v[1], turnover_group=g,
+                    plu=str(n), barcodes=[ean13(n)])
             for n, t, p, v, g in _ARTICLES
         ],
         delivery_methods=[

@@ -78,11 +78,46 @@ def _route(emu: Emulator, method: str, name: str, body: bytes) -> tuple[int, dic
         return 200, {"cleared": True}
     if name == "generate" and method == "POST":
         data = _json_body(body)
-        orders = _int(data, "orders", None)
-        if orders is None:
-            raise HookError(400, "orders is required")
-        return 200, emu.generate(orders, _int(data, "lines", 3) or 3, _int(data, "relationNumber", None))
+        counts = {key: _int(data, key, 0) or 0 for key in ("orders", "relations", "articles")}
+        if not any(key in data for key in counts):
+            raise HookError(400, "give at least one of orders, relations, articles")
+        mixed = data.get("mixed", False)
+        if not isinstance(mixed, bool):
+            raise HookError(400, "mixed must be true or false")
+        return 200, emu.generate(counts["orders"], _int(data, "lines", 3) or 3,
+                                 _int(data, "relationNumber", None), relations=counts["relations"],
+                                 articles=counts["articles"], days=_int(data, "days", 0) or 0, mixed=mixed)
+    kind, _, key = name.partition("/")
+    if kind in ("relations", "articles") and key:
+        return _edit(emu, method, kind, key, body)
     known = {"calls", "state", "reset", "faults", "generate"}
     if name in known:
         raise HookError(405, f"{method} is not allowed on {PREFIX}{name}")
     raise HookError(404, f"unknown hook {PREFIX}{name}")
+
+
+def _edit(emu: Emulator, method: str, kind: str, key: str, body: bytes) -> tuple[int, dict[str, Any]]:
+    """POST /_emulator/relations/N {"fields": {...}, "active": b}; DELETE /_emulator/relations/N;
+    POST /_emulator/articles/N {"text", "price", "active", "plu", "barcodes"}."""
+    try:
+        number = int(key)
+    except ValueError:
+        raise HookError(404, f"{key!r} is not a number") from None
+    if kind == "relations" and method == "DELETE":
+        emu.delete_relation(number)
+        return 200, {"deleted": number}
+    if method != "POST":
+        raise HookError(405, f"{method} is not allowed on {PREFIX}{kind}/{number}")
+    data = _json_body(body)
+    if kind == "articles":
+        return 200, emu.edit_article(number, data)
+    fields = data.get("fields", {})
+    if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+        raise HookError(400, "fields must be an object of strings")
+    active = data.get("active")
+    if active is not None and not isinstance(active, bool):
+        raise HookError(400, "active must be true or false")
+    unknown = set(data) - {"fields", "active"}
+    if unknown:
+        raise HookError(400, f"unknown key(s): {', '.join(sorted(unknown))}")
+    return 200, emu.edit_relation(number, fields, active)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 DELIVERY_NOTHING = "ORDER-DELIVERY-STATE-NOTHING"
 DELIVERY_COMPLETE = "ORDER-DELIVERY-STATE-COMPLETE"
@@ -31,6 +31,18 @@ class Article(BaseModel):
     vat_code: int
     vat_percentage: int
     turnover_group: int
+    # getProducts fields. product_number 0 means "a product of its own, numbered like the article".
+    product_number: int = 0
+    plu: str = ""
+    barcodes: list[str] = Field(default_factory=list)
+    active: bool = True
+    sync_marker: int = 0
+    create_timestamp: datetime | None = None
+    change_timestamp: datetime | None = None
+
+    @property
+    def product(self) -> int:
+        return self.product_number or self.number
 
 
 class DeliveryMethod(BaseModel):
@@ -63,9 +75,20 @@ class Catalogue(BaseModel):
     order_categories: list[OrderCategory]
     payment_methods: list[PaymentMethod]
     default_branch: int = 1
+    # Index by number: generated catalogues hold 50 000 articles and every order line looks one up.
+    # Articles are only ever appended or edited in place, so a length check keeps the index honest.
+    _by_number: dict[int, Article] = PrivateAttr(default_factory=dict)
 
     def article(self, number: int) -> Article | None:
-        return next((a for a in self.articles if a.number == number), None)
+        if len(self._by_number) != len(self.articles):
+            self._by_number = {a.number: a for a in self.articles}
+        return self._by_number.get(number)
+
+    def __eq__(self, other: object) -> bool:
+        # The index is a cache, not state: two catalogues with the same fields are equal.
+        return isinstance(other, Catalogue) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
 
     def branch(self, number: int) -> Branch | None:
         return next((b for b in self.branches if b.number == number), None)
@@ -182,6 +205,7 @@ class State(BaseModel):
     ext_order_ids: dict[str, str] = Field(default_factory=dict)  # every ext id ever used → orderId
     order_seq: int = 0
     relation_seq: int = 0
+    article_seq: int = 0
     invoice_seq: int = 0
     packing_slip_seq: int = 0
     order_numbers: dict[int, int] = Field(default_factory=dict)  # year → last number

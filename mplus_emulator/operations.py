@@ -10,7 +10,8 @@ from lxml import etree
 from . import render
 from .context import Ctx
 from .orders import create_order, update_order
-from .parse import parse_order, parse_order_query, parse_payments, parse_relation
+from .parse import parse_order, parse_order_query, parse_payments, parse_product_query, parse_relation
+from .products import get_products
 from .queries import get_orders
 from .relations import create_relation, find_relation, get_relations
 from .soap import child, get_bool, get_int, get_ints, get_text, put, put_datetime, root
@@ -47,7 +48,7 @@ def _get_api_version(ctx: Ctx, op: etree._Element) -> OpResult:
 def _get_current_sync_markers(ctx: Ctx, op: etree._Element) -> OpResult:
     s = ctx.state
     body = root("getCurrentSyncMarkersResponse")
-    put(body, "articleSyncMarker", len(s.catalogue.articles))
+    put(body, "articleSyncMarker", s.article_seq)
     put(body, "relationSyncMarker", s.relation_seq)
     put(body, "employeeSyncMarker", 0)
     put(body, "invoiceSyncMarker", s.invoice_seq)
@@ -214,6 +215,15 @@ def _get_relations(ctx: Ctx, op: etree._Element) -> OpResult:
     return OpResult(body)
 
 
+def _get_products(ctx: Ctx, op: etree._Element) -> OpResult:
+    found = get_products(ctx.state, parse_product_query(child(op, "request")))
+    body = root("GetProductsResponse")
+    lst = render.el(body, "productList")
+    for p in found:
+        render.product(lst, p)
+    return OpResult(body)
+
+
 def _create_relation(ctx: Ctx, op: etree._Element) -> OpResult:
     out = create_relation(ctx.state, parse_relation(child(op, "relation")), ctx.now)
     body = root("CreateRelationResponse")
@@ -245,4 +255,5 @@ OPERATIONS: dict[str, Handler] = {
     "getRelation": _get_relation,
     "getRelations": _get_relations,
     "createRelation": _create_relation,
+    "getProducts": _get_products,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from .orders import LineInput, OrderInput
+from .products import ProductQuery
 from .queries import OrderQuery
 from .relations import TEXT_FIELDS, RelationInput
 from .soap import (
@@ -12,6 +13,7 @@ from .soap import (
     children,
     get_bool,
     get_date,
+    get_datetime,
     get_int,
     get_ints,
     get_text,
@@ -99,4 +101,21 @@ def parse_order_query(request: etree._Element | None) -> OrderQuery:
             if (year := get_int(yn, "year")) is not None and (number := get_int(yn, "number")) is not None
         ],
         include_line_list=True if include is None else include,
+    )
+
+
+def parse_product_query(request: etree._Element | None) -> ProductQuery:
+    # pluNumbers is a TextList: <pluNumbers><text><text>101</text></text></pluNumbers>.
+    plus = [t for item in children(child(request, "pluNumbers"), "text") if (t := get_text(item, "text"))]
+    return ProductQuery(
+        article_numbers=get_ints(request, "articleNumbers"),
+        group_numbers=get_ints(request, "groupNumbers"),
+        plu_numbers=plus,
+        product_numbers=get_ints(request, "productNumbers"),
+        only_active=bool(get_bool(request, "onlyActive")),
+        sync_marker=get_int(request, "syncMarker"),
+        sync_marker_limit=get_int(request, "syncMarkerLimit"),
+        changed_since=get_datetime(request, "changedSinceTimestamp"),
+        include_all_articles_of_selected_products=bool(
+            get_bool(request, "includeAllArticlesOfSelectedProducts")),
     )

@@ -123,3 +123,33 @@ def get_relations(state: State, numbers: list[int], category_id: int | None, syn
     cap = RELATIONS_DEFAULT_LIMIT if not limit or limit <= 0 else min(limit, RELATIONS_MAX_LIMIT)
     found = sorted((r for r in found if r.sync_marker >= sync_marker), key=lambda r: r.sync_marker)
     return found[:cap]
+
+
+def edit_relation(state: State, number: int, texts: dict[str, str], active: bool | None,
+                  now: datetime) -> Relation:
+    """Apply a test-hook edit (as if someone changed the relation in Mplus): new marker, new changeTimestamp.
+    An empty string removes a field."""
+    relation = state.relations.get(number)
+    if relation is None:
+        raise ValueError(f"relation {number} not found")
+    unknown = sorted(set(texts) - set(TEXT_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown relation field(s): {', '.join(unknown)}")
+    if "name" in texts and not texts["name"].strip():
+        raise ValueError("a relation needs a name")
+    for key, value in texts.items():
+        if value == "":
+            relation.texts.pop(key, None)
+        else:
+            relation.texts[key] = value
+    if active is not None:
+        relation.active = active
+    relation.sync_marker = next_relation_marker(state)
+    relation.change_timestamp = now
+    return relation
+
+
+def delete_relation(state: State, number: int) -> None:
+    """Remove a relation outright (test hook): no marker moves, so a mirror cannot see it go by sync alone."""
+    if state.relations.pop(number, None) is None:
+        raise ValueError(f"relation {number} not found")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .model import VAT_INCLUSIVE, Catalogue, Line, Order, Payment, Relation, State
-from .pricing import vat_groups
+from .model import VAT_INCLUSIVE, Article, Catalogue, Line, Order, Payment, Relation, State
+from .pricing import excl_vat, vat_groups
+from .products import Product
 from .soap import el, put, put_date, put_datetime
 
 _RELATION_TEXTS_A = ("extRelationId",)
@@ -159,3 +160,40 @@ def payment_methods(parent: etree._Element, catalogue: Catalogue) -> None:
         put(node, "allowNegativeAmount", p.allow_negative_amount)
         put(node, "active", p.active)
         put(node, "type", p.type)
+
+
+def article(parent: etree._Element, a: Article) -> None:
+    node = el(parent, "article")
+    put(node, "articleNumber", a.number)
+    put(node, "pluNumber", a.plu or None)
+    put(node, "syncMarker", a.sync_marker)
+    put_datetime(node, "changeTimestamp", a.change_timestamp)
+    put_datetime(node, "createTimestamp", a.create_timestamp)
+    put(node, "active", a.active)
+    put(node, "description", a.text)
+    put(node, "invoiceText", a.text)
+    put(node, "receiptText", a.text)
+    put(node, "displayText", a.text)
+    put(node, "barcode", a.barcodes[0] if a.barcodes else None)
+    put(node, "turnoverGroup", a.turnover_group)
+    put(node, "vatCode", a.vat_code)
+    put(node, "vatPercentage", a.vat_percentage)
+    put(node, "priceIncl", a.price)
+    put(node, "priceExcl", excl_vat(a.price, a.vat_percentage))
+    put(node, "webshop", True)
+    if a.barcodes:
+        codes = el(node, "barcodeList")
+        for code in a.barcodes:
+            put(el(codes, "barcode"), "barcode", code)
+
+
+def product(parent: etree._Element, p: Product) -> None:
+    node = el(parent, "product")
+    put(node, "productNumber", p.number)
+    put(node, "syncMarker", p.sync_marker)
+    put(node, "description", p.description)
+    articles = el(node, "articleList")
+    for a in p.articles:
+        article(articles, a)
+    for group in p.group_numbers:
+        put(node, "groupNumbers", group)

@@ -8,10 +8,13 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from .bulk import ago, seed_demo_articles, seed_demo_relations
 from .catalogue import RELATIONS, build_catalogue
 from .context import Ctx, Ids
 from .model import Order, State
+from .names import NAMED_RELATIONS
 from .orders import LineInput, OrderInput, create_order
+from .products import stamp
 from .relations import RelationInput, create_relation
 from .transitions import PaymentInput, cancel_order, deliver_order, pay_order
 
@@ -26,6 +29,8 @@ def fresh_state(seed: str, now: datetime) -> State:
         raise ValueError(f"unknown seed {seed!r}; choose one of {', '.join(SEEDS)}")
     state = State(seed=seed, catalogue=build_catalogue())
     rng = random.Random(_DEMO_RANDOM_SEED)
+    for a in state.catalogue.articles:
+        stamp(state, a, ago(now, 400))
     for i, row in enumerate(RELATIONS):
         texts = {k: str(v) for k, v in row.items() if k != "categoryId"}
         texts.setdefault("country", "NL")
@@ -34,12 +39,16 @@ def fresh_state(seed: str, now: datetime) -> State:
         create_relation(state, RelationInput(texts=texts, category_id=int(category) if category else None),
                         created)
     if seed == "demo":
+        # A separate generator, so the small relations above stay the same whatever the demo adds.
+        extra = random.Random(_DEMO_RANDOM_SEED + 2)
+        seed_demo_relations(state, now, extra)
+        seed_demo_articles(state, now, extra)
         _seed_demo_orders(state, now, rng)
     return state
 
 
 def _random_lines(rng: random.Random, state: State) -> list[LineInput]:
-    articles = rng.sample(state.catalogue.articles, rng.randint(1, 4))
+    articles = rng.sample([a for a in state.catalogue.articles if a.active], rng.randint(1, 4))
     lines = []
     for a in articles:
         if a.number == _WEIGHT_ARTICLE:
@@ -71,12 +80,17 @@ _FATE_WEIGHTS = {"open": 14, "deposit": 7, "paid": 8, "delivered": 8, "cancelled
 def _seed_demo_orders(state: State, now: datetime, rng: random.Random) -> None:
     ids = Ids(random.Random(_DEMO_RANDOM_SEED + 1))
     fates = rng.choices(list(_FATE_WEIGHTS), weights=list(_FATE_WEIGHTS.values()), k=DEMO_ORDERS)
+    customers = [n for n, r in state.relations.items() if r.active]
+    named = {str(row["name"]) for row in NAMED_RELATIONS}
+    regulars = [n for n in customers if state.relations[n].name in named]
     plans = []
     for i, fate in enumerate(fates):
         created = _business_time(rng, now, rng.randint(0, 27))
         category = rng.choice((1, 1, 1, 2, 2, 3, 4)) if fate != "cancelled" else rng.choice((1, 2, 3))
         inp = OrderInput(
-            ext_order_id=f"WS-{10001 + i}", relation_number=rng.choice(list(state.relations)),
+            # The named demo customers (Zoë van den Berg, …) always have an order to find.
+            ext_order_id=f"WS-{10001 + i}",
+            relation_number=regulars[i] if i < len(regulars) else rng.choice(customers),
             reference=rng.choice(("", "", "Cadeau", "Graag bellen bij aflevering",
                                   f"PO-{rng.randint(100, 999)}")),
             financial_branch_number=rng.choice((1, 2, 3, 3)),
@@ -115,21 +129,49 @@ def _seed_demo_orders(state: State, now: datetime, rng: random.Random) -> None:
             cancel_order(ctx, order.order_id)
 
 
-def generate_orders(ctx: Ctx, count: int, lines: int = 3, relation_number: int | None = None) -> int:
-    """Create `count` open orders quickly (paging tests and benches); returns how many were created."""
+def generate_orders(ctx: Ctx, count: int, lines: int = 3, relation_number: int | None = None,
+                    days: int = 0, mixed: bool = False) -> int:
+    """Create `count` orders quickly (paging tests and benches); returns how many were created.
+
+    By default every order is open and dated today. `days` spreads financial dates (and entry times) evenly
+    over that many past days, oldest first; `mixed` settles a share of them (deposit, paid, delivered,
+    cancelled) so that lists and searches over generated data meet every state.
+    """
     state = ctx.state
     relations = [relation_number] if relation_number else sorted(state.relations)
-    articles = [a.number for a in state.catalogue.articles]
+    articles = [a.number for a in state.catalogue.articles if a.active]
     created = 0
     for k in range(count):
         ext = f"GEN-{state.order_seq + 1}"
         while ext in state.ext_order_ids:
             ext += "x"
+        moment = ctx.now - timedelta(days=days * (count - k) / count) if days and count else ctx.now
+        here = Ctx(state, moment, ctx.ids)
         inp = OrderInput(
-            ext_order_id=ext, relation_number=relations[k % len(relations)],
-            lines=[LineInput(article_number=articles[(k + j) % len(articles)], quantity=1 + (k + j) % 3)
+            ext_order_id=ext, relation_number=relations[(k * 7919) % len(relations)],
+            financial_date=moment.date() if days else None,
+            financial_branch_number=1 + k % 3 if mixed else None,
+            lines=[LineInput(article_number=articles[(k * 31 + j) % len(articles)], quantity=1 + (k + j) % 3)
                    for j in range(max(1, lines))],
         )
-        if create_order(ctx, inp).order is not None:
-            created += 1
+        order = create_order(here, inp).order
+        if order is None:
+            continue
+        created += 1
+        if mixed:
+            _settle(here, order, k % 10)
     return created
+
+
+def _settle(ctx: Ctx, order: Order, fate: int) -> None:
+    """Fates 0–3 stay open, 4 deposit, 5–6 paid (and so delivered), 7 delivered unpaid, 8 cancelled,
+    9 deposit then delivered."""
+    if fate in (4, 9):
+        deposit = PaymentInput(method="IDEAL", amount=max(1, order.total_incl // 2))
+        pay_order(ctx, order.order_id, True, [deposit])
+    if fate in (5, 6):
+        pay_order(ctx, order.order_id, False, [PaymentInput(method="PIN", amount=order.total_incl)])
+    if fate in (7, 9):
+        deliver_order(ctx, order.order_id)
+    if fate == 8:
+        cancel_order(ctx, order.order_id)

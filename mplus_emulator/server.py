@@ -274,8 +274,19 @@ class EmulatorServer:
     def clear_faults(self) -> None:
         self.emulator.faults.clear()
 
-    def generate(self, n: int, lines: int = 3, relation_number: int | None = None) -> dict[str, int]:
-        return self.emulator.generate(n, lines, relation_number)
+    def generate(self, n: int = 0, lines: int = 3, relation_number: int | None = None, *, relations: int = 0,
+                 articles: int = 0, days: int = 0, mixed: bool = False) -> dict[str, int]:
+        return self.emulator.generate(n, lines, relation_number, relations=relations, articles=articles,
+                                      days=days, mixed=mixed)
+
+    def edit_relation(self, number: int, active: bool | None = None, **texts: str) -> dict[str, object]:
+        return self.emulator.edit_relation(number, texts, active)
+
+    def delete_relation(self, number: int) -> None:
+        self.emulator.delete_relation(number)
+
+    def edit_article(self, number: int, **changes: object) -> dict[str, object]:
+        return self.emulator.edit_article(number, changes)
 
     def state(self) -> dict[str, object]:
         return self.emulator.store.summary()

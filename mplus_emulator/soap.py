@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from lxml import etree
 
-from .clock import as_amsterdam, utc_offset_minutes
+from .clock import AMSTERDAM, as_amsterdam, utc_offset_minutes
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 NS = "urn:mplusqapi"
@@ -139,6 +139,19 @@ def get_date(el: etree._Element | None, name: str) -> date | None:
         return date(year, mon, day)
     except ValueError:
         raise client_fault(f"Invalid date for {name}: {day}-{mon}-{year}") from None
+
+
+def get_datetime(el: etree._Element | None, name: str) -> datetime | None:
+    """SoapMplusDateTime read as Amsterdam wall clock (timezone/isdst ignored, as for every input)."""
+    d = get_date(el, name)
+    if d is None:
+        return None
+    node = child(el, name)
+    try:
+        return datetime(d.year, d.month, d.day, get_int(node, "hour") or 0, get_int(node, "min") or 0,
+                        get_int(node, "sec") or 0, tzinfo=AMSTERDAM)
+    except ValueError:
+        raise client_fault(f"Invalid time for {name}") from None
 
 
 # ---- qualified writers, always in the caller's (= WSDL) order ----

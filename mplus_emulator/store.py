@@ -47,9 +47,9 @@ class Store:
             Path(tmp).unlink(missing_ok=True)
             raise
 
-    def _marks(self) -> tuple[int, int, int, int]:
+    def _marks(self) -> tuple[int, int, int, int, int]:
         s = self.state
-        return (s.order_seq, s.relation_seq, s.invoice_seq, s.packing_slip_seq)
+        return (s.order_seq, s.relation_seq, s.article_seq, s.invoice_seq, s.packing_slip_seq)
 
     @contextmanager
     def session(self) -> Iterator[Ctx]:
@@ -77,8 +77,10 @@ class Store:
                 "seed": s.seed,
                 "orders": len(s.orders),
                 "relations": len(s.relations),
+                "articles": len(s.catalogue.articles),
                 "orderSyncMarker": s.order_seq,
                 "relationSyncMarker": s.relation_seq,
+                "articleSyncMarker": s.article_seq,
                 "invoiceSyncMarker": s.invoice_seq,
                 "packingSlipSyncMarker": s.packing_slip_seq,
             }

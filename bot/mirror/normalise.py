@@ -26,7 +26,8 @@ MAX_TOKEN = 40
 
 def fold(text: str) -> str:
     """Lower case without accents: "Zoë Çelik-Ĳssel" → "zoe celik-ijssel"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Compatibility forms first (𝐀, ﬁ, Ĳ), then case, then once more: casefolding can compose again.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.translate(_EXTRA_FOLDS)
 
@@ -47,7 +48,7 @@ def phone_digits(text: str | None) -> str:
     """
     if not text:
         return ""
-    digits = re.sub(r"\D", "", text)
+    digits = re.sub(r"\D", "", text.replace("(0)", ""))  # "+31 (0)6 …": the trunk 0 in brackets
     if text.strip().startswith("+"):
         digits = "00" + digits
     if digits.startswith("0031"):

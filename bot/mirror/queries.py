@@ -38,6 +38,7 @@ from bot.mirror.models import (
     StreamStatus,
 )
 from bot.mirror.normalise import query_tokens
+from bot.mirror.store import STREAMS
 from bot.store.db import Database
 from bot.store.mirror_tables import (
     ARTICLES,
@@ -297,7 +298,9 @@ def _article_condition(dialect: str, article: str) -> ColumnElement[bool]:
 
 def status(db: Database) -> list[StreamStatus]:
     with db.transaction() as session:
-        rows = session.scalars(select(MirrorStateRow).order_by(MirrorStateRow.stream))
+        rows = session.scalars(
+            select(MirrorStateRow).where(MirrorStateRow.stream.in_(STREAMS)).order_by(MirrorStateRow.stream)
+        )
         return [
             StreamStatus(
                 stream=row.stream,

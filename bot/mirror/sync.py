@@ -24,10 +24,19 @@ from datetime import date, timedelta
 from pydantic import BaseModel, ConfigDict
 
 from bot.config import BotSettings
-from bot.mirror.store import ARTICLES, ORDERS, RELATIONS, MirrorStore, StreamState, is_open
+from bot.mirror.store import (
+    ARTICLES,
+    ORDERS,
+    RECONCILED,
+    RELATIONS,
+    MirrorStore,
+    StreamState,
+    is_open,
+)
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError
 from bot.mplus.models import MPLUS_TZ, Order, OrderQuery, SyncMarkers
+from bot.mplus.products import ProductQuery
 from bot.store.db import Database, utcnow
 
 log = logging.getLogger(__name__)
@@ -45,6 +54,9 @@ class MirrorConfig(BaseModel):
     article_page: int = 1000
     budget_s: float = 20.0
     """Longest a pass spends catching up before handing the lease's time back to notifications."""
+    reconcile_s: float = 86_400.0
+    """How often every relation number is listed, to drop relations deleted in Mplus (markers never
+    report a deletion)."""
 
     @classmethod
     def from_settings(cls, bot: BotSettings) -> MirrorConfig:
@@ -106,6 +118,8 @@ class MirrorSync:
             self._relations(tops, report, deadline)
             self._articles(tops, report, deadline)
             self._orders(tops, report, deadline, notifier_marker)
+            if not report.more:
+                self._daily_upkeep(report)
         except MplusError as err:
             report.error = str(err) or type(err).__name__
             log.warning(
@@ -173,19 +187,52 @@ class MirrorSync:
 
         self._follow(RELATIONS, state, top + 1, page, report, deadline)
 
-    def _articles(self, tops: SyncMarkers, report: MirrorReport, deadline: float) -> None:
-        if getattr(self.mplus, "get_products", None) is None:
-            return  # this Mplus client has no getProducts yet: no article index
-        from bot.mirror.articles import read_article_page
+    def _daily_upkeep(self, report: MirrorReport) -> None:
+        """Once a day: page every relation from marker 0 and drop the mirrored ones not listed;
+        drop closed orders older than the window."""
+        state = self.store.state(RELATIONS)
+        if state is None or state.in_first_sync:
+            return
+        last = self.store.state(RECONCILED)
+        now = utcnow()
+        if last is None:
+            self.store.begin(RECONCILED, 0)  # the first sync just listed everything
+            return
+        if last.started_at and (now - last.started_at).total_seconds() < self.config.reconcile_s:
+            return
+        seen: set[int] = set()
+        marker = 0
+        while True:
+            page = self.mplus.get_relations(sync_marker=marker, limit=RELATION_PAGE)
+            report.calls += 1
+            seen.update(r.relation_number for r in page if r.active is not False)
+            if len(page) < RELATION_PAGE:
+                break
+            marker = max(r.sync_marker or 0 for r in page) + 1
+        dropped = self.store.drop_relations_except(seen)
+        # Closed orders that have aged out of the window go too, so the mirror does not only grow.
+        pruned = self.store.prune_orders(self.today() - timedelta(days=self.config.days))
+        self.store.restart(RECONCILED, now)
+        if dropped or pruned:
+            log.info(
+                "mirror: dropped %d relations gone from Mplus, %d closed orders past the window",
+                dropped,
+                pruned,
+            )
 
+    def _articles(self, tops: SyncMarkers, report: MirrorReport, deadline: float) -> None:
         top = tops.article_sync_marker
         state = self._begin(ARTICLES, top)
+        size = self.config.article_page
 
         def page(marker: int) -> tuple[int, int | None, bool]:
-            records, page_top, full = read_article_page(self.mplus, marker, self.config.article_page)
-            if page_top is None:
+            articles = self.mplus.get_products(ProductQuery(sync_marker=marker, sync_marker_limit=size))
+            markers = [a.sync_marker for a in articles if a.sync_marker is not None]
+            if not markers:
                 return 0, None, False
-            return self.store.save_articles(records, since=marker, top=page_top), page_top, full
+            written = self.store.save_articles(articles, since=marker, top=max(markers))
+            # The limit may count products, not articles: only an empty page proves the end.
+            return written, max(markers), True
 
         self._follow(ARTICLES, state, top + 1, page, report, deadline)
 
@@ -255,7 +302,7 @@ class MirrorSync:
     def _catching_up(self) -> bool:
         return any(
             state is None or state.in_first_sync
-            for state in (self.store.state(s) for s in (RELATIONS, ORDERS))
+            for state in (self.store.state(s) for s in (RELATIONS, ARTICLES, ORDERS))
         )
 
     @staticmethod

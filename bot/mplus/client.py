@@ -22,7 +22,7 @@ import zeep.helpers
 from pydantic import ValidationError
 
 from bot.config import MplusSettings
-from bot.mplus import wire
+from bot.mplus import products, wire
 from bot.mplus.errors import (
     AuthFailed,
     DuplicateExtOrderId,
@@ -54,6 +54,7 @@ from bot.mplus.models import (
     SyncMarkers,
     UpdateResult,
 )
+from bot.mplus.products import Article, ProductQuery
 from bot.mplus.transport import (
     ZEEP_SETTINGS,
     Redactor,
@@ -320,6 +321,25 @@ class MplusClient:
         return [
             Relation.model_validate(item) for item in wire.iter_items(element, "relationList", "relation")
         ]
+
+    def get_products(self, query: ProductQuery | None = None) -> list[Article]:
+        """Articles (flattened out of their products), read from the raw XML; see ``bot.mplus.products``."""
+        element = self._read_raw("getProducts", request=products.product_request(query or ProductQuery()))
+        return products.parse_articles(element)
+
+    def iter_article_changes(
+        self, since: int, limit: int = products.PRODUCTS_PAGE
+    ) -> Iterator[list[Article]]:
+        """Pages of articles changed at or after marker ``since``, ascending (like ``iter_order_changes``)."""
+        marker = since
+        while True:
+            page = self.get_products(ProductQuery(sync_marker=marker, sync_marker_limit=limit))
+            if not page:
+                return
+            yield page
+            marker = products.next_marker(page, marker)
+            if len(page) < limit:
+                return
 
     def ping(self) -> ApiVersion:
         """A cheap call for health checks: no retries, so an outage shows at once."""

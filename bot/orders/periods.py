@@ -33,10 +33,17 @@ def shop_today() -> date:
 
 
 def _parse_day(text: str) -> date:
+    """``YYYY-MM-DD`` or the Dutch ``DD-MM-YYYY`` (told apart by where the four-digit year is)."""
     try:
-        return date.fromisoformat(text)
+        if len(text) == 10 and text[2] == "-" and text[5] == "-":
+            return datetime.strptime(text, "%d-%m-%Y").date()
+        if len(text) == 10 and text[4] == "-":
+            return date.fromisoformat(text)
     except ValueError:
-        raise PeriodError(f"`{text}` is not a date — use YYYY-MM-DD, e.g. {shop_today():%Y-%m-%d}") from None
+        pass
+    raise PeriodError(
+        f"`{text}` is not a date — use YYYY-MM-DD or DD-MM-YYYY, e.g. {shop_today():%Y-%m-%d}"
+    )
 
 
 def parse_period(text: str, today: date | None = None) -> Period:

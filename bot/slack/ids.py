@@ -6,6 +6,7 @@ a handler never parses an ad-hoc string and a stale or forged value fails valida
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Self
 
@@ -20,14 +21,15 @@ class ActionId(StrEnum):
     EDIT = "order_edit"
     NEW_ORDER = "order_new"
     LIST_NEXT = "order_list_next"
+    LIST_PREVIOUS = "order_list_previous"
+    LIST_SHOW = "order_list_show"
+    LIST_ROW_MENU = "order_list_row_menu"
     CONFIRM = "order_confirm"
     BACK = "order_back"
     FORM_RELATION = "order_form_relation"
     FORM_ADD_LINE = "order_form_add_line"
     FORM_REMOVE_LINE = "order_form_remove_line"
     FORM_EDIT_CURRENT = "order_form_edit_current"
-    SHOW = "order_show"
-    """A row's Show button (find results, lists): the order's card, as Mplus has it now."""
     NEW_ORDER_FOR = "order_new_for"
     """"New order for this customer": the order form with the relation chosen."""
     HOME_SHOW_ALL = "home_show_all"
@@ -73,13 +75,34 @@ class RelationRef(SlackValue):
     """Shown in the form's relation select until the person picks another."""
 
 
-class ListPage(SlackValue):
-    """Re-runs a list query from an offset (the Next button)."""
+class OrderListQuery(SlackValue):
+    """A mirror list (filters, resolved dates) and, on Next/Previous, the keyset position to page from.
 
-    period: str = Field("", alias="p", max_length=40)
+    Dates are stored resolved, so a page pressed after midnight still shows the same list.
+    """
+
+    label: str = Field("", alias="p", max_length=60)
+    start: date | None = Field(None, alias="s")
+    end: date | None = Field(None, alias="e")
+    open: bool = Field(False, alias="op")
+    unpaid: bool = Field(False, alias="up")
+    undelivered: bool = Field(False, alias="ud")
+    cancelled: bool = Field(False, alias="cx")
+    customer: str | None = Field(None, alias="cu", max_length=100)
+    article: str | None = Field(None, alias="ar", max_length=100)
     branch: int | None = Field(None, alias="b")
     relation: int | None = Field(None, alias="r")
-    offset: int = Field(0, alias="x", ge=0)
+    cursor_year: int | None = Field(None, alias="cy")
+    cursor_number: int | None = Field(None, alias="cn")
+    cursor_id: int | None = Field(None, alias="ci")
+    before: bool = Field(False, alias="cb")
+
+
+class ListRowRef(SlackValue):
+    """One row of a list: Show, and the row's overflow menu (``action`` is pay or deliver)."""
+
+    order_id: str = Field(alias="o", min_length=1, max_length=64)
+    action: str = Field("show", alias="a", pattern=r"^(show|pay|deliver)$")
 
 
 class NeedRef(SlackValue):

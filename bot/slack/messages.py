@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.mplus.errors import (
     AuthFailed,
@@ -21,6 +23,7 @@ from bot.mplus.errors import (
 )
 
 log = logging.getLogger(__name__)
+_SHOP_TZ = ZoneInfo("Europe/Amsterdam")
 
 UNEXPECTED = "Something went wrong inside Orderbot. Nothing was changed in Mplus by this request."
 STALE_BUTTON = "That button is out of date. Run the command again to get a fresh one."
@@ -102,3 +105,22 @@ def not_allowed(action: str, setting: str, configured: bool) -> str:
 
 
 CHANNEL_NOT_ENABLED = "Orderbot is not enabled in this channel. Ask an admin to add it to ORDERBOT_CHANNELS."
+
+
+# Lists come from the mirror (issue #9); say how current it is, and why there is no list yet.
+MIRROR_NOT_STARTED = (
+    "Order lists come from Orderbot's local copy of Mplus, which has not been filled yet. "
+    "It is filled by the notifier's pass (ORDERBOT_MIRROR must be on); try again in a minute."
+)
+
+
+def mirror_loading(marker: int, top: int | None) -> str:
+    where = f" (at change {marker:,} of {top:,})".replace(",", ".") if top else ""
+    return (f"Orderbot is still loading its local copy of Mplus orders{where}; lists work once that "
+            "first load is done. Try again in a minute.")
+
+
+def mirror_as_of(last_pass_at: datetime | None, behind: int) -> str:
+    when = f"as of {last_pass_at.astimezone(_SHOP_TZ):%H:%M:%S}" if last_pass_at else "as last synced"
+    lag = f", {behind:,} change{'s' if behind != 1 else ''} still to read".replace(",", ".") if behind else ""
+    return f"From Orderbot's copy of Mplus, {when}{lag}. Show opens the order as Mplus has it now."

@@ -26,7 +26,7 @@ def test_app_home(page: Page, demo: Demo) -> None:
     expect(home).to_contain_text("Delivered, not paid")
     # The demo user may pay and deliver: the rows carry the card's own buttons.
     expect(home.get_by_test_id("button-order_pay").first).to_be_visible()
-    expect(home.get_by_test_id("button-order_show").first).to_be_visible()
+    expect(home.get_by_test_id("button-order_list_show").first).to_be_visible()
 
 
 def test_stats_chart(page: Page, demo: Demo) -> None:

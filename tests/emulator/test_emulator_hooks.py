@@ -156,14 +156,16 @@ def test_generate_and_state(srv: EmulatorServer, hooks: Any, soap: Any) -> None:
     top = srv.state()["orderSyncMarker"]
     resp = hooks("POST", "generate", json={"orders": 200, "lines": 2, "relationNumber": 7})
     assert resp.status_code == 200
-    assert resp.json() == {"created": 200, "orderSyncMarker": top + 200}
+    assert resp.json() == {"created": 200, "orderSyncMarker": top + 200, "relationsCreated": 0,
+                           "articlesCreated": 0, "relationSyncMarker": 150, "articleSyncMarker": 200}
     state = hooks("GET", "state").json()
     assert state["orders"] == 250 and state["orderSyncMarker"] == top + 200
     generated = soap.orders(E.syncMarker(str(top + 1)))
     assert len(generated) == 200
     assert {soap.text(o, "relationNumber") for o in generated} == {"7"}
     assert {len(soap.all(o, "lineList/line")) for o in generated} == {2}
-    assert srv.generate(3) == {"created": 3, "orderSyncMarker": top + 203}
+    again = srv.generate(3)
+    assert again["created"] == 3 and again["orderSyncMarker"] == top + 203
 
 
 def test_generate_10000_orders_is_fast(make_server: Any) -> None:

@@ -61,7 +61,7 @@ def test_get_relation(soap: Any) -> None:
     assert soap.text(rel, "active") == "true"
     assert soap.text(rel, "syncMarker") == "7"
     assert soap.text(rel, "createTimestamp/timezone") in ("60", "120")
-    missing = soap.call(E.getRelation(E.relationNumber("99")))
+    missing = soap.call(E.getRelation(E.relationNumber("999")))
     assert soap.text(missing, "result") == "GET-RELATION-RESULT-NOT-FOUND"
     assert missing.find(f"{{{NS}}}relation") is None
 
@@ -79,11 +79,11 @@ def test_create_relation(soap: Any) -> None:
         )
     )
     assert soap.text(resp, "result") == "CREATE-RELATION-RESULT-OK"
-    assert soap.text(resp, "relationNumber") == "16"
-    assert soap.text(resp, "syncMarker") == "16"
+    assert soap.text(resp, "relationNumber") == "151"  # the demo seed has 150 relations
+    assert soap.text(resp, "syncMarker") == "151"
     assert soap.text(resp, "errorMessage") == ""
     assert soap.text(resp, "changeTimestamp/year")
-    assert _find(soap, name="vermeer", city="haarlem") == "16"
+    assert _find(soap, name="vermeer", city="haarlem") == "151"
     chosen = soap.call(E.createRelation(E.relation(E.relationNumber("500"), E.name("Op nummer"))))
     assert soap.text(chosen, "relationNumber") == "500"
     after = soap.call(E.createRelation(E.relation(E.name("Daarna"))))
@@ -116,7 +116,7 @@ def test_create_relation_refusals(soap: Any, relation: Any, result: str, needle:
     assert needle in soap.text(resp, "errorMessage")
     assert soap.text(resp, "relationNumber") == "0"
     assert resp.find(f"{{{NS}}}syncMarker") is None
-    assert soap.text(soap.call(E.getCurrentSyncMarkers()), "relationSyncMarker") == "15"
+    assert soap.text(soap.call(E.getCurrentSyncMarkers()), "relationSyncMarker") == "150"
 
 
 def test_get_relations(srv: EmulatorServer, soap: Any) -> None:
@@ -124,12 +124,12 @@ def test_get_relations(srv: EmulatorServer, soap: Any) -> None:
         resp = soap.call(E.getRelations(E.request(*filters)))
         return [soap.text(r, "relationNumber") for r in soap.all(resp, "relationList/relation")]
 
-    assert numbers() == [str(n) for n in range(1, 16)]
-    assert numbers(E.relationNumbers("3"), E.relationNumbers("1"), E.relationNumbers("77")) == ["1", "3"]
-    assert numbers(E.categoryId("2")) == ["5", "7", "10", "14"]
-    assert numbers(E.syncMarker("14")) == ["14", "15"]
+    assert numbers() == [str(n) for n in range(1, 151)]
+    assert numbers(E.relationNumbers("3"), E.relationNumbers("1"), E.relationNumbers("777")) == ["1", "3"]
+    assert numbers(E.categoryId("2"))[:5] == ["5", "7", "10", "14", "18"]
+    assert numbers(E.syncMarker("149")) == ["149", "150"]
     assert numbers(E.syncMarker("1"), E.syncMarkerLimit("3")) == ["1", "2", "3"]
-    assert numbers(E.syncMarker("16")) == []
-    assert len(soap.all(soap.call(E.getRelations()), "relationList/relation")) == 15
+    assert numbers(E.syncMarker("151")) == []
+    assert len(soap.all(soap.call(E.getRelations()), "relationList/relation")) == 150
     soap.call(E.createRelation(E.relation(E.name("Nieuw"))))
-    assert numbers(E.syncMarker("16")) == ["16"]
+    assert numbers(E.syncMarker("151")) == ["151"]

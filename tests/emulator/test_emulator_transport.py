@@ -177,7 +177,8 @@ def test_api_version_and_sync_markers(soap: Any) -> None:
     ):
         assert int(soap.text(m, name)) >= 0
     assert int(soap.text(m, "orderSyncMarker")) > 50  # the demo seed's history
-    assert int(soap.text(m, "relationSyncMarker")) == 15
+    assert int(soap.text(m, "relationSyncMarker")) == 150
+    assert int(soap.text(m, "articleSyncMarker")) == 200
 
 
 def test_latency_option_delays_every_soap_call(make_server: Any) -> None:

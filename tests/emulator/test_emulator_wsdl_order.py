@@ -63,6 +63,8 @@ def _requests(soap: Any, order_id: str, invoiced_id: str) -> list[etree._Element
             E.relation(E.name("Order Check B.V."), E.birthDate(E.day("1"), E.mon("2"), E.year("1990")))
         ),
         E.createRelation(E.relation(E.email("no-name@example.nl"))),
+        E.getProducts(E.request(E.pluNumbers())),
+        E.getProducts(E.request(E.articleNumbers("4001"), E.pluNumbers(), E.syncMarker("1"))),
     ]
 
 

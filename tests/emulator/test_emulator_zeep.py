@@ -159,12 +159,12 @@ def test_relations(zeep_service: Any) -> None:
     missing = svc.getRelation(relationNumber=9999)
     assert missing.result == "GET-RELATION-RESULT-NOT-FOUND" and missing.relation is None
     created = svc.createRelation(relation={"name": "Zeep Tester", "email": "z@example.nl", "city": "Delft"})
-    assert created.result == "CREATE-RELATION-RESULT-OK" and created.relationNumber == 16
-    assert created.syncMarker == 16 and created.changeTimestamp.year > 2000
-    listed = svc.getRelations(request={"relationNumbers": [1, 16]})
-    assert [r.relationNumber for r in listed] == [1, 16]
-    page = svc.getRelations(request={"syncMarker": 15, "syncMarkerLimit": 10})
-    assert [r.relationNumber for r in page] == [15, 16]
+    assert created.result == "CREATE-RELATION-RESULT-OK" and created.relationNumber == 151
+    assert created.syncMarker == 151 and created.changeTimestamp.year > 2000
+    listed = svc.getRelations(request={"relationNumbers": [1, 151]})
+    assert [r.relationNumber for r in listed] == [1, 151]
+    page = svc.getRelations(request={"syncMarker": 150, "syncMarkerLimit": 10})
+    assert [r.relationNumber for r in page] == [150, 151]
     taken = svc.createRelation(relation={"name": "X", "relationNumber": 1})
     assert taken.result == "CREATE-RELATION-RESULT-FAILED-RELATION-NUMBER-ALREADY-TAKEN"
     assert taken.relationNumber == 0 and taken.errorMessage

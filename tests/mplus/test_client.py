@@ -220,7 +220,7 @@ def test_catalogue_reads(client: MplusClient) -> None:
 
 def test_relations(client: MplusClient) -> None:
     relations = client.get_relations()
-    assert 10 <= len(relations) <= 30
+    assert len(relations) >= 10
     first = relations[0]
     assert client.get_relation(first.relation_number) == first
     partial = first.name.split()[0][:4].lower()

@@ -92,17 +92,17 @@ def test_home_says_what_needs_doing_with_buttons_for_who_may_act(rig: BotRig, bo
     # Then the top rows; Alice may pay and deliver: Pay for a delivered order, Pay and Deliver for
     # a deposit that is overdue.
     assert row_buttons(home, "delivered_unpaid") and all(
-        b == ["order_show", "order_pay"] for b in row_buttons(home, "delivered_unpaid")
+        b == ["order_list_show", "order_pay"] for b in row_buttons(home, "delivered_unpaid")
     )
     assert row_buttons(home, "deposit_overdue") and all(
-        b == ["order_show", "order_pay", "order_deliver"] for b in row_buttons(home, "deposit_overdue")
+        b == ["order_list_show", "order_pay", "order_deliver"] for b in row_buttons(home, "deposit_overdue")
     )
 
     # Bob may only look: the same counts and rows, Show only, and a line saying why.
     bobs = open_home(rig, bob)
     assert need_count(bobs, "deposit_overdue") == need_count(home, "deposit_overdue")
     for kind in ("delivered_unpaid", "deposit_overdue", "stale_open"):
-        assert all(b == ["order_show"] for b in row_buttons(bobs, kind))
+        assert all(b == ["order_list_show"] for b in row_buttons(bobs, kind))
     assert "ORDERBOT_ALLOW_PAY" in texts(bobs["blocks"])
 
 
@@ -203,3 +203,14 @@ def test_show_all_opens_every_order_of_that_kind(rig: BotRig) -> None:
     listed = texts(modal["blocks"])
     for order in orders:
         assert f"{order.order_number.year}-{order.order_number.number}" in listed
+
+    # Show in the modal (a view: no channel, no response_url): the card comes in Alice's DM.
+    first = orders[0]
+    row = next(
+        b for b in modal["blocks"] if f"{first.order_number.year}-{first.order_number.number}" in str(b)
+    )
+    rig.slack.press_button(modal, action_id=ActionId.LIST_SHOW, block_id=row["block_id"], user=ALICE)
+    dm = "D" + ALICE[1:]
+    card = wait_for(lambda: rig.fake.messages(dm), what="the order card in Alice's DM")[-1]
+    assert any(b.get("block_id") == "order_header" for b in card["blocks"])
+    assert f"{first.order_number.year}-{first.order_number.number}" in texts(card["blocks"])

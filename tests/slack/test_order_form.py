@@ -142,8 +142,7 @@ def test_relation_type_ahead_by_name_and_number(rig: BotRig) -> None:
     view = open_new(rig)
     by_name = rig.slack.block_suggestion(view, RELATION, "de v")
     assert rig.slack.last_errors == []
-    assert [o["value"] for o in by_name][:1] == ["1"]
-    assert by_name[0]["text"]["text"] == "Jan de Vries (#1)"
+    assert "Jan de Vries (#1)" in [o["text"]["text"] for o in by_name]
     assert all("de v" in o["text"]["text"].lower() for o in by_name)
     by_number = rig.slack.block_suggestion(view, RELATION, "1")
     assert by_number[0]["value"] == "1"

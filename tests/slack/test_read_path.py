@@ -91,6 +91,9 @@ def test_not_found_is_a_clear_message(rig: BotRig) -> None:
 
 
 def test_list_methods_and_categories(rig: BotRig) -> None:
+    from tests.slack.test_lists import sync
+
+    sync(rig)
     orders = rig.runtime.mplus.get_orders()
     listed = shown(rig.run("list week"))
     assert "Orders the last 7 days" in listed
@@ -109,6 +112,9 @@ def _epoch(day: Any) -> float:
 
 
 def test_list_filters_by_relation(rig: BotRig) -> None:
+    from tests.slack.test_lists import sync
+
+    sync(rig)
     orders = rig.runtime.mplus.get_orders()
     relation = orders[0].relation_number
     first_day = min(o.financial_date for o in orders if o.financial_date)
@@ -182,19 +188,18 @@ def test_hostile_text_is_escaped_everywhere(rig: BotRig) -> None:
 
 
 def test_300_orders_stay_within_limits_and_page(rig: BotRig) -> None:
+    from tests.slack.test_lists import press_and_replace, rows, sync
+
     rig.emulator.reset(seed="empty")
     rig.emulator.generate(300)
+    sync(rig)
     listed = rig.run("list today", timeout=30)
     assert len(listed["blocks"]) <= 50
-    assert "300" in shown(listed)
-    seen_first = [o for o in rig.runtime.mplus.get_orders() if o.number in shown(listed)]
-    assert 0 < len(seen_first) <= 40
+    assert len(rows(listed)) == 20
     before = len(rig.ephemerals())
-    rig.slack.press_button(listed, action_id="order_list_next", user=ALICE, channel=CHANNEL)
-    page_two = wait_for(
-        lambda: next((e for e in rig.ephemerals() if "Showing 21" in shown(e)), None), what="page two"
-    )
-    assert len(page_two["blocks"]) <= 50
+    page_two = press_and_replace(rig, listed, "order_list_next")
+    assert len(page_two["blocks"]) <= 50 and len(rows(page_two)) == 20
+    assert not set(rows(page_two)) & set(rows(listed))
     assert len(rig.ephemerals()) == before, "Next replaces the list instead of posting another one"
 
 

@@ -16,10 +16,8 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
 from bot.mplus.models import DeliveryMethod, Order, OrderCategory
-from bot.slack.ids import ActionId, ListPage, OrderRef
+from bot.slack.ids import ActionId, OrderRef
 from bot.slack.views import (
-    BLOCK_LIST_ACTIONS,
-    BLOCK_LIST_POSITION,
     BLOCK_ORDER_ACTIONS,
     BLOCK_ORDER_HEADER,
     BLOCK_ORDER_STATE,
@@ -33,7 +31,6 @@ from bot.slack.views import (
     help_view,
     notice_view,
     order_card,
-    order_list,
     order_state_badges,
     order_summary_text,
 )
@@ -355,118 +352,6 @@ def test_newlines_in_names_do_not_make_fake_rows() -> None:
     order = make_order(relationName="Jansen\n*2026-99* · fake", lineList={"line": [line("a\nb")]})
     shown = all_text(order_card(order, CATALOGUE))
     assert "Jansen *2026-99* · fake" in shown and "a b" in shown
-    assert "\n*2026-99*" not in all_text(order_list([order], ListPage(), title="t"))
-
-
-# -------------------------------------------------------------------------------- lists
-
-
-def many_orders(count: int) -> list[Order]:
-    return [
-        make_order(orderId=f"ord-{i}", orderNumber={"year": 2026, "number": i + 1}, extOrderId=f"WEB-{i}")
-        for i in range(count)
-    ]
-
-
-def test_list_first_page() -> None:
-    orders = many_orders(12)
-    blocks = order_list(orders, ListPage(period="today"), title="Orders today")
-    assert_fits_slack(blocks)
-    shown = all_text(blocks)
-    assert blocks[0]["text"]["text"] == "Orders today"
-    assert "12 orders" in shown
-    assert "*2026-1* · WEB-0 · Jansen B.V. · € 123,45 · open · unpaid" in shown
-    assert "*2026-12*" in shown
-    assert not buttons(blocks)  # everything fits on one page
-    assert all(b.get("block_id") != BLOCK_LIST_POSITION for b in blocks)
-
-
-@pytest.mark.parametrize("count", [300, 10_000])
-def test_big_lists_page_with_next_button(count: int) -> None:
-    orders = many_orders(count)
-    page = ListPage(period="week", branch=3, offset=20)
-    blocks = order_list(orders, page, title="Orders this week")
-    assert_fits_slack(blocks)
-    shown = all_text(blocks)
-    total = f"{count:,}".replace(",", ".")
-    assert f"{total} orders" in shown
-    assert f"Showing 21–40 of {total}" in block(blocks, BLOCK_LIST_POSITION)["elements"][0]["text"]
-    assert "*2026-21*" in shown and "*2026-40*" in shown
-    assert "*2026-20*" not in shown and "*2026-41*" not in shown
-    (next_button,) = buttons(blocks)
-    assert next_button["action_id"] == ActionId.LIST_NEXT.value
-    assert next_button["text"]["text"] == "Next 20"
-    assert block(blocks, BLOCK_LIST_ACTIONS)["elements"] == [next_button]
-    next_page = ListPage.decode(next_button["value"])
-    assert next_page == page.model_copy(update={"offset": 40})
-
-
-def test_every_page_of_300_fits_and_the_last_has_no_next() -> None:
-    orders = many_orders(300)
-    page = ListPage(period="today")
-    seen = 0
-    for _ in range(20):
-        blocks = order_list(orders, page, title="Orders")
-        assert_fits_slack(blocks)
-        next_buttons = buttons(blocks)
-        if not next_buttons:
-            break
-        page = ListPage.decode(next_buttons[0]["value"])
-        seen = page.offset
-    assert seen == 280
-    assert "Showing 281–300 of 300" in all_text(blocks)
-
-
-def test_last_partial_page_offers_the_remainder() -> None:
-    blocks = order_list(many_orders(25), ListPage(), title="Orders", page_size=20)
-    assert buttons(blocks)[0]["text"]["text"] == "Next 5"
-
-
-def test_huge_page_size_is_clamped_and_next_offset_follows_what_was_shown() -> None:
-    orders = many_orders(10_000)
-    blocks = order_list(orders, ListPage(), title="All", page_size=10_000)
-    assert_fits_slack(blocks)
-    rows = sum(
-        t.count("\n") + 1 for b in blocks if b.get("block_id", "").startswith("list_rows") for t in texts(b)
-    )
-    assert ListPage.decode(buttons(blocks)[0]["value"]).offset == rows
-
-
-def test_empty_list() -> None:
-    blocks = order_list([], ListPage(period="2026-01-01"), title="Orders on 01-01-2026")
-    assert_fits_slack(blocks)
-    assert "No orders found for *Orders on 01-01-2026*" in all_text(blocks)
-    assert not buttons(blocks)
-
-
-def test_stale_offset_past_the_end() -> None:
-    blocks = order_list(many_orders(3), ListPage(offset=40), title="Orders")
-    assert_fits_slack(blocks)
-    assert "No more orders" in all_text(blocks)
-
-
-def test_list_cuts_long_names_and_escapes() -> None:
-    order = make_order(relationName="Groothandel " + "Zeer Lange Naam " * 20, extOrderId=HOSTILE)
-    cancelled = make_order(relationName=HOSTILE, cancelState="ORDER-CANCEL-STATE-COMPLETE")
-    blocks = order_list([order, cancelled], ListPage(), title=HOSTILE)
-    assert_fits_slack(blocks)
-    assert_escaped(blocks)
-    shown = all_text(blocks)
-    assert "Groothandel Zeer Lange Naam Zeer Lange …" in shown
-    assert "~*2026-42* · WEB-1001 · &lt;!channel&gt; &lt;@U123&gt; &lt;http… · € 123,45 · cancelled~" in shown
-
-
-def test_hostile_list_of_300_stays_within_limits() -> None:
-    orders = [
-        make_order(orderNumber={"year": 2026, "number": i}, extOrderId=HOSTILE * 5, relationName=HOSTILE * 5)
-        for i in range(300)
-    ]
-    blocks = order_list(orders, ListPage(), title=HOSTILE * 10, page_size=50)
-    assert_fits_slack(blocks)
-    assert_escaped(blocks)
-
-
-# ------------------------------------------------------------------ catalogue and messages
 
 
 def test_delivery_methods_view() -> None:
@@ -599,14 +484,6 @@ def test_fuzzed_card_always_fits_and_is_escaped(
     assert_escaped(blocks)
     summary = order_summary_text(order)
     assert "<" not in summary and ">" not in summary
-
-
-@FUZZ
-@given(orders=st.lists(fuzzed_orders(), max_size=30), title=ANY_TEXT, offset=st.integers(0, 40))
-def test_fuzzed_list_always_fits_and_is_escaped(orders: list[Order], title: str, offset: int) -> None:
-    blocks = order_list(orders, ListPage(offset=offset), title=title, page_size=10)
-    assert_fits_slack(blocks)
-    assert_escaped(blocks)
 
 
 @FUZZ

@@ -11,13 +11,12 @@ from bot.slack.views.lists import (
     BLOCK_LIST_ACTIONS,
     BLOCK_LIST_COUNT,
     BLOCK_LIST_HEADER,
-    BLOCK_LIST_POSITION,
     BLOCK_LIST_ROWS,
     BLOCK_METHODS,
     MAX_PAGE_SIZE,
     categories_view,
     delivery_methods_view,
-    order_list,
+    mirror_order_list,
 )
 from bot.slack.views.messages import (
     BLOCK_ERROR,
@@ -52,7 +51,6 @@ __all__ = [
     "BLOCK_LIST_ACTIONS",
     "BLOCK_LIST_COUNT",
     "BLOCK_LIST_HEADER",
-    "BLOCK_LIST_POSITION",
     "BLOCK_LIST_ROWS",
     "BLOCK_METHODS",
     "BLOCK_NOTICE",
@@ -73,9 +71,9 @@ __all__ = [
     "error_view",
     "format_date",
     "help_view",
+    "mirror_order_list",
     "notice_view",
     "order_card",
-    "order_list",
     "order_state_badges",
     "order_summary_text",
 ]

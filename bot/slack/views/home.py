@@ -24,7 +24,7 @@ from bot.mirror.models import MirrorOrder
 from bot.mirror.overview_queries import BranchDay, NeedGroup, NeedKind
 from bot.mplus.money import format_cents
 from bot.overview.home import HomeData
-from bot.slack.ids import ActionId, NeedRef, OrderRef
+from bot.slack.ids import ActionId, ListRowRef, NeedRef, OrderRef
 from bot.slack.views._common import plural, safe_line
 from bot.slack.views.search import order_row
 from bot.store.audit import AuditEntry
@@ -49,6 +49,14 @@ NEED_TITLES = {
 }
 
 
+LIST_HINTS = {
+    NeedKind.DELIVERED_UNPAID: "/order list unpaid",
+    NeedKind.DEPOSIT_OVERDUE: "/order list undelivered",
+    NeedKind.STALE_OPEN: "/order list open",
+}
+"""The closest `/order list` for each kind, for when "Show all" has more than a modal holds."""
+
+
 def need_title(kind: NeedKind, stale_days: int) -> str:
     return NEED_TITLES[kind].format(days=stale_days)
 
@@ -58,9 +66,16 @@ def slack_time(moment: datetime, fallback_format: str = "%H:%M UTC") -> str:
     return f"<!date^{int(moment.timestamp())}^{{time}}|{moment:{fallback_format}}>"
 
 
+def _show(order: MirrorOrder) -> ButtonElement:
+    """The list rows' own Show: the order's card, as Mplus has it now (in the DM, from a view)."""
+    return ButtonElement(
+        text="Show", action_id=ActionId.LIST_SHOW.value, value=ListRowRef(order_id=order.order_id).encode()
+    )
+
+
 def _order_buttons(order: MirrorOrder, data: HomeData, block_id: str) -> ActionsBlock:
     value = OrderRef(order_id=order.order_id).encode()
-    buttons = [ButtonElement(text="Show", action_id=ActionId.SHOW.value, value=value)]
+    buttons = [_show(order)]
     if data.can_pay and order.outstanding_cents > 0 and not order.is_cancelled:
         buttons.append(ButtonElement(text="Pay", action_id=ActionId.PAY.value, value=value, style="primary"))
     if data.can_deliver and not order.is_delivered and order.is_open:
@@ -205,19 +220,15 @@ def need_modal(group: NeedGroup, stale_days: int, more: int) -> dict:
             SectionBlock(
                 block_id=f"{BLOCK_NEED}_all_{i}",
                 text=MarkdownTextObject(text=order_row(order)),
-                accessory=ButtonElement(
-                    text="Show",
-                    action_id=ActionId.SHOW.value,
-                    value=OrderRef(order_id=order.order_id).encode(),
-                ),
+                accessory=_show(order),
             )
         )
     if more > 0:
-        blocks.append(
-            ContextBlock(
-                elements=[MarkdownTextObject(text=f"… and {more:,} more. Narrow with `/order list`.")]
-            )
+        hint = (
+            f"… and {more:,} more.".replace(",", ".")
+            + f" `{LIST_HINTS[group.kind]}` pages through a wider list."
         )
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=hint)]))
     return {
         "type": "modal",
         "title": {"type": "plain_text", "text": "Needs action"},

@@ -1,7 +1,7 @@
-"""Lists: orders (paged, with a Next button), delivery methods and order categories.
+"""Lists: orders from the mirror (keyset pages, a Show button per row), delivery methods, categories.
 
-Rows are compact one-line mrkdwn, about ten to a section block, so a page needs only a handful of
-blocks whatever the number of results; the caller passes the full result and the page to show.
+Order rows are one compact mrkdwn line each, every row its own section so it can carry its Show button;
+a page is at most ``MAX_PAGE_SIZE`` rows, which keeps it under Slack's 50 blocks.
 """
 
 from __future__ import annotations
@@ -15,29 +15,34 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
     PlainTextObject,
     SectionBlock,
 )
 
-from bot.mplus.models import DeliveryMethod, Order, OrderCategory
+from bot.mirror.models import MirrorOrder, OrderPage
+from bot.mplus.models import DeliveryMethod, OrderCategory
 from bot.mplus.money import format_cents
 from bot.slack import text
-from bot.slack.ids import ActionId, ListPage
-from bot.slack.views._common import EMPTY, HEADER_MAX, finish, one_line, pack_rows, plural, safe_line
-from bot.slack.views.order import order_state_badges
+from bot.slack.ids import ActionId, ListRowRef, OrderListQuery
+from bot.slack.views._common import (
+    EMPTY,
+    HEADER_MAX,
+    finish,
+    format_date,
+    one_line,
+    pack_rows,
+    safe_line,
+)
 
 BLOCK_LIST_HEADER = "list_header"
 BLOCK_LIST_COUNT = "list_count"
 BLOCK_LIST_ROWS = "list_rows"  # further sections: "list_rows_2", …
-BLOCK_LIST_POSITION = "list_position"
 BLOCK_LIST_ACTIONS = "list_actions"
 BLOCK_METHODS = "delivery_methods"
 BLOCK_CATEGORIES = "categories"
 
-# A page larger than this would only be cut by the text budget anyway; clamping keeps "Next N" honest.
-MAX_PAGE_SIZE = 50
-LIST_BUDGET = 8000
-"""Characters of row text per message; leaves room for header, counts and button under 12k."""
 LIST_NUMBER_MAX = 40
 LIST_EXT_ID_MAX = 30
 LIST_RELATION_MAX = 40
@@ -53,73 +58,111 @@ def _header(title: str) -> HeaderBlock:
     )
 
 
-def _order_row(order: Order) -> str:
-    parts = [f"*{safe_line(order.number, LIST_NUMBER_MAX)}*"]
+# Two blocks per row at most (text, then Show + menu), so 20 rows stay under Slack's 50 blocks.
+MAX_PAGE_SIZE = 20
+
+
+def mirror_state_words(order: MirrorOrder) -> list[str]:
+    """Plain words for a mirrored order's state: what staff scan a list for."""
+    if order.is_cancelled:
+        return ["cancelled"]
+    words = []
+    if order.complete_state == "ORDER-COMPLETE-STATE-COMPLETE":
+        words.append("complete")
+    else:
+        words.append("delivered" if order.is_delivered else "not delivered")
+        if order.fully_paid or (order.outstanding_cents <= 0 < order.total_cents):
+            words.append("paid")
+        elif order.outstanding_cents > 0:
+            words.append(f"{format_cents(order.outstanding_cents)} to pay")
+    return words
+
+
+def _mirror_row(order: MirrorOrder) -> str:
+    parts = [f"*{safe_line(order.label, LIST_NUMBER_MAX)}*"]
+    if order.financial_date is not None:
+        parts.append(format_date(order.financial_date) or EMPTY)
     if order.ext_order_id.strip():
         parts.append(safe_line(order.ext_order_id, LIST_EXT_ID_MAX))
     parts.append(safe_line(order.relation_name, LIST_RELATION_MAX))
-    parts.append(format_cents(order.total_incl_amount))
-    parts.append(order_state_badges(order, short=True))
+    parts.append(format_cents(order.total_cents))
+    parts.append(text.escape(", ".join(mirror_state_words(order))))
     row = " · ".join(parts)
     # Struck through so a cancelled order is not mistaken for live work at a glance.
     return f"~{row}~" if order.is_cancelled else row
 
 
-def order_list(orders: Sequence[Order], page: ListPage, *, title: str, page_size: int = 20) -> list[dict]:
-    """``page_size`` orders of ``orders`` from ``page.offset``, with a Next button when more remain.
+def row_actions(order: MirrorOrder, *, may_pay: bool, may_deliver: bool) -> list[str]:
+    """The overflow entries a row offers; the card's stale-check against Mplus still decides."""
+    actions = []
+    if may_pay and not order.is_cancelled and not order.fully_paid and order.outstanding_cents > 0:
+        actions.append("pay")
+    if may_deliver and not order.is_cancelled and not order.is_delivered:
+        actions.append("deliver")
+    return actions
 
-    ``title`` is plain text (escaped here), e.g. "Orders today". Holds for any number of orders: at
-    most a header, a count, a few row sections, a position line and one button.
-    """
-    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    total = len(orders)
+
+_MENU_TEXT = {"pay": "Pay…", "deliver": "Deliver…"}
+
+
+def _row_blocks(order: MirrorOrder, index: int, actions: Sequence[str]) -> list[Block]:
+    show = ButtonElement(
+        text="Show", action_id=ActionId.LIST_SHOW.value, value=ListRowRef(order_id=order.order_id).encode()
+    )
+    row = MarkdownTextObject(text=_mirror_row(order))
+    if not actions:
+        return [SectionBlock(block_id=f"{BLOCK_LIST_ROWS}_{index}", text=row, accessory=show)]
+    menu = OverflowMenuElement(
+        action_id=ActionId.LIST_ROW_MENU.value,
+        options=[
+            Option(text=_MENU_TEXT[a], value=ListRowRef(order_id=order.order_id, action=a).encode())
+            for a in actions
+        ],
+    )
+    return [
+        SectionBlock(block_id=f"{BLOCK_LIST_ROWS}_{index}", text=row),
+        ActionsBlock(block_id=f"{BLOCK_LIST_ROWS}_{index}_actions", elements=[show, menu]),
+    ]
+
+
+def mirror_order_list(
+    page: OrderPage,
+    query: OrderListQuery,
+    *,
+    title: str,
+    may_pay: bool = False,
+    may_deliver: bool = False,
+    as_of: str | None = None,
+) -> list[dict]:
+    """One keyset page from the mirror: a row per order with a Show button (and a Pay/Deliver menu
+    where the person may), then Previous / Next. ``query`` is the list without a position; the buttons
+    carry it with the page's cursors. ``as_of`` says how current the mirror is."""
     blocks: list[Block] = [_header(title)]
-    if total == 0:
-        blocks.append(
-            SectionBlock(
-                block_id=BLOCK_LIST_ROWS,
-                text=MarkdownTextObject(text=f"No orders found for *{safe_line(title, 200)}*."),
-            )
-        )
+    if not page.orders:
+        empty = "No more orders here — run the command again." if query.cursor_id else (
+            f"No orders found for *{safe_line(title, 200)}*.")
+        blocks.append(SectionBlock(block_id=BLOCK_LIST_ROWS, text=MarkdownTextObject(text=empty)))
         return finish(blocks)
-
-    blocks.append(
-        ContextBlock(block_id=BLOCK_LIST_COUNT, elements=[MarkdownTextObject(text=plural(total, "order"))])
-    )
-    offset = page.offset
-    if offset >= total:
-        # A stale Next button: the result shrank since the previous page was shown.
+    if as_of:
         blocks.append(
-            SectionBlock(
-                block_id=BLOCK_LIST_ROWS,
-                text=MarkdownTextObject(text="No more orders on this page — run the command again."),
-            )
+            ContextBlock(block_id=BLOCK_LIST_COUNT, elements=[MarkdownTextObject(text=text.escape(as_of))])
         )
-        return finish(blocks)
-
-    packed = pack_rows(
-        [_order_row(order) for order in orders[offset : offset + page_size]],
-        block_id=BLOCK_LIST_ROWS,
-        max_rows=page_size,
-        budget=LIST_BUDGET,
-    )
-    blocks.extend(packed.sections)
-    # The text budget may have cut the page short; the next page starts after what was really shown.
-    next_offset = offset + packed.shown
-    remaining = total - next_offset
-    if offset > 0 or remaining > 0:
-        position = f"Showing {offset + 1:,}–{next_offset:,} of {total:,}".replace(",", ".")
-        blocks.append(
-            ContextBlock(block_id=BLOCK_LIST_POSITION, elements=[MarkdownTextObject(text=position)])
-        )
-    if remaining > 0:
-        next_page = page.model_copy(update={"offset": next_offset})
-        button = ButtonElement(
-            text=f"Next {min(page_size, remaining)}",
-            action_id=ActionId.LIST_NEXT.value,
-            value=next_page.encode(),
-        )
-        blocks.append(ActionsBlock(block_id=BLOCK_LIST_ACTIONS, elements=[button]))
+    for i, order in enumerate(page.orders[:MAX_PAGE_SIZE]):
+        blocks.extend(_row_blocks(order, i, row_actions(order, may_pay=may_pay, may_deliver=may_deliver)))
+    buttons = []
+    if page.previous is not None:
+        cursor = page.previous
+        value = query.model_copy(update={"cursor_year": cursor.year, "cursor_number": cursor.number,
+                                         "cursor_id": cursor.id, "before": True})
+        buttons.append(ButtonElement(text="Previous", action_id=ActionId.LIST_PREVIOUS.value,
+                                     value=value.encode()))
+    if page.next is not None:
+        cursor = page.next
+        value = query.model_copy(update={"cursor_year": cursor.year, "cursor_number": cursor.number,
+                                         "cursor_id": cursor.id, "before": False})
+        buttons.append(ButtonElement(text="Next", action_id=ActionId.LIST_NEXT.value, value=value.encode()))
+    if buttons:
+        blocks.append(ActionsBlock(block_id=BLOCK_LIST_ACTIONS, elements=buttons))
     return finish(blocks)
 
 

@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 
 from bot.mirror.models import MirrorOrder, MirrorRelation
 from bot.mplus.money import format_cents
-from bot.slack.ids import ActionId, OrderRef, RelationRef
+from bot.slack.ids import ActionId, ListRowRef, RelationRef
 from bot.slack.views._common import HEADER_MAX, finish, format_date, plural, safe_line
 
 BLOCK_FIND_HEADER = "find_header"
@@ -100,8 +100,11 @@ def order_results(
     )
     blocks.append(ContextBlock(block_id=BLOCK_FIND_COUNT, elements=[MarkdownTextObject(text=count)]))
     for i, order in enumerate(orders[:FIND_ROWS]):
+        # The same Show as list rows: one handler shows the order's card as Mplus has it now.
         show = ButtonElement(
-            text="Show", action_id=ActionId.SHOW.value, value=OrderRef(order_id=order.order_id).encode()
+            text="Show",
+            action_id=ActionId.LIST_SHOW.value,
+            value=ListRowRef(order_id=order.order_id).encode(),
         )
         blocks.append(
             SectionBlock(

@@ -1,0 +1,232 @@
+"""`/order list` from the mirror: state, customer and article filters, keyset pages, Show and row menus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+
+from bot.mirror import queries
+from bot.mirror.models import OrderCursor, OrderFilters
+from bot.orders.periods import Period, PeriodError, parse_period
+from bot.orders.permissions import Action
+from bot.slack import messages, views
+from bot.slack.deps import Deps
+from bot.slack.ids import ActionId, InvalidValue, ListRowRef, OrderListQuery
+from handlers.command_parser import Command, UsageError, positive_int
+from handlers.confirm_flow import ConfirmFlow, card_location
+from handlers.context import CommandContext
+from handlers.replies import catalogue, message, reply_on_failure
+from handlers.surface import view_reply
+
+DEFAULT_PERIOD = "week"
+ANY_DATE = "all"
+STATES = ("open", "unpaid", "undelivered", "cancelled")
+TEXT_FILTERS = ("customer", "article")
+NUMBER_FILTERS = ("branch", "relation")
+KEYWORDS = frozenset((*STATES, *TEXT_FILTERS, *NUMBER_FILTERS))
+MAX_FILTER_TEXT = 100
+USAGE = (
+    "[today|yesterday|week|all|DATE|DATE..DATE] [open|unpaid|undelivered|cancelled] "
+    "[customer <text>] [article <text>] [branch N] [relation N]"
+)
+DESCRIPTION = (
+    "List orders from the local mirror, newest first (default: the last 7 days; with a state, customer "
+    "or article filter: any date). Dates as YYYY-MM-DD or DD-MM-YYYY."
+)
+
+
+class ListCommand(Command):
+    query: OrderListQuery
+
+
+def _period(word: str, today: date | None) -> Period | None:
+    """The period ``word`` names, or None when it is not a period at all."""
+    if word.lower() == ANY_DATE:
+        return None
+    return parse_period(word, today)
+
+
+def _is_period(word: str, today: date | None) -> bool:
+    if word.lower() == ANY_DATE:
+        return True
+    try:
+        parse_period(word, today)
+    except PeriodError:
+        return False
+    return True
+
+
+def _text_after(name: str, rest: list[str], today: date | None) -> str:
+    """The words after ``customer``/``article`` up to the next filter word or period."""
+    words: list[str] = []
+    while rest and rest[0].lower() not in KEYWORDS and not _is_period(rest[0], today):
+        words.append(rest.pop(0))
+    value = " ".join(words).strip("\"'“”").strip()
+    if not value:
+        example = "zoe berg" if name == "customer" else "koffiemolen"
+        raise UsageError(f"`{name}` needs some text, e.g. `{name} {example}`", "list")
+    if len(value) > MAX_FILTER_TEXT:
+        raise UsageError(f"the `{name}` text is longer than {MAX_FILTER_TEXT} characters", "list")
+    return value
+
+
+def parse_list(args: list[str], today: date | None) -> Command:
+    fields: dict[str, Any] = {}
+    period_word: str | None = None
+    rest = list(args)
+    while rest:
+        raw = rest.pop(0)
+        word = raw.lower()
+        if word in STATES:
+            fields[word] = True
+        elif word in TEXT_FILTERS:
+            fields[word] = _text_after(word, rest, today)
+        elif word in NUMBER_FILTERS:
+            fields[word] = positive_int(rest.pop(0) if rest else None, word, "list")
+        elif period_word is None and (word == ANY_DATE or word in ("today", "yesterday", "week")
+                                      or word[:1].isdigit()):
+            period_word = raw
+        else:
+            raise UsageError(f"`{raw[:40]}` is not a list filter", "list")
+    narrowed = any(fields.get(name) for name in (*STATES, *TEXT_FILTERS))
+    # With a state, customer or article filter and no period, look at any date: the caller's open
+    # order from last month is exactly what such a list is for.
+    period_word = period_word or (ANY_DATE if narrowed else DEFAULT_PERIOD)
+    try:
+        period = _period(period_word, today)
+    except PeriodError as err:
+        raise UsageError(str(err), "list") from None
+    if period is not None:
+        fields.update(start=period.start, end=period.end, label=period.label)
+    else:
+        fields["label"] = "any date"
+    return ListCommand(query=OrderListQuery(**fields))
+
+
+def title_of(query: OrderListQuery) -> str:
+    parts = [f"Orders {query.label}" if query.label != "any date" else "Orders (any date)"]
+    parts.extend(name for name in STATES if getattr(query, name))
+    if query.customer:
+        parts.append(f"customer “{query.customer}”")
+    if query.article:
+        parts.append(f"article “{query.article}”")
+    if query.branch:
+        parts.append(f"branch {query.branch}")
+    if query.relation:
+        parts.append(f"relation {query.relation}")
+    return " · ".join(parts)
+
+
+def _filters(query: OrderListQuery) -> OrderFilters:
+    return OrderFilters(
+        open=query.open, unpaid=query.unpaid, undelivered=query.undelivered, cancelled=query.cancelled,
+        customer=query.customer, article=query.article, start=query.start, end=query.end,
+        branch=query.branch, relation=query.relation,
+    )
+
+
+def _cursor(query: OrderListQuery) -> OrderCursor | None:
+    if query.cursor_year is None or query.cursor_number is None or query.cursor_id is None:
+        return None
+    return OrderCursor(year=query.cursor_year, number=query.cursor_number, id=query.cursor_id,
+                       before=query.before)
+
+
+def _mirror_state(deps: Deps) -> tuple[bool, str]:
+    """(ready, what to tell people): lists need the mirror's first order sync to be complete."""
+    streams = {s.stream: s for s in queries.status(deps.db)}
+    orders = streams.get("orders")
+    if orders is None:
+        return False, messages.MIRROR_NOT_STARTED
+    if not orders.initial_done:
+        return False, messages.mirror_loading(orders.next_marker, orders.top_marker)
+    behind = orders.behind or 0
+    return True, messages.mirror_as_of(orders.last_pass_at, behind)
+
+
+def list_reply(query: OrderListQuery, deps: Deps, user_id: str) -> dict[str, Any]:
+    ready, note = _mirror_state(deps)
+    title = title_of(query)
+    if not ready:
+        return message(views.notice_view(note), note)
+    page = queries.list_orders(
+        deps.db, _filters(query), _cursor(query), limit=min(deps.list_page_size, views.MAX_PAGE_SIZE)
+    )
+    base = query.model_copy(update={"cursor_year": None, "cursor_number": None, "cursor_id": None,
+                                    "before": False})
+    blocks = views.mirror_order_list(
+        page, base, title=title, as_of=note,
+        may_pay=deps.permissions.allows(user_id, Action.PAY),
+        may_deliver=deps.permissions.allows(user_id, Action.DELIVER),
+    )
+    count = len(page.orders)
+    return message(blocks, f"{title}: {count} order{'s' if count != 1 else ''} on this page")
+
+
+def answer_list(command: ListCommand, ctx: CommandContext) -> dict[str, Any]:
+    return list_reply(command.query, ctx.deps, ctx.user_id)
+
+
+def _stale(respond: Respond | Callable[..., Any]) -> None:
+    text = messages.STALE_BUTTON
+    respond(text=text, blocks=views.error_view(text), response_type="ephemeral", replace_original=False)
+
+
+def _action(body: dict[str, Any]) -> dict[str, Any]:
+    return (body.get("actions") or [{}])[0]
+
+
+def register(app: App, deps: Deps) -> None:
+    flow = ConfirmFlow(deps)
+
+    def ack(ack: Ack) -> None:
+        ack()
+
+    def page_pressed(body: dict[str, Any], respond: Respond) -> None:
+        try:
+            query = OrderListQuery.decode(_action(body).get("value"))
+        except InvalidValue:
+            _stale(respond)
+            return
+        with reply_on_failure(respond, "list page"):
+            respond(replace_original=True, **list_reply(query, deps, body["user"]["id"]))
+
+    def show_pressed(body: dict[str, Any], respond: Respond | None, client: WebClient) -> None:
+        respond, _dm = view_reply(body, respond, client)  # from the App Home: the card comes in the DM
+        try:
+            ref = ListRowRef.decode(_action(body).get("value"))
+        except InvalidValue:
+            _stale(respond)
+            return
+        with reply_on_failure(respond, f"show {ref.order_id}"):
+            # The card is the order as Mplus has it now; the list stays where it was.
+            order = deps.orders.get(ref.order_id)
+            card = message(views.order_card(order, catalogue(deps)), views.order_summary_text(order))
+            respond(replace_original=False, response_type="ephemeral", **card)
+
+    def menu_chosen(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        try:
+            ref = ListRowRef.decode((_action(body).get("selected_option") or {}).get("value"))
+        except InvalidValue:
+            _stale(respond)
+            return
+        if ref.action == "show":
+            show_pressed({**body, "actions": [{"value": ref.encode()}]}, respond, client)
+            return
+        # The result goes to a new ephemeral message: the list is not replaced by a card.
+        where = card_location(body).model_copy(update={"ts": None, "response_url": None, "ephemeral": True})
+        with reply_on_failure(respond, f"{ref.action} {ref.order_id}"):
+            flow.start(
+                Action(ref.action), ref.order_id, user_id=body["user"]["id"], card=where,
+                trigger_id=body.get("trigger_id"), respond=respond, client=client,
+            )
+
+    app.action(ActionId.LIST_NEXT.value)(ack=ack, lazy=[page_pressed])
+    app.action(ActionId.LIST_PREVIOUS.value)(ack=ack, lazy=[page_pressed])
+    app.action(ActionId.LIST_SHOW.value)(ack=ack, lazy=[show_pressed])
+    app.action(ActionId.LIST_ROW_MENU.value)(ack=ack, lazy=[menu_chosen])

@@ -158,6 +158,8 @@ class BotSettings(BaseSettings):
     mirror_interval_s: float = Field(30.0, validation_alias="ORDERBOT_MIRROR_INTERVAL_S", gt=0)
     mirror_days: int = Field(120, validation_alias="ORDERBOT_MIRROR_DAYS", ge=1, le=3650)
     mirror_page_size: int = Field(1000, validation_alias="ORDERBOT_MIRROR_PAGE_SIZE", ge=10, le=10_000)
+    home_stale_days: int = Field(14, validation_alias="ORDERBOT_HOME_STALE_DAYS", ge=1, le=3650)
+    home_refresh_s: float = Field(60.0, validation_alias="ORDERBOT_HOME_REFRESH_S", ge=1, le=3600)
 
     @field_validator(
         "allow_create", "allow_edit", "allow_cancel", "allow_pay", "allow_deliver", "allow_subscribe"

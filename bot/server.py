@@ -43,6 +43,7 @@ from bot.store.db import Database
 from bot.store.form_origins import FormOrigins
 from bot.store.idempotency import IdempotencyKeys
 from bot.store.schema import ensure_current
+from handlers.app_home import stop_home_refresh
 from handlers.commands import SUBCOMMANDS
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ class Runtime:
 
     def close(self) -> None:
         """Stop the worker threads and close the store (the HTTP server is closed by its owner)."""
+        stop_home_refresh(self.app)
         if self.readiness is not None:
             self.readiness.stop()
         self.identity.stop()
@@ -174,6 +176,8 @@ def build_runtime(settings: Settings) -> Runtime:
         pools=pools,
         identity=identity,
         readiness=readiness,
+        home_stale_days=settings.bot.home_stale_days,
+        home_refresh_s=settings.bot.home_refresh_s,
     )
 
 

@@ -11,6 +11,7 @@ from bot.slack.identity import IdentityWatcher
 def register(app: App, deps: Deps, identity: IdentityWatcher | None = None) -> None:
     from handlers import (
         actions,
+        app_home,
         channels,
         commands,
         confirm_flow,
@@ -30,3 +31,4 @@ def register(app: App, deps: Deps, identity: IdentityWatcher | None = None) -> N
     list_command.register(app, deps)
     form_typeahead.register(app, deps)
     customer_form.register(app, deps)
+    app_home.register(app, deps)

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.slack import views
 from bot.slack.deps import Deps
 from bot.slack.text import escape
-from handlers import form_commands, read_commands, subscription_commands, write_commands
+from handlers import form_commands, read_commands, stats_command, subscription_commands, write_commands
 from handlers.command_parser import Subcommands, UsageError
 from handlers.context import CommandContext
 from handlers.replies import reply_on_failure
@@ -22,6 +22,7 @@ SUBCOMMANDS = Subcommands(
         *form_commands.SUBCOMMANDS,
         *write_commands.SUBCOMMANDS,
         *subscription_commands.SUBCOMMANDS,
+        *stats_command.SUBCOMMANDS,
     ]
 )
 

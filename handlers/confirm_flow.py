@@ -6,6 +6,7 @@ Every listener acks at once; Mplus, the store and the Web API are used only in l
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -43,6 +44,7 @@ from handlers.authorise import authorised
 from handlers.form_state import FORGED_FORM, state_values
 from handlers.read_commands import latest_event
 from handlers.replies import catalogue, reply_on_failure
+from handlers.surface import view_reply
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,11 @@ OUTCOME_TEXT = {
 
 
 def _ephemeral(
-    respond: Respond, message: str, *, replace: bool = False, blocks: list[dict] | None = None
+    respond: Respond | Callable[..., Any],
+    message: str,
+    *,
+    replace: bool = False,
+    blocks: list[dict] | None = None,
 ) -> None:
     """``message`` is plain text (escaped here, in ``text`` too) unless ``blocks`` are given, in
     which case it is mrkdwn whose untrusted parts the caller has escaped."""
@@ -101,7 +107,7 @@ class ConfirmFlow:
         user_id: str,
         card: CardLocation,
         trigger_id: str | None,
-        respond: Respond,
+        respond: Respond | Callable[..., Any],
         client: WebClient,
     ) -> None:
         deps = self.deps
@@ -418,21 +424,23 @@ def register(app: App, deps: Deps) -> None:
     def ack(ack: Ack) -> None:
         ack()
 
-    def start_from_button(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def start_from_button(body: dict[str, Any], respond: Respond | None, client: WebClient) -> None:
         action_id = ActionId(body["actions"][0]["action_id"])
+        # From the App Home there is no card: prompts and notes go to the person's DM with the bot.
+        reply, dm = view_reply(body, respond, client)
         try:
             ref = OrderRef.decode(body["actions"][0].get("value"))
         except InvalidValue:
-            _ephemeral(respond, STALE_BUTTON)
+            _ephemeral(reply, STALE_BUTTON)
             return
-        with reply_on_failure(respond, f"{action_id.value} {ref.order_id}"):
+        with reply_on_failure(reply, f"{action_id.value} {ref.order_id}"):
             flow.start(
                 _ACTION_OF_BUTTON[action_id],
                 ref.order_id,
                 user_id=body["user"]["id"],
-                card=card_location(body),
+                card=CardLocation(channel=dm) if dm else card_location(body),
                 trigger_id=body.get("trigger_id"),
-                respond=respond,
+                respond=reply,
                 client=client,
             )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,7 @@ from handlers.command_parser import Command, UsageError, positive_int
 from handlers.confirm_flow import ConfirmFlow, card_location
 from handlers.context import CommandContext
 from handlers.replies import catalogue, message, reply_on_failure
+from handlers.surface import view_reply
 
 DEFAULT_PERIOD = "week"
 ANY_DATE = "all"
@@ -171,7 +173,7 @@ def answer_list(command: ListCommand, ctx: CommandContext) -> dict[str, Any]:
     return list_reply(command.query, ctx.deps, ctx.user_id)
 
 
-def _stale(respond: Respond) -> None:
+def _stale(respond: Respond | Callable[..., Any]) -> None:
     text = messages.STALE_BUTTON
     respond(text=text, blocks=views.error_view(text), response_type="ephemeral", replace_original=False)
 
@@ -195,7 +197,8 @@ def register(app: App, deps: Deps) -> None:
         with reply_on_failure(respond, "list page"):
             respond(replace_original=True, **list_reply(query, deps, body["user"]["id"]))
 
-    def show_pressed(body: dict[str, Any], respond: Respond) -> None:
+    def show_pressed(body: dict[str, Any], respond: Respond | None, client: WebClient) -> None:
+        respond, _dm = view_reply(body, respond, client)  # from the App Home: the card comes in the DM
         try:
             ref = ListRowRef.decode(_action(body).get("value"))
         except InvalidValue:
@@ -214,7 +217,7 @@ def register(app: App, deps: Deps) -> None:
             _stale(respond)
             return
         if ref.action == "show":
-            show_pressed({**body, "actions": [{"value": ref.encode()}]}, respond)
+            show_pressed({**body, "actions": [{"value": ref.encode()}]}, respond, client)
             return
         # The result goes to a new ephemeral message: the list is not replaced by a card.
         where = card_location(body).model_copy(update={"ts": None, "response_url": None, "ephemeral": True})

@@ -35,6 +35,7 @@ class Message:
     metadata: dict[str, Any] | None = None
     attachments: list[Any] | None = None
     replies: list[str] = field(default_factory=list)
+    files: list[dict[str, Any]] | None = None
 
     @property
     def is_reply(self) -> bool:
@@ -65,6 +66,8 @@ class Message:
             data["edited"] = dict(self.edited)
         if self.metadata is not None:
             data["metadata"] = copy.deepcopy(self.metadata)
+        if self.files is not None:
+            data.update(files=copy.deepcopy(self.files), upload=True)
         return data
 
 

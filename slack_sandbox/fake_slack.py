@@ -76,8 +76,8 @@ class FakeSlack:
         self._faults = FaultPlan()
         self._delays: dict[str, float] = {}
         self._log = CallLog()
-        self._world = self._new_world()
         self._server: FakeHttpServer | None = None
+        self._world = self._new_world()
 
     # ----------------------------------------------------------------- lifecycle
     def _new_world(self) -> World:
@@ -88,12 +88,15 @@ class FakeSlack:
             world.directory.add_channel(name, channel_id)
         for group_id, members in self._extra_groups.items():
             world.directory.add_usergroup(group_id, group_id.lower(), members)
+        if self._server is not None:
+            world.base_url = self.base_url
         return world
 
     def start(self) -> FakeSlack:
         if self._server is None:
             self._server = FakeHttpServer(self, self.host, self.port)
             self.port = self._server.port
+            self._world.base_url = self.base_url
         return self
 
     def stop(self) -> None:
@@ -151,6 +154,11 @@ class FakeSlack:
         """Create (or find) a channel; returns its id."""
         with self._lock:
             return self._world.directory.add_channel(name, channel_id, is_private=is_private).id
+
+    def set_members(self, channel: str, users: Iterable[str]) -> None:
+        """Limit a channel to these members (by default everyone is in every channel)."""
+        with self._lock:
+            self._world.directory.channels[self._channel_id(channel)].members = set(users)
 
     def user_info(self, user_id: str) -> JsonDict | None:
         with self._lock:
@@ -234,6 +242,24 @@ class FakeSlack:
         if token == self.config.bot_token:
             return {"ok": False, "error": "not_allowed_token_type"}
         return {"ok": False, "error": "invalid_auth"}
+
+    def upload(self, file_id: str, content: bytes) -> tuple[int, JsonDict]:
+        """The POST to an upload URL from files.getUploadURLExternal."""
+        with self._lock:
+            error = self._world.files.receive(file_id, content)
+            self._log.record("upload", {"file_id": file_id, "bytes": len(content)}, status=200, body={})
+            return (404, {"ok": False, "error": error}) if error else (200, {"ok": True})
+
+    def file_content(self, file_id: str) -> bytes | None:
+        with self._lock:
+            stored = self._world.files.get(file_id)
+            return stored.content if stored is not None and stored.complete else None
+
+    def files(self) -> list[JsonDict]:
+        """Completed uploads, oldest first, each with its ``content`` bytes."""
+        with self._lock:
+            base = self._world.base_url
+            return [{**f.to_dict(base), "content": f.content} for f in self._world.files.all()]
 
     def post_response_url(self, token: str, payload: Any) -> tuple[int, JsonDict]:
         with self._lock:

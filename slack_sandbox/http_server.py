@@ -54,6 +54,12 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(413, {"ok": False, "error": "request_too_large"})
                 return
             raw = self.rfile.read(length) if length else b""
+            if url.path.startswith("/upload/") and self.command == "POST":
+                self._send(*self.fake.upload(url.path[len("/upload/") :], raw))
+                return
+            if url.path.startswith("/files/") and self.command == "GET":
+                self._send_file(self.fake.file_content(url.path[len("/files/") :]))
+                return
             try:
                 body = parse_body(raw, self.headers.get("Content-Type", ""))
             except (ValueError, UnicodeDecodeError):
@@ -82,6 +88,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, {"ok": True, "api_url": self.fake.api_url, "control": "/_fake/"})
         else:
             self._send(404, {"ok": False, "error": "not_found"})
+
+    def _send_file(self, content: bytes | None) -> None:
+        if content is None:
+            self._send(404, {"ok": False, "error": "file_not_found"})
+            return
+        self.send_response(200)
+        png = content.startswith(b"\x89PNG")
+        self.send_header("Content-Type", "image/png" if png else "application/octet-stream")
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
 
     def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
         payload = json.dumps(body).encode()

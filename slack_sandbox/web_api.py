@@ -7,12 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_sandbox.conversations import Message
+from slack_sandbox.files import MAX_FILE
 from slack_sandbox.tokens import TokenError
 from slack_sandbox.validation import validate_message_blocks, validate_view
 from slack_sandbox.views import MAX_STACK, View
 from slack_sandbox.world import World
 
-JSON_ARGS = ("blocks", "attachments", "view", "metadata")
+JSON_ARGS = ("blocks", "attachments", "view", "metadata", "files")
 
 
 class ApiError(Exception):
@@ -278,6 +279,59 @@ def usergroups_users_list(world: World, args: dict[str, Any]) -> dict[str, Any]:
     return {"users": list(group["users"])}
 
 
+def files_get_upload_url_external(world: World, args: dict[str, Any]) -> dict[str, Any]:
+    filename = str(args.get("filename") or "")
+    try:
+        length = int(args.get("length") or 0)
+    except ValueError:
+        length = 0
+    if not filename or length <= 0:
+        raise ApiError("invalid_arguments")
+    if length > MAX_FILE:
+        raise ApiError("file_too_large")
+    stored = world.files.reserve(filename, length, world.config.bot_user_id, str(args.get("alt_txt") or ""))
+    return {"upload_url": f"{world.base_url}/upload/{stored.id}", "file_id": stored.id}
+
+
+def files_complete_upload_external(world: World, args: dict[str, Any]) -> dict[str, Any]:
+    entries = args.get("files")
+    if not isinstance(entries, list) or not entries:
+        raise ApiError("invalid_arguments")
+    channel = _channel(world, args, "channel_id") if args.get("channel_id") else None
+    done = []
+    for entry in entries:
+        stored = world.files.get(str((entry or {}).get("id") or ""))
+        if stored is None or stored.complete or stored.content is None:
+            raise ApiError("file_not_found")
+        done.append((stored, str(entry.get("title") or "")))
+    for stored, title in done:
+        stored.complete, stored.title = True, title
+        if channel:
+            stored.channels = (channel,)
+    files = [stored.to_dict(world.base_url) for stored, _ in done]
+    if channel:
+        # Slack shares the files as one message from the bot, with the comment as its text.
+        message = world.conversations.post(
+            channel, world.bot_author(), str(args.get("initial_comment") or ""), None,
+            thread_ts=args.get("thread_ts") or None,
+        )
+        message.files = files
+    return {"files": files}
+
+
+def users_conversations(world: World, args: dict[str, Any]) -> dict[str, Any]:
+    """Channels a user is in; a channel without an explicit member list has everyone in it."""
+    user = str(args.get("user") or "")
+    if user not in world.directory.users:
+        raise ApiError("user_not_found")
+    channels = [
+        c.to_dict()
+        for c in world.directory.channels.values()
+        if c.im_user is None and (not c.members or user in c.members)
+    ]
+    return {"channels": channels, "response_metadata": {"next_cursor": ""}}
+
+
 METHODS: dict[str, Callable[[World, dict[str, Any]], dict[str, Any]]] = {
     "auth.test": auth_test,
     "chat.postMessage": chat_post_message,
@@ -295,6 +349,9 @@ METHODS: dict[str, Callable[[World, dict[str, Any]], dict[str, Any]]] = {
     "conversations.history": conversations_history,
     "conversations.replies": conversations_replies,
     "usergroups.users.list": usergroups_users_list,
+    "users.conversations": users_conversations,
+    "files.getUploadURLExternal": files_get_upload_url_external,
+    "files.completeUploadExternal": files_complete_upload_external,
 }
 
 

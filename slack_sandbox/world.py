@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from slack_sandbox.conversations import Author, Conversations
 from slack_sandbox.directory import Directory
+from slack_sandbox.files import FileStore
 from slack_sandbox.ids import IdMinter
 from slack_sandbox.tokens import TokenRegistry
 from slack_sandbox.views import ViewRegistry
@@ -39,6 +40,9 @@ class World:
         else:
             self.directory.add_user(config.bot_user_id, config.bot_name, is_bot=True)
         self.conversations = Conversations(self.ids, config.team_id)
+        self.files = FileStore()
+        self.base_url = ""
+        """Where the fake serves (upload and file URLs point here); set by FakeSlack once it listens."""
         self.views = ViewRegistry(self.ids, config.team_id, config.app_id, config.bot_id)
         self.tokens = TokenRegistry(
             clock,

@@ -41,5 +41,10 @@ def test_manifest_matches_the_bot() -> None:
         "usergroups:read",
         "channels:history",
         "groups:history",
+        "files:write",
+        "channels:read",
+        "groups:read",
     ]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert len(manifest["display_information"]["name"]) <= 35

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.mirror.normalise import index_text, phone_digits
+from bot.mirror.overview_facts import record_facts
 from bot.mplus.models import CancelState, CompleteState, Order, Relation
 from bot.mplus.products import Article
 from bot.store.db import Database, utcnow
@@ -255,6 +256,7 @@ class MirrorStore:
         if not orders:
             return
         self._upsert(session, MirrorOrderRow, "order_id", [order_values(o) for o in orders])
+        record_facts(session, orders, self._insert)  # the App Home's dates, in the same transaction
         ids = dict(
             session.execute(
                 select(MirrorOrderRow.order_id, MirrorOrderRow.id).where(

@@ -19,6 +19,7 @@ from datetime import datetime
 from bot.mplus.models import MPLUS_TZ
 from bot.notifier.changes import Change, order_state
 from bot.notifier.delivery import Delivery
+from bot.overview.digest_chart import DigestChart
 from bot.slack.views.notifications import DigestLine, digest_message
 from bot.store.cards import Digest, DigestEntry, DigestStore, DigestSummary
 from bot.store.subscriptions import Subscription
@@ -110,18 +111,22 @@ def daily_bucket(channel: str, at: str) -> str:
 
 
 class DailyDigests:
-    def __init__(self, store: DigestStore, first: int = 5) -> None:
+    def __init__(self, store: DigestStore, first: int = 5, chart: DigestChart | None = None) -> None:
         self._store = store
         self._first = first
+        self._chart = chart
+        """Shares the filter's 7-day chart after the digest (best effort: never blocks the digest)."""
 
     def run(self, subscriptions: Sequence[Subscription], delivery: Delivery, now: datetime) -> int:
         """Post every daily digest that is due and not yet posted today; returns how many were posted."""
         local = now.astimezone(MPLUS_TZ)
         since: dict[tuple[str, str], datetime] = {}
+        branches: dict[tuple[str, str], set[int | None]] = {}
         for sub in subscriptions:
             if sub.filter.digest_at:
                 key = (sub.channel_id, sub.filter.digest_at)
                 since[key] = min(since.get(key, sub.created_at), sub.created_at)
+                branches.setdefault(key, set()).add(sub.filter.branch)
         posted = 0
         for (channel, at), created in sorted(since.items()):
             hour, minute = (int(part) for part in at.split(":"))
@@ -130,7 +135,17 @@ class DailyDigests:
                 continue  # not yet today, or subscribed after today's digest time: first one tomorrow
             if self._publish(channel, at, due, delivery):
                 posted += 1
+                wanted = branches[(channel, at)]
+                self._send_chart(channel, next(iter(wanted)) if len(wanted) == 1 else None, due)
         return posted
+
+    def _send_chart(self, channel: str, branch: int | None, due: datetime) -> None:
+        if self._chart is None:
+            return
+        try:
+            self._chart(channel, branch, due.date())
+        except Exception:  # the digest itself is out; a missing picture must not repeat it
+            log.exception("could not share the digest chart in %s", channel)
 
     def _publish(self, channel: str, at: str, due: datetime, delivery: Delivery) -> bool:
         key = f"{daily_bucket(channel, at)}:{due.date().isoformat()}"

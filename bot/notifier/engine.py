@@ -35,6 +35,7 @@ from bot.notifier.pages import PassWork, Stores
 from bot.notifier.prefetch import prefetched
 from bot.notifier.routing import Router
 from bot.notifier.slack_port import SlackFailure, SlackPort
+from bot.overview.digest_chart import digest_chart
 from bot.slack.views.notifications import outage_message, recovery_message
 from bot.slack.views.order import Catalogue
 from bot.store.audit import AuditEntry, AuditLog
@@ -127,6 +128,8 @@ class Notifier:
         self.digests = DigestStore(db)
         self.subscriptions = SubscriptionStore(db)
         self.lease = LeaseKeeper(Leases(db), config.lease_s, holder)
+        upload = getattr(slack, "upload_file", None)  # ports that cannot upload send digests without
+        self.digest_chart = digest_chart(db, upload) if upload is not None else None
 
     # ------------------------------------------------------------------------ the pass
 
@@ -209,7 +212,8 @@ class Notifier:
                 work.page(page)
             work.finish()
             work.bursts.close_all(delivery)
-            DailyDigests(self.digests, self.config.digest_first).run(subscriptions, delivery, self.clock())
+            daily = DailyDigests(self.digests, self.config.digest_first, self.digest_chart)
+            daily.run(subscriptions, delivery, self.clock())
         except SlackFailure as err:
             log.warning("notifier pass stopped at marker %d: Slack %s", work.marker, err.error)
             self.sync.pass_failed(self.lease.holder, f"slack: {err.error}")
@@ -293,7 +297,7 @@ class Notifier:
                 except SlackFailure as slack_err:
                     log.warning("could not post the Mplus outage alert to %s: %s", ops, slack_err.error)
             try:  # daily digests need only the store and Slack
-                DailyDigests(self.digests, self.config.digest_first).run(
+                DailyDigests(self.digests, self.config.digest_first, self.digest_chart).run(
                     self.subscriptions.all(), delivery, now
                 )
             except SlackFailure as slack_err:

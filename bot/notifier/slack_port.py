@@ -145,6 +145,24 @@ class WebClientSlack:
                 self._last_post[channel] = time.monotonic()
         return str(response["ts"])
 
+    def upload_file(self, channel: str, content: bytes, filename: str, title: str, comment: str) -> None:
+        """Share a file in ``channel`` (files.getUploadURLExternal + files.completeUploadExternal)."""
+        self._pace(channel)
+        try:
+            self._poster.files_upload_v2(
+                channel=channel,
+                content=content,
+                filename=filename,
+                title=title,
+                alt_txt=comment[:1000],
+                initial_comment=comment,
+            )
+        except (SlackApiError, SlackClientError, OSError) as err:
+            raise _failure(err) from None
+        finally:
+            with self._lock:
+                self._last_post[channel] = time.monotonic()
+
     def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None) -> None:
         kwargs: dict[str, Any] = {"channel": channel, "ts": ts, "text": text}
         if blocks is not None:

@@ -35,3 +35,5 @@ class Deps:
     """Where each modal was opened, kept server-side."""
     team_id: str | None = None
     """SLACK_TEAM_ID; None: learned from auth.test in the background."""
+    home_stale_days: int = 14
+    home_refresh_s: float = 60.0

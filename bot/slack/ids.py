@@ -35,6 +35,8 @@ class ActionId(StrEnum):
     """"New order for this customer": the order form with the relation chosen."""
     SHOW = "order_show"
     MORE = "order_more"
+    HOME_SHOW_ALL = "home_show_all"
+    """App Home, "Show all" under one kind of "needs action": every such order in a modal."""
 
 
 class CallbackId(StrEnum):
@@ -105,6 +107,12 @@ class ListRowRef(SlackValue):
 
     order_id: str = Field(alias="o", min_length=1, max_length=64)
     action: str = Field("show", alias="a", pattern=r"^(show|pay|deliver)$")
+
+
+class NeedRef(SlackValue):
+    """Which "needs action" list an App Home "Show all" button opens."""
+
+    kind: str = Field(alias="k", min_length=1, max_length=40)
 
 
 class CardLocation(SlackValue):

@@ -8,6 +8,7 @@ from bot.store import (  # noqa: F401
     idempotency,
     leases,
     mirror_tables,
+    overview_tables,
     subscriptions,
     sync_state,
 )

@@ -175,6 +175,20 @@ class SandboxActions:
                 statuses.append(0)
         return statuses
 
+    def home_opened(self) -> JsonDict:
+        """The person clicked the app's Home tab: Slack sends ``app_home_opened`` (the bot publishes)."""
+        dm = self.fake.channel_info(self.user_id) or {}
+        event = {
+            "type": "app_home_opened",
+            "user": self.user_id,
+            "channel": dm.get("id", ""),
+            "tab": "home",
+            "event_ts": f"{time.time():.6f}",
+        }
+        if self.fake.home_view(self.user_id) is not None:
+            event["view"] = self.fake.home_view(self.user_id)
+        return _result(self.client.event(event))
+
     # ------------------------------------------------------------------ surfaces
     def _open_view(self, view_id: str) -> JsonDict:
         open_ids = {v["id"] for v in self.fake.views(self.user_id)}

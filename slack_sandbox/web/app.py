@@ -157,6 +157,7 @@ class SandboxWeb:
             ("POST", "close"): lambda: self.actions.close(
                 str(params.get("view_id")), bool(params.get("all", False))
             ),
+            ("POST", "home_opened"): lambda: self.actions.home_opened(),
             ("GET", "suggest"): lambda: self.actions.suggest(params),
             ("POST", "suggest"): lambda: self.actions.suggest(params),
         }
@@ -202,6 +203,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send_json(403, {"ok": False, "error": problem})
             elif url.path.startswith("/api/"):
                 self._api(url.path[len("/api/") :], dict(parse_qsl(url.query, keep_blank_values=True)))
+            elif self.command == "GET" and url.path.startswith("/files/"):
+                self._file(url.path[len("/files/") :])
             elif self.command == "GET":
                 self._static(url.path)
             else:
@@ -253,6 +256,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(404, {"ok": False, "error": "not_found"})
             return
         self._send(200, target.read_bytes(), CONTENT_TYPES[target.suffix])
+
+    def _file(self, file_id: str) -> None:
+        """An uploaded file's bytes from the fake (charts), only PNGs: the page shows nothing else."""
+        content = self.web.fake.file_content(file_id)
+        if content is None or not content.startswith(b"\x89PNG"):
+            self._send_json(404, {"ok": False, "error": "file_not_found"})
+            return
+        self._send(200, content, "image/png")
 
     def _send_json(self, status: int, body: Any) -> None:
         self._send(status, json.dumps(body).encode(), "application/json; charset=utf-8")

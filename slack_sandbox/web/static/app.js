@@ -108,6 +108,10 @@
     else if (Array.isArray(item.blocks) && item.blocks.length) body.append(SB.renderBlocks(item.blocks, ctx));
     else body.append(el("div", { class: "msg-text" }, SB.mrkdwn(item.text, ctx)));
     if (Array.isArray(item.attachments) && item.attachments.length) body.append(SB.renderAttachments(item.attachments, ctx));
+    for (const file of Array.isArray(item.files) ? item.files : []) {
+      const shown = file.mimetype === "image/png" ? SB.image(SB.fileUrl(file), file.alt_txt || file.title, "block-img") : el("span", { text: file.name });
+      body.append(el("div", { class: "file", testid: "message-file" }, el("div", { class: "image-title", text: file.title || file.name }), shown));
+    }
     if (options.thread) {
       const [toggle, panel] = options.thread;
       if (toggle.classList.contains("quiet")) meta.append(toggle);
@@ -205,7 +209,8 @@
       act: (element, block, raw) => act(element, block, raw, ctx, () => ({ source: "view", view_id: view.id, values: {} })),
       suggest: (element, block, value) => suggest({ source: "view", view_id: view.id, block_id: block.block_id, action_id: element.action_id, value }),
     };
-    return el("div", { class: "home", testid: "home", "data-key": "home" }, SB.renderBlocks(view ? view.blocks : [], ctx));
+    if (!view) return el("div", { class: "home empty", testid: "home", "data-key": "home", text: "Opening the app's Home…" });
+    return el("div", { class: "home", testid: "home", "data-key": "home" }, SB.renderBlocks(view.blocks, ctx));
   }
 
   // ------------------------------------------------------------------ sidebar
@@ -220,7 +225,7 @@
     channels.replaceChildren();
     dms.replaceChildren();
     const entries = [...s.channels.map((c) => [c.id, c.name, c.kind])];
-    if (s.home) entries.unshift([HOME, "home", "home"]);
+    entries.unshift([HOME, "home", "home"]);
     for (const [id, name, kind] of entries) {
       const latest = id === HOME ? "0.0" : latestTs(s, id);
       if (lastSeen[id] === undefined || id === current) lastSeen[id] = latest;
@@ -240,6 +245,7 @@
   function switchTo(id) {
     if (!snapshot || id === current) return;
     current = id;
+    if (id === HOME) post("/api/home_opened", {}).then(() => refresh());
     const entry = snapshot.channels.find((c) => c.id === id);
     history.replaceState(null, "", "#" + (entry ? entry.name : "home"));
     draw(true);
@@ -265,9 +271,10 @@
     document.title = s.label;
     const wanted = decodeURIComponent(location.hash.slice(1));
     let switched = false;
-    if (current === null || (current !== HOME && !s.channels.some((c) => c.id === current)) || (current === HOME && !s.home)) {
+    if (current === null || (current !== HOME && !s.channels.some((c) => c.id === current))) {
       const byName = s.channels.find((c) => c.name === wanted);
-      current = wanted === "home" && s.home ? HOME : byName ? byName.id : s.channels[0].id;
+      current = wanted === "home" ? HOME : byName ? byName.id : s.channels[0].id;
+      if (current === HOME) post("/api/home_opened", {});
       switched = true;
     }
     draw(switched);

@@ -60,7 +60,7 @@
   function image(block) {
     const node = wrapper(block);
     if (block.title) node.append(el("div", { class: "image-title" }, SB.textObject(block.title)));
-    node.append(SB.image(block.image_url || (block.slack_file || {}).url, block.alt_text, "block-img"));
+    node.append(SB.image(block.image_url || SB.fileUrl(block.slack_file), block.alt_text, "block-img"));
     return node;
   }
 

@@ -19,9 +19,15 @@
     );
   };
 
+  // A file uploaded to the fake (slack_file {id} or a message's files[]) is served by the sandbox.
+  SB.fileUrl = function fileUrl(file) {
+    if (!file) return "";
+    return file.url || (file.id ? "/files/" + encodeURIComponent(file.id) : "");
+  };
+
   // Remote images are not fetched (the sandbox stays offline): a labelled placeholder stands in.
   SB.image = function image(url, alt, cls) {
-    const local = /^(data:image\/|https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/)/i.test(String(url || ""));
+    const local = /^(data:image\/|\/files\/F\w+$|https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/)/i.test(String(url || ""));
     if (local) return el("img", { class: cls || "img", src: url, alt: alt || "" });
     return el("span", { class: (cls || "img") + " img-placeholder", title: String(url || ""), text: `[image: ${alt || "no alt text"}]` });
   };

@@ -218,8 +218,9 @@ def test_required_scopes_are_the_manifests() -> None:
 
 
 def test_operations_used_are_the_clients() -> None:
-    source = (REPO / "bot" / "mplus" / "client.py").read_text()
-    called = set(re.findall(r'self\._(?:read|write|invoke|read_raw)\(\s*"(\w+)"', source))
+    source = "".join(path.read_text() for path in (REPO / "bot" / "mplus").glob("*.py"))
+    calls = re.findall(r'self\._(?:read|write|invoke|read_raw|list)\(\s*(?:\w+,\s*)?"(\w+)"', source)
+    called = set(calls)
     assert called == set(OPERATIONS_USED)
 
 

@@ -9,6 +9,8 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.ops.logformat import RequestContextFilter, json_formatter
 from mplus_emulator.server import EmulatorServer
 from slack_sandbox.fake_slack import FakeSlack
@@ -79,6 +81,7 @@ def test_json_logs_carry_the_request_context(tmp_path: Path, process_cleanup: li
     assert f"error id: {failure['error_id']}" in shown  # the id the person saw finds the log line
 
 
+@pytest.mark.logging_error_expected
 def test_json_lines_outside_a_request_and_with_a_broken_format() -> None:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

@@ -21,7 +21,7 @@ from bot.slack.ids import ActionId, InvalidValue, OrderRef, PayFormMeta
 from bot.slack.messages import STALE_BUTTON
 from bot.slack.views import prompts
 from handlers.confirm_flow import _pay_values as pay_values  # the pay form's one reader
-from handlers.read_commands import card_reply
+from handlers.order_cards import card_reply
 from handlers.replies import catalogue, reply_on_failure
 
 log = logging.getLogger(__name__)

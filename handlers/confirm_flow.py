@@ -42,7 +42,7 @@ from bot.store.confirmations import Confirmation
 from bot.store.db import utcnow
 from handlers.authorise import authorised
 from handlers.form_state import FORGED_FORM, state_values
-from handlers.read_commands import latest_event
+from handlers.order_cards import latest_event
 from handlers.replies import catalogue, reply_on_failure
 from handlers.surface import view_reply
 

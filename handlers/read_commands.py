@@ -7,16 +7,14 @@ from typing import Any
 
 from bot.mirror.find import FindKind, find
 from bot.mirror.sync import today_in_mplus
-from bot.mplus.models import Order
 from bot.orders.service import OrderKey, OrderKeyError
 from bot.slack import text, views
-from bot.slack.deps import Deps
 from bot.slack.views import search as search_views
-from bot.store.db import utcnow
 from handlers import list_command
 from handlers.command_parser import Command, Subcommand, UsageError, no_args, one_arg
 from handlers.context import CommandContext
-from handlers.replies import catalogue, message
+from handlers.order_cards import card_reply
+from handlers.replies import message
 
 MAX_FIND_TEXT = 200
 
@@ -62,20 +60,6 @@ def parse_order_key(args: list[str], subcommand: str) -> OrderKey:
 
 def parse_show(args: list[str], _today: date | None) -> Command:
     return ShowCommand(key=parse_order_key(args, "show"))
-
-
-def latest_event(order: Order, deps: Deps) -> views.OrderEvent | None:
-    """The change through Orderbot that left the order as it is now, for the card's top line."""
-    entry = deps.audit.entry_after(order.order_id, order.sync_marker) if order.sync_marker else None
-    return views.event_of_action(entry.action, entry.user_id, entry.at, entry.params) if entry else None
-
-
-def card_reply(order: Order, deps: Deps, *, ephemeral: bool = True) -> dict[str, Any]:
-    """The card as a reply; an ephemeral copy says "as of" since nobody can update it later."""
-    blocks = views.order_card(
-        order, catalogue(deps), event=latest_event(order, deps), as_of=utcnow() if ephemeral else None
-    )
-    return message(blocks, views.order_summary_text(order))
 
 
 def parse_help(args: list[str], _today: date | None) -> Command:

@@ -1,0 +1,25 @@
+"""An order card as a reply, with its latest event on top: shared by commands and buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.mplus.models import Order
+from bot.slack import views
+from bot.slack.deps import Deps
+from bot.store.db import utcnow
+from handlers.replies import catalogue, message
+
+
+def latest_event(order: Order, deps: Deps) -> views.OrderEvent | None:
+    """The change through Orderbot that left the order as it is now, for the card's top line."""
+    entry = deps.audit.entry_after(order.order_id, order.sync_marker) if order.sync_marker else None
+    return views.event_of_action(entry.action, entry.user_id, entry.at, entry.params) if entry else None
+
+
+def card_reply(order: Order, deps: Deps, *, ephemeral: bool = True) -> dict[str, Any]:
+    """The card as a reply; an ephemeral copy says "as of" since nobody can update it later."""
+    blocks = views.order_card(
+        order, catalogue(deps), event=latest_event(order, deps), as_of=utcnow() if ephemeral else None
+    )
+    return message(blocks, views.order_summary_text(order))

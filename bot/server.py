@@ -158,6 +158,8 @@ def build_runtime(settings: Settings) -> Runtime:
         recovery=recovery,
         form_origins=FormOrigins(db),
         team_id=settings.bot.slack_team_id,
+        home_stale_days=settings.bot.home_stale_days,
+        home_refresh_s=settings.bot.home_refresh_s,
     )
     pools = ListenerPools.for_settings(settings.bot, settings.mplus.max_concurrency)
     # Slack's auth.test and the allow lists' user groups are learned in the background, never on a
@@ -176,8 +178,6 @@ def build_runtime(settings: Settings) -> Runtime:
         pools=pools,
         identity=identity,
         readiness=readiness,
-        home_stale_days=settings.bot.home_stale_days,
-        home_refresh_s=settings.bot.home_refresh_s,
     )
 
 

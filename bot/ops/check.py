@@ -46,6 +46,7 @@ OPERATIONS_USED = (
     "getOrderCategories",
     "getOrders",
     "getPaymentMethods",
+    "getProducts",
     "getRelation",
     "getRelations",
     "payOrder",

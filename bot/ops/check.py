@@ -30,7 +30,16 @@ from bot.store.schema import SchemaState, status
 log = logging.getLogger(__name__)
 
 # The bot scopes manifest.yml asks for (tests/ops/test_check.py keeps the two in step).
-REQUIRED_SCOPES = ("commands", "chat:write", "usergroups:read", "channels:history", "groups:history")
+REQUIRED_SCOPES = (
+    "commands",
+    "chat:write",
+    "usergroups:read",
+    "channels:history",
+    "groups:history",
+    "files:write",
+    "channels:read",
+    "groups:read",
+)
 # Every Mplus operation MplusClient calls (tests/ops/test_check.py keeps this in step with the client).
 OPERATIONS_USED = (
     "cancelOrder",

@@ -33,13 +33,13 @@ def test_demo_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
-        assert f"http://127.0.0.1:{port}/" in first
+        assert f"http://127.0.0.1:{port}/" in first, first + (proc.stderr.read() if not first and proc.stderr else "")
         assert "development and evaluation only" in first
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
             page = response.read().decode()
         assert response.status == 200 and "sandbox" in page.lower()
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=20) == 0
+        assert proc.wait(timeout=60) == 0  # a generous ceiling: a busy machine stops slowly
         stderr = proc.stderr.read() if proc.stderr else ""
         assert "Traceback" not in stderr, stderr
         assert not list(temp.glob("orderbot-demo-*")), "the demo's data folder goes when the demo does"

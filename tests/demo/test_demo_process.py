@@ -33,7 +33,8 @@ def test_demo_starts_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
-        assert f"http://127.0.0.1:{port}/" in first, first + (proc.stderr.read() if not first and proc.stderr else "")
+        said = proc.stderr.read() if not first and proc.stderr else ""  # it stopped: why
+        assert f"http://127.0.0.1:{port}/" in first, first + said
         assert "development and evaluation only" in first
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
             page = response.read().decode()

@@ -157,10 +157,10 @@ class MplusClient(WriteOperations):
                 f"Mplus did not finish answering {operation} within MPLUS_CALL_DEADLINE_S "
                 f"({self._transport.deadline_s:g} s)"
             ) from None
-        except ResponseTooLarge as exc:
+        except ResponseTooLarge:
             raise ProtocolError(
                 f"Mplus's answer to {operation} was larger than MPLUS_MAX_RESPONSE_MB "
-                f"({exc.limit_bytes / (1 << 20):g} MB); it was not read"
+                f"({self._settings.max_response_mb:g} MB); it was not read"
             ) from None
         except requests.RequestException as exc:
             if request_was_sent(exc):

@@ -70,6 +70,7 @@ class _Call:
         self.expires = time.monotonic() + deadline_s
         self.expired = False
         self.connection: urllib3.connection.HTTPConnection | None = None
+        self.sock: socket.socket | None = None
         self._lock = threading.Lock()
         self._timer = threading.Timer(deadline_s, self._expire)
         self._timer.daemon = True
@@ -81,8 +82,7 @@ class _Call:
     def _expire(self) -> None:
         with self._lock:
             self.expired = True
-            connection = self.connection
-        sock = getattr(connection, "sock", None)
+            sock = self.sock or getattr(self.connection, "sock", None)
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
@@ -90,7 +90,7 @@ class _Call:
     def finish(self) -> None:
         self._timer.cancel()
         with self._lock:
-            self.connection = None
+            self.connection = self.sock = None
 
 
 _current = threading.local()
@@ -102,6 +102,10 @@ class _TrackedConnection(urllib3.connection.HTTPConnection):
         if call is not None:
             call.connection = self
         super().request(*args, **kwargs)
+        if call is not None:
+            # The response keeps reading from this socket even after the connection lets go of it
+            # (``Connection: close`` answers), so the watchdog holds on to the socket itself.
+            call.sock = self.sock
 
 
 class _TrackedHTTPSConnection(urllib3.connection.HTTPSConnection):

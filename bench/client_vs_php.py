@@ -82,7 +82,7 @@ class CannedPage:
         self._thread.join(timeout=10)
 
 
-def bot_client(url: str, wsdl: Path, tmp: Path):  # noqa: ANN201 - MplusClient, imported lazily
+def bot_client(url: str, wsdl: Path, tmp: Path):
     from bot.mplus.client import MplusClient
 
     return MplusClient(_rig.mplus_settings(url, tmp / "wsdl.sqlite", wsdl=str(wsdl), max_response_mb=512))
@@ -117,7 +117,8 @@ def child_memory(url: str, wsdl: str, limit: int) -> None:
         orders = client.get_orders(OrderQuery(sync_marker=1, sync_marker_limit=limit))
         peak = _status("VmHWM")
         kept = _status("VmRSS")
-        print(json.dumps({"orders": len(orders), "peak_growth": peak - before, "after_growth": kept - before}))
+        growth = {"orders": len(orders), "peak_growth": peak - before, "after_growth": kept - before}
+        print(json.dumps(growth))
 
 
 def bot_memory(url: str, wsdl: Path, limit: int) -> dict[str, int]:

@@ -65,7 +65,6 @@ from bot.mplus.writes import NoAnswer, WriteOperations, _camel
 log = logging.getLogger(__name__)
 
 SERVICE = "{urn:mplusqapi}MplusQapi"
-_ORDERS = TypeAdapter(list[Order])
 _RELATIONS = TypeAdapter(list[Relation])
 
 # Kept for callers that imported the old private name.
@@ -214,7 +213,7 @@ class MplusClient(WriteOperations):
 
     def get_orders(self, query: OrderQuery | None = None) -> list[Order]:
         request = wire.order_query_request(query or OrderQuery(), self._fields_of("GetOrdersRequest"))
-        return self._model(_ORDERS, self._read("getOrders", request=request).orders, "getOrders")
+        return self._read("getOrders", request=request).orders
 
     def iter_order_changes(
         self, since: int, limit: int = 500, include_lines: bool = True
@@ -246,7 +245,7 @@ class MplusClient(WriteOperations):
     def _order_result(self, answer: Answer, operation: str, key: str) -> Order:
         # Orders are read from the raw XML like list pages: one parser, so one shape, for all of them.
         result = wire.child_text(answer.element, "result")
-        orders = self._model(_ORDERS, answer.orders, operation)
+        orders = answer.orders
         if result != "GET-ORDER-RESULT-OK" or not orders:
             if result in (None, "", "GET-ORDER-RESULT-NOT-FOUND"):
                 raise NotFound("order", key)

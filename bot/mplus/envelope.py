@@ -14,7 +14,10 @@ same everywhere:
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -60,6 +63,41 @@ def _parser() -> etree.XMLPullParser:
 
 def read(chunks: Iterable[bytes], operation: str) -> Answer:
     """Parse an answer from its body chunks; every failure is a ``ProtocolError`` naming the call."""
+    with _gc_paused():
+        return _read(chunks, operation)
+
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = True
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a page is read.
+
+    A 5,000-order page allocates ~40,000 models and their dicts, none of them in a reference cycle,
+    yet each few hundred allocations trigger a collection that scans the young objects again: a
+    quarter of the parse time. Reference counting still frees everything as usual. The pause is
+    process-wide, so it is counted: the collector comes back when the last reader finishes (and
+    only if it was on to begin with).
+    """
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+def _read(chunks: Iterable[bytes], operation: str) -> Answer:
     parser = _parser()
     orders: list[Order] = []
     shape = order_xml.order

@@ -89,7 +89,7 @@ _DATE_PARTS = {_q(name): name for name in ("sec", "min", "hour", "day", "mon", "
 def _child_ints(element: etree._Element) -> dict[str, int]:
     """The integer parts of a date, time or year-number struct (isdst/timezone are ignored)."""
     parts = {}
-    for child in element:
+    for child in element.iterchildren(*_DATE_PARTS):  # filtered in C: no proxy for isdst/timezone
         name = _DATE_PARTS.get(child.tag)
         if name is not None and child.text:
             try:
@@ -176,6 +176,7 @@ _LINE_SCALARS = _table(
     {"lineId": ("line_id", str), "articleNumber": ("article_number", int), "text": ("text", str)}
 )
 _DATA = _q("data")
+_LINE_DATA_TAGS = (_QUANTITY, _DECIMALS, *_LINE_DATA)
 
 
 def _line(element: etree._Element) -> OrderLine:
@@ -184,7 +185,7 @@ def _line(element: etree._Element) -> OrderLine:
         tag = child.tag
         if tag == _DATA:
             quantity, places = 0, 0
-            for field in child:
+            for field in child.iterchildren(*_LINE_DATA_TAGS):  # 6 of Mplus's 13+ data fields
                 text = field.text
                 if not text:
                     continue
@@ -302,5 +303,3 @@ def order(element: etree._Element) -> Order:
     their order does not matter either.
     """
     return _new_order(_shape(element, _ORDER_SCALARS, _ORDER_COMPLEX), element)
-
-

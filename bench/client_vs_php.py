@@ -1,7 +1,8 @@
 """One 5,000-order getOrders page: ``MplusClient.get_orders`` vs PHP's SoapClient, same bytes, same run.
 
 The page (3 lines per order) is rendered once by the emulator serving the official WSDL, then
-served verbatim by a canned loopback HTTP server (keep-alive, Content-Length), so both clients
+served verbatim by a canned loopback HTTP server in a child process (keep-alive, Content-Length;
+never in the bot's own process, where it would compete for the GIL), so both clients
 pay for the same HTTP exchange and parse the very same bytes. Timed per client: the whole call,
 request to models (PHP: to its stdClass objects, every order's lines touched), best of ``--runs``.
 
@@ -18,7 +19,6 @@ import json
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -52,34 +52,45 @@ def render_page(wsdl: Path, orders: int) -> bytes:
     return answer.content
 
 
+def serve_forever(page_file: str) -> None:
+    """Child process: serve the page to every POST (HTTP/1.1 keep-alive); print the port, then serve."""
+    body = Path(page_file).read_bytes()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    print(httpd.server_address[1], flush=True)
+    httpd.serve_forever()
+
+
 class CannedPage:
-    """Serves the same bytes to every POST, HTTP/1.1 keep-alive, on a free loopback port."""
+    """The page served by a child process, so serving it never competes with a client for the GIL."""
 
-    def __init__(self, body: bytes) -> None:
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                self.send_response(200)
-                self.send_header("Content-Type", "text/xml; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/"
+    def __init__(self, body: bytes, tmp: Path) -> None:
+        page_file = tmp / "page.xml"
+        page_file.write_bytes(body)
+        self._child = subprocess.Popen(
+            [sys.executable, __file__, "--serve", str(page_file)], stdout=subprocess.PIPE, text=True
+        )
+        assert self._child.stdout is not None
+        self.url = f"http://127.0.0.1:{int(self._child.stdout.readline())}/"
 
     def close(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=10)
+        self._child.terminate()
+        self._child.wait(timeout=10)
 
 
 def bot_client(url: str, wsdl: Path, tmp: Path):
@@ -158,7 +169,11 @@ def main() -> None:
     parser.add_argument("--small", action="store_true")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--child-memory", nargs=3, metavar=("URL", "WSDL", "LIMIT"))
+    parser.add_argument("--serve", metavar="PAGE_FILE")
     args = parser.parse_args()
+    if args.serve:
+        serve_forever(args.serve)
+        return
     if args.child_memory:
         _rig.quiet_logs()
         child_memory(args.child_memory[0], args.child_memory[1], int(args.child_memory[2]))
@@ -174,14 +189,14 @@ def main() -> None:
     started = time.perf_counter()
     page = render_page(wsdl, orders)
     print(f"# page: {len(page) / 1e6:.1f} MB, rendered in {time.perf_counter() - started:.1f} s")
-    server = CannedPage(page)
-    try:
-        with _rig.temp_dir() as tmp:
+    with _rig.temp_dir() as tmp:
+        server = CannedPage(page, tmp)
+        try:
             bot_s, bot_count = time_bot(server.url, wsdl, tmp, orders, args.runs)
-        memory = bot_memory(server.url, wsdl, orders)
-        php = time_php(server.url, wsdl, orders, args.runs)
-    finally:
-        server.close()
+            memory = bot_memory(server.url, wsdl, orders)
+            php = time_php(server.url, wsdl, orders, args.runs)
+        finally:
+            server.close()
     rows: list[list[object]] = [
         [
             "bot MplusClient.get_orders",

@@ -67,9 +67,6 @@ log = logging.getLogger(__name__)
 SERVICE = "{urn:mplusqapi}MplusQapi"
 _RELATIONS = TypeAdapter(list[Relation])
 
-# Kept for callers that imported the old private name.
-_NoAnswer = NoAnswer
-
 
 class MplusClient(WriteOperations):
     def __init__(self, settings: MplusSettings) -> None:

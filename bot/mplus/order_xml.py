@@ -91,11 +91,12 @@ def _child_ints(element: etree._Element) -> dict[str, int]:
     parts = {}
     for child in element.iterchildren(*_DATE_PARTS):  # filtered in C: no proxy for isdst/timezone
         name = _DATE_PARTS.get(child.tag)
-        if name is not None and child.text:
+        text = child.text  # each .text builds a new str in lxml: read it once
+        if name is not None and text:
             try:
-                parts[name] = int(child.text)
+                parts[name] = int(text)
             except ValueError as err:
-                raise _invalid(child, child.text, err) from None
+                raise _invalid(child, text, err) from None
     return parts
 
 
@@ -139,10 +140,11 @@ _ADDRESS_FIELDS = frozenset(Address.model_fields)
 def _address(element: etree._Element) -> Address:
     values = {}
     for child in element:
-        if isinstance(child.tag, str) and child.text:
+        text = child.text
+        if isinstance(child.tag, str) and text:
             name = to_snake(localname(child.tag))
             if name in _ADDRESS_FIELDS:
-                values[name] = child.text
+                values[name] = text
     return _new_address(values, element)
 
 
@@ -208,11 +210,12 @@ def _line(element: etree._Element) -> OrderLine:
             line["quantity"] = _new_quantity({"quantity": quantity, "decimal_places": places}, child)
             continue
         spec = _LINE_SCALARS.get(tag)
-        if spec is not None and child.text:
+        text = child.text
+        if spec is not None and text:
             try:
-                line[spec[0]] = spec[1](child.text)
+                line[spec[0]] = spec[1](text)
             except ValueError as err:
-                raise _invalid(child, child.text, err) from None
+                raise _invalid(child, text, err) from None
     return _new_line(line, element)
 
 
@@ -236,11 +239,12 @@ def _shape(element: etree._Element, scalars: dict[str, _Scalar], complexes: dict
         tag = child.tag
         spec = scalars.get(tag)
         if spec is not None:
-            if child.text:
+            text = child.text
+            if text:
                 try:
-                    shaped[spec[0]] = spec[1](child.text)
+                    shaped[spec[0]] = spec[1](text)
                 except ValueError as err:
-                    raise _invalid(child, child.text, err) from None
+                    raise _invalid(child, text, err) from None
             continue
         build = complexes.get(tag)
         if build is not None:

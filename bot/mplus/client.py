@@ -36,6 +36,7 @@ from bot.mplus.errors import (
     Refused,
     Timeout,
     Unavailable,
+    UnreadableAnswer,
 )
 from bot.mplus.models import (
     ApiVersion,
@@ -154,7 +155,7 @@ class MplusClient(WriteOperations):
                 f"({self._transport.deadline_s:g} s)"
             ) from None
         except ResponseTooLarge:
-            raise ProtocolError(
+            raise UnreadableAnswer(
                 f"Mplus's answer to {operation} was larger than MPLUS_MAX_RESPONSE_MB "
                 f"({self._settings.max_response_mb:g} MB); it was not read"
             ) from None

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from bot.mplus import order_xml, wire
-from bot.mplus.errors import ProtocolError
+from bot.mplus.errors import ProtocolError, UnreadableAnswer
 from bot.mplus.models import Order
 
 _SOAP_NS = ("http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope")
@@ -116,13 +116,15 @@ def _read(chunks: Iterable[bytes], operation: str) -> Answer:
                 order.clear()  # frees its subtree in C; cheaper than unlinking it from the document
         root = parser.close()
     except etree.XMLSyntaxError as err:
-        raise ProtocolError(f"Mplus's answer to {operation} is not well-formed XML ({err.msg})") from None
+        raise UnreadableAnswer(f"Mplus's answer to {operation} is not well-formed XML ({err.msg})") from None
+    except UnreadableAnswer:
+        raise
     except ProtocolError as err:
-        raise ProtocolError(
+        raise UnreadableAnswer(
             f"Mplus's answer to {operation} holds an order the client cannot read: {err}"
         ) from None
     if root.getroottree().docinfo.internalDTD is not None:
-        raise ProtocolError(
+        raise UnreadableAnswer(
             f"Mplus's answer to {operation} carries a DTD, which SOAP forbids; it was not read"
         )
     element = _body_element(root, operation)
@@ -144,7 +146,7 @@ def _without_dtd(chunks: Iterable[bytes], operation: str) -> Iterator[bytes]:
             continue
         head = prolog[: start.start()] if start else prolog
         if b"<!DOCTYPE" in head:
-            raise ProtocolError(
+            raise UnreadableAnswer(
                 f"Mplus's answer to {operation} carries a DTD, which SOAP forbids; it was not read"
             )
         yield prolog
@@ -159,7 +161,7 @@ def _body_element(root: etree._Element, operation: str) -> etree._Element:
                 if isinstance(child.tag, str):
                     return child
             break
-    raise ProtocolError(f"Mplus's answer to {operation} has no SOAP Body with an answer in it")
+    raise UnreadableAnswer(f"Mplus's answer to {operation} has no SOAP Body with an answer in it")
 
 
 def _fault(element: etree._Element) -> tuple[str, str] | None:

@@ -1,6 +1,9 @@
-"""zeep plumbing: offline WSDL loading, one parsed WSDL per process, and failure classification.
+"""zeep and HTTP plumbing: offline WSDL loading, one parsed WSDL per process, bounded calls.
 
-Kept apart from ``client`` so the operation methods read as the Mplus API, not as HTTP.
+``BoundedTransport`` sends each SOAP request and hands its answer back still streaming
+(``RawAnswer``), under a total deadline (MPLUS_CALL_DEADLINE_S, enforced by a watchdog that shuts
+the socket) and a size cap (MPLUS_MAX_RESPONSE_MB). Kept apart from ``client`` so the operation
+methods read as the Mplus API, not as HTTP.
 """
 
 from __future__ import annotations
@@ -164,14 +167,20 @@ class RawAnswer:
 
 
 class OfflineTransport(Transport):
-    def __init__(self, *args: Any, deadline_s: float, max_bytes: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.deadline_s = deadline_s
-        self.max_bytes = max_bytes
+    """zeep's transport, with the SOAP-encoding schema supplied locally (for loading the WSDL)."""
 
     def load(self, url: str) -> bytes:
         stub = _STUBS.get(url)
         return stub if stub is not None else super().load(url)
+
+
+class BoundedTransport(OfflineTransport):
+    """The client's transport: every SOAP call bounded in time and size, its answer left streaming."""
+
+    def __init__(self, *args: Any, deadline_s: float, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline_s = deadline_s
+        self.max_bytes = max_bytes
 
     def post(self, address: str, message: Any, headers: Any) -> RawAnswer:  # type: ignore[override]
         """Send a SOAP request; the answer's body is left for the caller to stream and parse."""
@@ -203,10 +212,10 @@ def make_session(settings: MplusSettings) -> requests.Session:
     return session
 
 
-def make_transport(settings: MplusSettings, session: requests.Session) -> OfflineTransport:
+def make_transport(settings: MplusSettings, session: requests.Session) -> BoundedTransport:
     settings.wsdl_cache.parent.mkdir(parents=True, exist_ok=True)
     cache = SqliteCache(path=str(settings.wsdl_cache), timeout=settings.wsdl_cache_ttl_s)
-    return OfflineTransport(
+    return BoundedTransport(
         cache=cache,
         timeout=settings.timeout_s,
         operation_timeout=(settings.connect_timeout_s, settings.timeout_s),

@@ -258,3 +258,13 @@ def test_create_relation_without_a_result_is_outcome_unknown(
     canned.replies["createRelation"] = Reply(envelope(node))
     with pytest.raises(OutcomeUnknown, match="search for the relation"):
         canned_client.create_relation(NewRelation(name="Bakkerij De Vries"))
+
+
+@pytest.mark.parametrize("body", [b"<html><body>Proxy error</body></html>", b"<soapenv:Envelope"])
+def test_an_unreadable_write_answer_is_settled_not_reported_as_an_error(
+    canned: CannedServer, canned_client: MplusClient, answers: AnswerFactory, body: bytes
+) -> None:
+    after = serve(canned, answers, "payOrder", body)
+    paid = canned_client.pay_order("ORDER-1", CASH, prepay=False)
+    assert paid.recovered and paid.packing_slip_id == after["order"]["packingSlipIds"]["id"][0]
+    assert canned.count("payOrder") == 1

@@ -48,7 +48,7 @@ class Filled:
 
 class AnswerFactory:
     def __init__(self, wsdl: Path) -> None:
-        transport = OfflineTransport(deadline_s=60, max_bytes=1 << 30)
+        transport = OfflineTransport()
         self.client = zeep.Client(str(wsdl), transport=transport, settings=ZEEP_SETTINGS)
         schema = etree.parse(str(wsdl))
         self.enums: dict[str, str] = {}

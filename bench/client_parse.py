@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 
 import _rig
+import requests
 
-from bot.mplus import wire
+from bot.mplus import envelope, wire
 from bot.mplus.client import MplusClient
 from bot.mplus.models import OrderQuery
 
@@ -30,12 +31,17 @@ def measure(label: str, wsdl: Path | None, orders: int, runs: int) -> list[objec
         zeep_client, service = client._zeep, client._service
         assert zeep_client is not None
         with zeep_client.settings(raw_response=True):
-            response = service.getOrders(request=request)
+            raw = service.getOrders(request=request)
+        # The client streams answers (transport.RawAnswer); zeep's deserializer wants a Response.
+        response = requests.Response()
+        response._content = b"".join(raw.chunks())
+        response.status_code = 200
+        response.headers["Content-Type"] = "text/xml; charset=utf-8"
     binding = service._binding
     operation = binding.get("getOrders")
 
     def ours() -> int:
-        return len(client._orders(wire.parse_envelope(response.content), "getOrders"))
+        return len(envelope.read([response.content], "getOrders").orders)
 
     def zeeps() -> int:
         return len(binding.process_reply(zeep_client, operation, response) or [])

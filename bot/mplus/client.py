@@ -36,6 +36,7 @@ from bot.mplus.errors import (
     Refused,
     Timeout,
     Unavailable,
+    UnreadableAnswer,
 )
 from bot.mplus.models import (
     ApiVersion,
@@ -67,11 +68,7 @@ from bot.mplus.writes import NoAnswer, WriteOperations, _camel
 log = logging.getLogger(__name__)
 
 SERVICE = "{urn:mplusqapi}MplusQapi"
-_ORDERS = TypeAdapter(list[Order])
 _RELATIONS = TypeAdapter(list[Relation])
-
-# Kept for callers that imported the old private name.
-_NoAnswer = NoAnswer
 
 
 class MplusClient(WriteOperations):
@@ -163,10 +160,10 @@ class MplusClient(WriteOperations):
                 f"Mplus did not finish answering {operation} within MPLUS_CALL_DEADLINE_S "
                 f"({self._transport.deadline_s:g} s)"
             ) from None
-        except ResponseTooLarge as exc:
-            raise ProtocolError(
+        except ResponseTooLarge:
+            raise UnreadableAnswer(
                 f"Mplus's answer to {operation} was larger than MPLUS_MAX_RESPONSE_MB "
-                f"({exc.limit_bytes / (1 << 20):g} MB); it was not read"
+                f"({self._settings.max_response_mb:g} MB); it was not read"
             ) from None
         except requests.RequestException as exc:
             if request_was_sent(exc):
@@ -220,7 +217,7 @@ class MplusClient(WriteOperations):
 
     def get_orders(self, query: OrderQuery | None = None) -> list[Order]:
         request = wire.order_query_request(query or OrderQuery(), self._fields_of("GetOrdersRequest"))
-        return self._model(_ORDERS, self._read("getOrders", request=request).orders, "getOrders")
+        return self._read("getOrders", request=request).orders
 
     def iter_order_changes(
         self, since: int, limit: int = 500, include_lines: bool = True
@@ -252,7 +249,7 @@ class MplusClient(WriteOperations):
     def _order_result(self, answer: Answer, operation: str, key: str) -> Order:
         # Orders are read from the raw XML like list pages: one parser, so one shape, for all of them.
         result = wire.child_text(answer.element, "result")
-        orders = self._model(_ORDERS, answer.orders, operation)
+        orders = answer.orders
         if result != "GET-ORDER-RESULT-OK" or not orders:
             if result in (None, "", "GET-ORDER-RESULT-NOT-FOUND"):
                 raise NotFound("order", key)

@@ -58,3 +58,11 @@ class AuthFailed(MplusError):
 
 class ProtocolError(MplusError):
     """Mplus answered something the client cannot understand (a bug on one side)."""
+
+
+class UnreadableAnswer(ProtocolError):
+    """Mplus answered, but the answer cannot be read (malformed, oversized, a DTD, an invalid value).
+
+    For a write this says nothing about whether it was applied, so writes settle it by reading
+    Mplus back, like a lost answer.
+    """

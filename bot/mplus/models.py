@@ -1,9 +1,9 @@
 """Pydantic models for what crosses the Mplus boundary.
 
-Orders (and their lines and payments) are validated from dicts already in the models' own shape:
-``wire.shape_order`` builds them straight from the SOAP XML, so validation runs entirely inside
-pydantic-core with no Python validators — that is what makes 5,000-order pages cheap. The other
-models take the camelCase dicts of zeep or of ``wire.element_to_dict`` through their aliases.
+Orders (and their lines and payments) read from Mplus are built by ``order_xml`` straight from the
+SOAP XML, every value typed and checked there, so a 5,000-order page is not validated twice; built
+from dicts (tests, fixtures, camelCase Mplus shapes) they validate as usual. The other models take
+the camelCase dicts of ``wire.element_to_dict`` through their aliases.
 Money is integer cents everywhere; quantities are ``Quantity`` (integer + decimal places).
 """
 
@@ -101,7 +101,7 @@ _ORDER_SPECIAL = {
 
 def order_fields_from_mplus(value: dict[str, Any]) -> dict[str, Any]:
     """An order as zeep (``serialize_object``) or a hand-written Mplus-style dict gives it, in the
-    model's own shape. The client's XML path (``wire.shape_order``) produces that shape directly."""
+    model's own shape. The client's XML path (``order_xml``) builds ``Order`` instances directly."""
     shaped: dict[str, Any] = {}
     for key, item in value.items():
         if item is None:

@@ -1,6 +1,9 @@
-"""zeep plumbing: offline WSDL loading, one parsed WSDL per process, and failure classification.
+"""zeep and HTTP plumbing: offline WSDL loading, one parsed WSDL per process, bounded calls.
 
-Kept apart from ``client`` so the operation methods read as the Mplus API, not as HTTP.
+``BoundedTransport`` sends each SOAP request and hands its answer back still streaming
+(``RawAnswer``), under a total deadline (MPLUS_CALL_DEADLINE_S, enforced by a watchdog that shuts
+the socket) and a size cap (MPLUS_MAX_RESPONSE_MB). Kept apart from ``client`` so the operation
+methods read as the Mplus API, not as HTTP.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ class _Call:
         self.expires = time.monotonic() + deadline_s
         self.expired = False
         self.connection: urllib3.connection.HTTPConnection | None = None
+        self.sock: socket.socket | None = None
         self._lock = threading.Lock()
         self._timer = threading.Timer(deadline_s, self._expire)
         self._timer.daemon = True
@@ -82,8 +86,7 @@ class _Call:
     def _expire(self) -> None:
         with self._lock:
             self.expired = True
-            connection = self.connection
-        sock = getattr(connection, "sock", None)
+            sock = self.sock or getattr(self.connection, "sock", None)
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
@@ -91,7 +94,7 @@ class _Call:
     def finish(self) -> None:
         self._timer.cancel()
         with self._lock:
-            self.connection = None
+            self.connection = self.sock = None
 
 
 _current = threading.local()
@@ -103,6 +106,10 @@ class _TrackedConnection(urllib3.connection.HTTPConnection):
         if call is not None:
             call.connection = self
         super().request(*args, **kwargs)
+        if call is not None:
+            # The response keeps reading from this socket even after the connection lets go of it
+            # (``Connection: close`` answers), so the watchdog holds on to the socket itself.
+            call.sock = self.sock
 
 
 class _TrackedHTTPSConnection(urllib3.connection.HTTPSConnection):
@@ -165,16 +172,24 @@ class RawAnswer:
 
 
 class OfflineTransport(Transport):
-    gate: CallGate | None = None  # every SOAP call passes it: MPLUS_MAX_CONCURRENCY (see gate.py)
-
-    def __init__(self, *args: Any, deadline_s: float, max_bytes: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.deadline_s = deadline_s
-        self.max_bytes = max_bytes
+    """zeep's transport, with the SOAP-encoding schema supplied locally (for loading the WSDL)."""
 
     def load(self, url: str) -> bytes:
         stub = _STUBS.get(url)
         return stub if stub is not None else super().load(url)
+
+
+class BoundedTransport(OfflineTransport):
+    """The client's transport: every SOAP call bounded in time, size and concurrency, its answer left
+    streaming."""
+
+    def __init__(
+        self, *args: Any, deadline_s: float, max_bytes: int, gate: CallGate | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline_s = deadline_s
+        self.max_bytes = max_bytes
+        self.gate = gate  # every SOAP call passes it: MPLUS_MAX_CONCURRENCY (see gate.py)
 
     def post(self, address: str, message: Any, headers: Any) -> RawAnswer:  # type: ignore[override]
         """Send a SOAP request; the answer's body is left for the caller to stream and parse.
@@ -204,29 +219,28 @@ class OfflineTransport(Transport):
 
 def make_session(settings: MplusSettings) -> requests.Session:
     session = requests.Session()
-    # Mplus wants credentials in the query string of every call. As session params they stay out of
-    # the service address zeep logs; exception texts are still scrubbed (see ``Redactor``).
-    session.params = {"ident": settings.ident, "secret": settings.secret.get_secret_value()}
     # One pooled connection per allowed concurrent call (requests keeps only 10 by default).
     adapter = _TrackingAdapter(pool_maxsize=settings.max_concurrency)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
+    # Mplus wants credentials in the query string of every call. As session params they stay out of
+    # the service address zeep logs; exception texts are still scrubbed (see ``Redactor``).
+    session.params = {"ident": settings.ident, "secret": settings.secret.get_secret_value()}
     return session
 
 
-def make_transport(settings: MplusSettings, session: requests.Session) -> OfflineTransport:
+def make_transport(settings: MplusSettings, session: requests.Session) -> BoundedTransport:
     settings.wsdl_cache.parent.mkdir(parents=True, exist_ok=True)
     cache = SqliteCache(path=str(settings.wsdl_cache), timeout=settings.wsdl_cache_ttl_s)
-    transport = OfflineTransport(
+    return BoundedTransport(
         cache=cache,
         timeout=settings.timeout_s,
         operation_timeout=(settings.connect_timeout_s, settings.timeout_s),
         session=session,
         deadline_s=settings.call_deadline_s or settings.timeout_s,
         max_bytes=int(settings.max_response_mb * (1 << 20)),
+        gate=CallGate(settings.max_concurrency),
     )
-    transport.gate = CallGate(settings.max_concurrency)
-    return transport
 
 
 def load_document(location: str, transport: Transport) -> Document:

@@ -22,6 +22,7 @@ from bot.mplus.errors import (
     OutcomeUnknown,
     Refused,
     Unavailable,
+    UnreadableAnswer,
 )
 from bot.mplus.models import (
     CancelOutcome,
@@ -73,8 +74,12 @@ class WriteOperations:
         raise NotImplementedError
 
     def _write(self, operation: str, **kwargs: Any) -> WriteAnswer:
-        """One write call; raises NoAnswer when it was sent and no answer came back."""
-        answer = answers.read(self._invoke(operation, **kwargs).element, operation)
+        """One write call; raises NoAnswer when it was sent and no readable answer came back."""
+        try:
+            answer = answers.read(self._invoke(operation, **kwargs).element, operation)
+        except UnreadableAnswer as err:
+            log.warning("mplus %s answer unreadable (%s); reading the order back", operation, err)
+            raise NoAnswer(str(err)) from None
         if answer.verdict is Verdict.UNKNOWN:
             log.warning(
                 "mplus %s answered without a known result (%s); reading it back", operation, answer.describe()

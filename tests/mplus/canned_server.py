@@ -23,6 +23,8 @@ class Reply:
     trickle_s: float = 0.0
     chunk: int = 1
     content_length: bool = True
+    delay_s: float = 0.0
+    """Silence before the status line, as a server that is thinking (or hung) would keep."""
 
 
 Responder = Reply | Callable[[int], Reply]
@@ -55,6 +57,8 @@ class CannedServer:
                 self._send(reply)
 
             def _send(self, reply: Reply) -> None:
+                if reply.delay_s and server._stop.wait(reply.delay_s):
+                    return
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "text/xml; charset=utf-8")
                 if reply.content_length:

@@ -190,6 +190,7 @@ def test_full_payment_delivers_and_invoices(client: MplusClient) -> None:
     order = client.get_order(created.order_id)
     assert paid.invoice_id in order.invoice_ids
     assert order.is_delivered and order.packing_slip_ids
+    assert paid.packing_slip_id == order.packing_slip_ids[-1]  # read back: payOrder does not name it
 
 
 def test_cancel_and_refusals(client: MplusClient) -> None:

@@ -128,7 +128,11 @@ def _insert(node: etree._Element, index: int) -> None:
 @pytest.mark.parametrize("operation", list(OK))
 @pytest.mark.parametrize("unknown_at", [None, "before-result", "after-result", "at-end"])
 def test_write_answers_are_read_by_name(
-    canned: CannedServer, canned_client: MplusClient, answers: AnswerFactory, operation: str, unknown_at: str | None
+    canned: CannedServer,
+    canned_client: MplusClient,
+    answers: AnswerFactory,
+    operation: str,
+    unknown_at: str | None,
 ) -> None:
     node, sent = answers.response(RESPONSE[operation], overrides={"result": OK[operation]})
     if unknown_at is not None:
@@ -208,7 +212,9 @@ def test_other_writes_without_a_result_are_settled(
     after, _ = order_answer(answers, paid=True, ids=1, **cancelled)
     canned.replies[operation] = Reply(envelope(node))
     # update_order reads nothing first: its only getOrder is the settling one.
-    canned.replies["getOrder"] = Reply(after) if operation == "updateOrder" else before_then_after(before, after)
+    canned.replies["getOrder"] = (
+        Reply(after) if operation == "updateOrder" else before_then_after(before, after)
+    )
     assert settled(call(canned_client, operation))
 
     canned.replies["getOrder"] = Reply(before)
@@ -219,7 +225,9 @@ def test_other_writes_without_a_result_are_settled(
 def test_create_ok_without_order_id_is_settled_with_find_order(
     canned: CannedServer, canned_client: MplusClient, answers: AnswerFactory
 ) -> None:
-    node, sent = answers.response("CreateOrderResponse", overrides={"result": OK["createOrder"], "orderId": None})
+    node, sent = answers.response(
+        "CreateOrderResponse", overrides={"result": OK["createOrder"], "orderId": None}
+    )
     found, found_filled = order_answer(answers, paid=False, ids=0)
     canned.replies |= {"createOrder": Reply(envelope(node)), "findOrder": Reply(found)}
     created = canned_client.create_order(NEW)
@@ -231,8 +239,12 @@ def test_create_ok_without_order_id_is_settled_with_find_order(
 def test_create_with_unknown_result_and_no_order_says_not_created(
     canned: CannedServer, canned_client: MplusClient, answers: AnswerFactory
 ) -> None:
-    node, _ = answers.response("CreateOrderResponse", overrides={"result": "CREATE-ORDER-RESULT-QUEUED-LATER"})
-    missing, _ = answers.response("GetOrderResponse", overrides={"result": "GET-ORDER-RESULT-NOT-FOUND", "order": None})
+    node, _ = answers.response(
+        "CreateOrderResponse", overrides={"result": "CREATE-ORDER-RESULT-QUEUED-LATER"}
+    )
+    missing, _ = answers.response(
+        "GetOrderResponse", overrides={"result": "GET-ORDER-RESULT-NOT-FOUND", "order": None}
+    )
     canned.replies |= {"createOrder": Reply(envelope(node)), "findOrder": Reply(envelope(missing))}
     with pytest.raises(Unavailable, match="NOT created"):
         canned_client.create_order(NEW)
@@ -246,3 +258,13 @@ def test_create_relation_without_a_result_is_outcome_unknown(
     canned.replies["createRelation"] = Reply(envelope(node))
     with pytest.raises(OutcomeUnknown, match="search for the relation"):
         canned_client.create_relation(NewRelation(name="Bakkerij De Vries"))
+
+
+@pytest.mark.parametrize("body", [b"<html><body>Proxy error</body></html>", b"<soapenv:Envelope"])
+def test_an_unreadable_write_answer_is_settled_not_reported_as_an_error(
+    canned: CannedServer, canned_client: MplusClient, answers: AnswerFactory, body: bytes
+) -> None:
+    after = serve(canned, answers, "payOrder", body)
+    paid = canned_client.pay_order("ORDER-1", CASH, prepay=False)
+    assert paid.recovered and paid.packing_slip_id == after["order"]["packingSlipIds"]["id"][0]
+    assert canned.count("payOrder") == 1

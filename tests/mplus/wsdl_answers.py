@@ -48,7 +48,7 @@ class Filled:
 
 class AnswerFactory:
     def __init__(self, wsdl: Path) -> None:
-        transport = OfflineTransport(deadline_s=60, max_bytes=1 << 30)
+        transport = OfflineTransport()
         self.client = zeep.Client(str(wsdl), transport=transport, settings=ZEEP_SETTINGS)
         schema = etree.parse(str(wsdl))
         self.enums: dict[str, str] = {}
@@ -102,11 +102,17 @@ class AnswerFactory:
                 child = etree.SubElement(node, tag)
                 if hasattr(child_type, "elements") and not isinstance(child_type, xsd.AnySimpleType):
                     inner = self._fill(
-                        child, child_type, repeat, overrides, stack | {name_of_type or "", child_type_name or ""}
+                        child,
+                        child_type,
+                        repeat,
+                        overrides,
+                        stack | {name_of_type or "", child_type_name or ""},
                     )
                     written.append(inner)
                 else:
-                    text = overrides.get(name) if name in overrides else self._leaf(name, child_type, xsd_type)
+                    text = (
+                        overrides.get(name) if name in overrides else self._leaf(name, child_type, xsd_type)
+                    )
                     child.text = text
                     written.append(text)
             values[name] = written if many else written[0]
@@ -151,7 +157,9 @@ def envelope(
         if mplus_prefix is not None:
             body = _reprefixed(body, mplus_prefix)
         inner = etree.tostring(body)
-    head = f"<{soap_prefix}:Header>".encode() + header + f"</{soap_prefix}:Header>".encode() if header else b""
+    head = (
+        f"<{soap_prefix}:Header>".encode() + header + f"</{soap_prefix}:Header>".encode() if header else b""
+    )
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<{soap_prefix}:Envelope xmlns:{soap_prefix}="{SOAP_NS}" '
         f'xmlns:xsi="{XSI_NS}">'.encode()

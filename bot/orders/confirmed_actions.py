@@ -24,6 +24,7 @@ from bot.mplus.errors import MplusError, NotFound, OutcomeUnknown, Refused, Unav
 from bot.mplus.models import Order, OrderCategory, PaymentInput
 from bot.orders.late_records import LateRecords
 from bot.orders.permissions import Action
+from bot.orders.recovery import never_sent
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ClaimOutcome, Confirmation, ConfirmationStore
 
@@ -102,11 +103,6 @@ _CLAIM_OUTCOMES = {
 }
 
 
-def _never_sent(err: Unavailable) -> bool:
-    """True only when the client says the request never reached Mplus (connection refused)."""
-    return "is not reachable" in str(err)
-
-
 class ConfirmedActions:
     def __init__(
         self,
@@ -161,7 +157,7 @@ class ConfirmedActions:
         except NotFound as err:
             return self._fail(confirmation, user_id, Outcome.NOT_APPLIED, err, before)
         except (Unavailable, OutcomeUnknown) as err:
-            if isinstance(err, Unavailable) and _never_sent(err):
+            if isinstance(err, Unavailable) and never_sent(err):
                 return self._fail(confirmation, user_id, Outcome.NOT_APPLIED, err, before)
             # Sent, and no clear answer: Mplus may still carry it out. Saying "nothing changed" now
             # could be false, so the claim stays running for recovery to settle from Mplus.

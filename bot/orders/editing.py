@@ -41,6 +41,10 @@ CREATE_UNCLEAR = (
     "Mplus gave no clear answer to the create, so Orderbot cannot tell yet whether the order exists. "
     "It will check with Mplus in a minute and audit what it finds."
 )
+EDIT_UNCLEAR = (
+    "Mplus gave no clear answer to the save, so Orderbot cannot tell yet whether the changes were "
+    "saved. Refresh the order card in a minute to see the order as Mplus has it."
+)
 MAX_ATTEMPTS = 50
 """Keys in one chain; far more failed attempts than anyone makes on one external id."""
 
@@ -413,6 +417,8 @@ class OrderEditor:
             # attempt's re-read reports "changed meanwhile" instead of saving again.
             self._finish(claim.key, _Slot.NOT_DONE, view_id)
             raise
+        if result.outcome is Outcome.UNKNOWN:
+            return result  # the key stays running until recovery settles it from the sync marker
         done = result.outcome is Outcome.UPDATED
         after = result.order
         key = claim.key
@@ -470,6 +476,10 @@ class OrderEditor:
             return Result(outcome=Outcome.NOT_FOUND, order_id=order_id)
         except OutcomeUnknown as err:
             return Result(outcome=Outcome.UNKNOWN, order_id=order_id, message=str(err))
+        except Unavailable as err:
+            if never_sent(err):
+                return Result(outcome=Outcome.NOT_DONE, order_id=order_id, message=str(err))
+            return Result(outcome=Outcome.UNKNOWN, order_id=order_id, message=EDIT_UNCLEAR)
         except MplusError as err:
             return Result(outcome=Outcome.NOT_DONE, order_id=order_id, message=str(err))
         if saved is UpdateResult.NO_CHANGES:

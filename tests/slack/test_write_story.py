@@ -18,8 +18,10 @@ from tests.slack.test_confirm_flow import EVERYONE, last_ephemeral_with, new_ord
 from tests.slack.test_order_form import (
     ALLOW,
     audit_rows,
+    editable_order,
     ext_id_of,
     line,
+    open_edit,
     open_new,
     submit,
     values,
@@ -117,3 +119,14 @@ def test_a_create_without_a_clear_answer_is_not_called_unsaved_and_is_settled_la
     assert len([c for c in rig.emulator.calls() if c["operation"] == "createOrder"]) == 2
     results = sorted(r.result for r in audit_rows(rig, "create"))
     assert results == ["ok", "recovered_not_applied"]
+
+
+@ALLOW
+def test_an_edit_without_a_clear_answer_is_not_called_unsaved(rig: BotRig) -> None:
+    order = editable_order(rig)
+    view = open_edit(rig, order)
+    rig.emulator.add_fault("updateOrder", "http_500", times=1)
+    submit(rig, view, line(0, str(order.lines[0].article_number), "7"))
+    told = shown(wait_view(rig, "cannot tell yet", timeout=20))
+    assert "nothing was saved" not in told.lower()
+    assert not [r for r in audit_rows(rig, "edit") if r.result == "not_done"]

@@ -219,7 +219,7 @@ class ConfirmFlow:
         try:
             self._report(action, result, user_id=user_id, respond=respond, client=client)
         except Exception as err:
-            if result.outcome not in (Outcome.DONE, Outcome.UNKNOWN):
+            if result.outcome not in (Outcome.DONE, Outcome.UNKNOWN, Outcome.CHECKING):
                 raise  # nothing was sent to Mplus, or it said no: the generic message is true
             # Mplus did it (or may have): the generic "nothing was changed" would be false.
             _, error_id = describe_failure(err, f"reporting {action.value} {pending.order_id}")
@@ -363,7 +363,7 @@ def announce_settled(deps: Deps, client: WebClient, settled: SettledClaim) -> No
     except Exception:  # the settlement is recorded and audited; the message is a courtesy
         log.exception("could not tell %s about a settled %s", confirmation.user_id, confirmation.action)
     if settled.landed and settled.order is not None:
-        ConfirmFlow(deps)._update_card(card, settled.order, text, client)
+        ConfirmFlow(deps)._update_card(card, settled.order, escape(text), client)
 
 
 def _pay_values(view: dict[str, Any]) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from bot.mplus.errors import MplusError, NotFound, OutcomeUnknown, Refused, Unav
 from bot.mplus.models import Order, OrderCategory, PaymentInput
 from bot.orders.late_records import LateRecords
 from bot.orders.permissions import Action
+from bot.orders.recovery import never_sent
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ClaimOutcome, Confirmation, ConfirmationStore
 
@@ -102,11 +103,6 @@ _CLAIM_OUTCOMES = {
 }
 
 
-def _never_sent(err: Unavailable) -> bool:
-    """True only when the client says the request never reached Mplus (connection refused)."""
-    return "is not reachable" in str(err)
-
-
 class ConfirmedActions:
     def __init__(
         self,
@@ -158,17 +154,19 @@ class ConfirmedActions:
             details = self._run(action, confirmation, before)
         except Refused as err:
             return self._fail(confirmation, user_id, Outcome.REFUSED, err, before, result=err.result)
-        except OutcomeUnknown as err:
-            return self._fail(confirmation, user_id, Outcome.UNKNOWN, err, before)
         except NotFound as err:
             return self._fail(confirmation, user_id, Outcome.NOT_APPLIED, err, before)
-        except Unavailable as err:
-            if _never_sent(err):
+        except (Unavailable, OutcomeUnknown) as err:
+            if isinstance(err, Unavailable) and never_sent(err):
                 return self._fail(confirmation, user_id, Outcome.NOT_APPLIED, err, before)
             # Sent, and no clear answer: Mplus may still carry it out. Saying "nothing changed" now
             # could be false, so the claim stays running for recovery to settle from Mplus.
-            log.warning("%s of %s: no clear answer from Mplus (%s); recovery will settle it",
-                        action.value, confirmation.order_id, err)
+            log.warning(
+                "%s of %s: no clear answer from Mplus (%s); recovery will settle it",
+                action.value,
+                confirmation.order_id,
+                err,
+            )
             return ConfirmResult(
                 outcome=Outcome.CHECKING, confirmation=confirmation, order=before, message=str(err), error=err
             )
@@ -200,7 +198,8 @@ class ConfirmedActions:
     def _record(
         self, confirmation: Confirmation, *, ok: bool, result: dict[str, Any], audit: dict[str, Any]
     ) -> str | None:
-        """Finish the claim, then audit — once: if recovery settled the claim first, it audited.
+        """Finish the claim and write its audit row in one transaction — once: if recovery settled
+        the claim first, recovery audited it.
 
         Returns an error id when the store could not take it now (it is written later)."""
 

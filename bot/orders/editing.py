@@ -26,17 +26,25 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel, ConfigDict
 
 from bot.mplus.client import MplusClient
-from bot.mplus.errors import DuplicateExtOrderId, MplusError, NotFound, OutcomeUnknown, Refused
+from bot.mplus.errors import DuplicateExtOrderId, MplusError, NotFound, OutcomeUnknown, Refused, Unavailable
 from bot.mplus.models import Order, OrderChange, Relation, UpdateResult
 from bot.orders.drafts import FieldErrors, ValidOrder, edit_problem, refusal_fields
 from bot.orders.late_records import LateRecords
-from bot.orders.recovery import Recovery
+from bot.orders.recovery import Recovery, never_sent
 from bot.store.audit import AuditLog
 from bot.store.idempotency import IdempotencyKeys
 
 log = logging.getLogger(__name__)
 
 ORDER_HAS_CHANGED = "UPDATE-ORDER-RESULT-ORDER-HAS-CHANGED"
+CREATE_UNCLEAR = (
+    "Mplus gave no clear answer to the create, so Orderbot cannot tell yet whether the order exists. "
+    "It will check with Mplus in a minute and audit what it finds."
+)
+EDIT_UNCLEAR = (
+    "Mplus gave no clear answer to the save, so Orderbot cannot tell yet whether the changes were "
+    "saved. Refresh the order card in a minute to see the order as Mplus has it."
+)
 MAX_ATTEMPTS = 50
 """Keys in one chain; far more failed attempts than anyone makes on one external id."""
 
@@ -303,6 +311,10 @@ class OrderEditor:
             # findOrder, so an order that landed is found before anything is sent again.
             self._finish(claim.key, _Slot.NOT_DONE, view_id)
             raise
+        if result.outcome is Outcome.UNKNOWN:
+            # The key stays running: recovery settles it with findOrder after the bound and audits it;
+            # meanwhile the same ext id is "being processed", so it cannot be created twice.
+            return result
         done = result.outcome is Outcome.CREATED
         key = claim.key
         audit = self._create_audit(order, result, user_id, channel_id)
@@ -333,8 +345,12 @@ class OrderEditor:
             )
         except OutcomeUnknown as err:
             return Result(outcome=Outcome.UNKNOWN, message=str(err))
+        except Unavailable as err:
+            if never_sent(err):
+                return Result(outcome=Outcome.NOT_DONE, message=str(err))
+            # Sent, with no clear answer: Mplus may still create it, so "nothing saved" could be false.
+            return Result(outcome=Outcome.UNKNOWN, message=CREATE_UNCLEAR)
         except MplusError as err:
-            # The client raises these only when it knows the order was NOT created.
             return Result(outcome=Outcome.NOT_DONE, message=str(err))
         return Result(
             outcome=Outcome.CREATED,
@@ -403,6 +419,8 @@ class OrderEditor:
             # attempt's re-read reports "changed meanwhile" instead of saving again.
             self._finish(claim.key, _Slot.NOT_DONE, view_id)
             raise
+        if result.outcome is Outcome.UNKNOWN:
+            return result  # the key stays running until recovery settles it from the sync marker
         done = result.outcome is Outcome.UPDATED
         after = result.order
         key = claim.key
@@ -464,6 +482,10 @@ class OrderEditor:
             return Result(outcome=Outcome.NOT_FOUND, order_id=order_id)
         except OutcomeUnknown as err:
             return Result(outcome=Outcome.UNKNOWN, order_id=order_id, message=str(err))
+        except Unavailable as err:
+            if never_sent(err):
+                return Result(outcome=Outcome.NOT_DONE, order_id=order_id, message=str(err))
+            return Result(outcome=Outcome.UNKNOWN, order_id=order_id, message=EDIT_UNCLEAR)
         except MplusError as err:
             return Result(outcome=Outcome.NOT_DONE, order_id=order_id, message=str(err))
         if saved is UpdateResult.NO_CHANGES:

@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from bot.mplus.client import MplusClient
-from bot.mplus.errors import MplusError, NotFound
+from bot.mplus.errors import MplusError, NotFound, Unavailable
 from bot.mplus.models import Order
 from bot.orders.permissions import Action
 from bot.store.confirmations import Confirmation, ConfirmationState, ConfirmationStore
@@ -41,6 +41,11 @@ CUT_OFF = "settled from Mplus: Orderbot was cut off while carrying this out"
 
 RUNNING, DONE, NOT_DONE = "running", "done", "not_done"
 """Slots of an idempotency key's record (see ``bot.orders.editing``)."""
+
+
+def never_sent(err: Unavailable) -> bool:
+    """True only when the client says the request never reached Mplus (connection refused)."""
+    return "is not reachable" in str(err)
 
 
 def landed(action: Action, before: Order, after: Order) -> bool:

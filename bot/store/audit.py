@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import JSON, BigInteger, Integer, String, Text, select
@@ -45,61 +45,29 @@ class AuditEntry(BaseModel):
     sync_marker_after: int | None
 
 
-def audit_row(
-    *,
-    user_id: str,
-    action: str,
-    result: str,
-    order_id: str | None = None,
-    order_number: str | None = None,
-    channel_id: str | None = None,
-    params: dict[str, Any] | None = None,
-    error: str | None = None,
-    sync_marker_after: int | None = None,
-) -> AuditRow:
+class AuditFields(TypedDict, total=False):
+    user_id: Required[str]
+    action: Required[str]
+    result: Required[str]
+    order_id: str | None
+    order_number: str | None
+    channel_id: str | None
+    params: dict[str, Any] | None
+    error: str | None
+    sync_marker_after: int | None
+
+
+def audit_row(**fields: Unpack[AuditFields]) -> AuditRow:
     """A row to add in another store write's transaction, so the two land together or not at all."""
-    return AuditRow(
-        at=utcnow(),
-        user_id=user_id,
-        action=action,
-        order_id=order_id,
-        order_number=order_number,
-        channel_id=channel_id,
-        params=params or {},
-        result=result,
-        error=error,
-        sync_marker_after=sync_marker_after,
-    )
+    return AuditRow(at=utcnow(), **{**fields, "params": fields.get("params") or {}})
 
 
 class AuditLog:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def record(
-        self,
-        *,
-        user_id: str,
-        action: str,
-        result: str,
-        order_id: str | None = None,
-        order_number: str | None = None,
-        channel_id: str | None = None,
-        params: dict[str, Any] | None = None,
-        error: str | None = None,
-        sync_marker_after: int | None = None,
-    ) -> AuditEntry:
-        row = audit_row(
-            user_id=user_id,
-            action=action,
-            order_id=order_id,
-            order_number=order_number,
-            channel_id=channel_id,
-            params=params or {},
-            result=result,
-            error=error,
-            sync_marker_after=sync_marker_after,
-        )
+    def record(self, **fields: Unpack[AuditFields]) -> AuditEntry:
+        row = audit_row(**fields)
         with self._db.transaction() as session:
             session.add(row)
             session.flush()

@@ -4,6 +4,7 @@ store is locked — and what could not be recorded is recorded once the store is
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,8 +18,10 @@ from tests.slack.test_confirm_flow import EVERYONE, last_ephemeral_with, new_ord
 from tests.slack.test_order_form import (
     ALLOW,
     audit_rows,
+    editable_order,
     ext_id_of,
     line,
+    open_edit,
     open_new,
     submit,
     values,
@@ -95,3 +98,35 @@ def test_a_create_done_while_the_store_is_locked_is_told_as_created(rig: BotRig)
     rows = wait_for(lambda: audit_rows(rig, "create"), what="the create audited late")
     order = rig.runtime.mplus.find_order(ext)
     assert [(r.result, r.order_id) for r in rows] == [("ok", order.order_id)]
+
+
+@pytest.mark.bot_settings(allow_create="*", claim_settle_after_s=1)
+def test_a_create_without_a_clear_answer_is_not_called_unsaved_and_is_settled_later(rig: BotRig) -> None:
+    view = open_new(rig)
+    ext = ext_id_of(view)
+    rig.emulator.add_fault("createOrder", "http_500", times=1)
+    submit(rig, view, values(rig, view, line(0, "1001", "1", "12,50")))
+    told = shown(wait_view(rig, "cannot tell yet", timeout=20))
+    assert "nothing was saved" not in told.lower()
+    # A new form with the same external id, after the bound: settled by findOrder, then created once.
+    threading.Event().wait(1.2)
+    if not rig.fake.user_info("U0BOB"):
+        rig.fake.add_user("U0BOB", "bob")
+    again = open_new(rig, user="U0BOB")
+    form = values(rig, again, line(0, "1001", "1", "12,50"), form_ext_id={"ext_order_id": ext})
+    submit(rig, again, form, user="U0BOB")
+    wait_view(rig, "was created in Mplus", user="U0BOB", timeout=20)
+    assert len([c for c in rig.emulator.calls() if c["operation"] == "createOrder"]) == 2
+    results = sorted(r.result for r in audit_rows(rig, "create"))
+    assert results == ["ok", "recovered_not_applied"]
+
+
+@ALLOW
+def test_an_edit_without_a_clear_answer_is_not_called_unsaved(rig: BotRig) -> None:
+    order = editable_order(rig)
+    view = open_edit(rig, order)
+    rig.emulator.add_fault("updateOrder", "http_500", times=1)
+    submit(rig, view, line(0, str(order.lines[0].article_number), "7"))
+    told = shown(wait_view(rig, "cannot tell yet", timeout=20))
+    assert "nothing was saved" not in told.lower()
+    assert not [r for r in audit_rows(rig, "edit") if r.result == "not_done"]

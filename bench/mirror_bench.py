@@ -1,6 +1,7 @@
 """The mirror: first sync of a big shop, a pass with nothing new, and search latency.
 
-    .venv/bin/python bench/mirror_bench.py [--small] [--postgres URL] [--queries N]
+    .venv/bin/python bench/mirror_bench.py [--small] [--postgres URL] [--queries N] [--keep PATH]
+    .venv/bin/python bench/mirror_bench.py --search-only PATH [--queries N]
 
 The emulator runs as its own process (``orderbot emulator --seed empty``) and gets bulk data through
 its ``/_emulator/generate`` hook: 100,000 relations, 50,000 articles and 200,000 orders (1 line
@@ -250,7 +251,18 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="1/20 of the sizes")
     parser.add_argument("--postgres", default=os.environ.get("ORDERBOT_TEST_POSTGRES_URL"))
     parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--keep", type=Path, help="put the SQLite mirror here and keep it afterwards")
+    parser.add_argument("--search-only", type=Path, help="only the search part, over this kept SQLite mirror")
+    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
     args = parser.parse_args()
+    if args.search_only:
+        from bot.store.db import Database
+
+        db = Database(f"sqlite:///{args.search_only}")
+        print(f"search over {args.search_only}, {args.queries} mixed queries (ms):")
+        _rig.print_table(["kind", "n", "p50", "p99", "max"], search_bench(db, args.queries))
+        db.dispose()
+        return
     _rig.header("Mirror: first sync, idle pass, search", args.small)
     _rig.quiet_logs()
     sizes = {k: v // 20 for k, v in FULL.items()} if args.small else FULL
@@ -262,9 +274,9 @@ def main() -> None:
         print(f"emulator: {made} in {time.perf_counter() - started:,.0f} s")
         with _rig.temp_dir() as tmp:
             cache = tmp / "wsdl.sqlite"
-            path = tmp / "mirror.sqlite3"
+            path = args.keep or tmp / "mirror.sqlite3"
             one_database("SQLite", f"sqlite:///{path}", path, port, cache, args.queries)
-            if args.postgres:
+            if args.postgres and not args.sqlite_only:
                 one_database("PostgreSQL", args.postgres, None, port, cache, args.queries)
             else:
                 _rig.skipped("PostgreSQL: no --postgres URL and no ORDERBOT_TEST_POSTGRES_URL")

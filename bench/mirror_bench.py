@@ -169,9 +169,11 @@ def build_queries(db: Any, count: int, rng: random.Random) -> list[tuple[str, st
     while len(made) < count:
         relation = rng.choice(relations)
         words = relation.name.split()
-        pick = rng.randrange(7)
+        pick = rng.randrange(8)
         if pick == 0:
             made.append(("name", relation.name.lower()))
+        elif pick == 7:
+            made.append(("orders by name (find)", " ".join(w[: max(3, len(w) - 1)] for w in words[:2])))
         elif pick == 1:
             made.append(("name prefix", " ".join(w[: max(2, len(w) // 2)] for w in words[:2])))
         elif pick == 2 and (relation.telephone or relation.mobile):
@@ -200,7 +202,11 @@ def search_bench(db: Any, count: int) -> list[list[object]]:
         search = (
             queries.search_articles
             if kind == "article"
-            else (queries.search_orders if kind == "reference" else queries.search_relations)
+            else (
+                queries.search_orders
+                if kind in ("reference", "orders by name (find)")
+                else queries.search_relations
+            )
         )
         started = time.perf_counter()
         search(db, text, 20)

@@ -153,13 +153,30 @@ def search_articles(db: Database, text_: str, limit: int = 20) -> list[MirrorArt
 
 
 def search_orders(db: Database, text_: str, limit: int = 20) -> list[MirrorOrder]:
-    """Orders whose relation or own text matches: open orders first, then newest."""
+    """Orders whose relation or own text matches: open orders first, then newest.
+
+    First every word against one side (the order's own text, or its relation's), each side's
+    newest ``SEARCH_CANDIDATES`` matches; only when that finds nothing, words split over both sides
+    ("bruidstaart 9413qx": a reference word and the customer's postcode).
+    """
     tokens = query_tokens(text_)
     if not tokens:
         return []
-    query = (
+    dialect = db.dialect
+    own = _matches(dialect, ORDERS, MirrorOrderRow.id, MirrorOrderRow.search_text, tokens, SEARCH_CANDIDATES)
+    related = select(MirrorRelationRow.relation_number).where(
+        _relation_match(dialect, tokens, SEARCH_CANDIDATES)
+    )
+    found = _orders(db, _open_then_newest(or_(own, MirrorOrderRow.relation_number.in_(related)), limit))
+    if found or len(tokens) == 1:
+        return found
+    return _orders(db, _open_then_newest(_order_match(dialect, tokens), limit))
+
+
+def _open_then_newest(where: ColumnElement[bool], limit: int) -> Select[Any]:
+    return (
         select(MirrorOrderRow)
-        .where(_order_match(db.dialect, tokens))
+        .where(where)
         .order_by(
             MirrorOrderRow.is_open.desc(),
             MirrorOrderRow.year.desc(),
@@ -168,7 +185,6 @@ def search_orders(db: Database, text_: str, limit: int = 20) -> list[MirrorOrder
         )
         .limit(_limit(limit))
     )
-    return _orders(db, query)
 
 
 def orders_by_key(

@@ -105,21 +105,25 @@ def mirror_env(port: int, db_url: str, cache: Path) -> dict[str, str]:
 
 def run_sync(env: dict[str, str]) -> tuple[float, int, str]:
     """Wall seconds, peak RSS of the child (KiB), its summary line."""
+    import tempfile
+
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "mirror", "sync"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    assert proc.stdout is not None
-    out = proc.stdout.read().decode()
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"mirror sync failed: {out}")
+    with tempfile.TemporaryFile() as log:  # the sync logs its progress; kept only to show a failure
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "mirror", "sync"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=log,
+        )
+        assert proc.stdout is not None
+        out = proc.stdout.read().decode()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            log.seek(0)
+            raise SystemExit(f"mirror sync failed: {out}\n{log.read().decode()[-3000:]}")
     return wall, usage.ru_maxrss, out.strip().splitlines()[-1]
 
 
@@ -259,7 +263,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="put the SQLite mirror here and keep it afterwards")
     parser.add_argument("--search-only", type=Path, help="only the search part, over this kept SQLite mirror")
-    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
     args = parser.parse_args()
     if args.search_only:
         from bot.store.db import Database
@@ -281,8 +285,11 @@ def main() -> None:
         with _rig.temp_dir() as tmp:
             cache = tmp / "wsdl.sqlite"
             path = args.keep or tmp / "mirror.sqlite3"
-            one_database("SQLite", f"sqlite:///{path}", path, port, cache, args.queries)
-            if args.postgres and not args.sqlite_only:
+            if args.only != "postgresql":
+                one_database("SQLite", f"sqlite:///{path}", path, port, cache, args.queries)
+            if args.only == "sqlite":
+                pass
+            elif args.postgres:
                 one_database("PostgreSQL", args.postgres, None, port, cache, args.queries)
             else:
                 _rig.skipped("PostgreSQL: no --postgres URL and no ORDERBOT_TEST_POSTGRES_URL")

@@ -257,14 +257,18 @@ class MirrorStore:
             return
         self._upsert(session, MirrorOrderRow, "order_id", [order_values(o) for o in orders])
         record_facts(session, orders, self._insert)  # the App Home's dates, in the same transaction
-        ids = dict(
-            session.execute(
-                select(MirrorOrderRow.order_id, MirrorOrderRow.id).where(
+        stored = {
+            order_id: (row_id, marker)
+            for order_id, row_id, marker in session.execute(
+                select(MirrorOrderRow.order_id, MirrorOrderRow.id, MirrorOrderRow.sync_marker).where(
                     MirrorOrderRow.order_id.in_([o.order_id for o in orders])
                 )
-            ).all()
-        )
-        row_ids = [ids[o.order_id] for o in orders]
+            )
+        }
+        # Relink only the orders this page actually wrote (an older version lost to a newer one).
+        orders = [o for o in orders if stored[o.order_id][1] == (o.sync_marker or 0)]
+        ids = {o.order_id: stored[o.order_id][0] for o in orders}
+        row_ids = list(ids.values())
         session.execute(delete(MirrorOrderArticleRow).where(MirrorOrderArticleRow.order_row_id.in_(row_ids)))
         links = {
             (ids[o.order_id], line.article_number) for o in orders for line in o.lines if line.article_number

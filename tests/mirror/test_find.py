@@ -144,3 +144,14 @@ def test_nothing_found_says_what_was_searched(rig: BotRig) -> None:
 def test_find_without_text_explains_itself(rig: BotRig) -> None:
     answer = shown(rig.run("find"))
     assert "needs something to look for" in answer
+
+
+def test_every_command_taking_an_order_reads_a_bare_number_as_this_years() -> None:
+    from datetime import date
+
+    from bot.mplus.models import YearNumber
+    from bot.orders.service import OrderKey
+
+    assert OrderKey.parse("42", date(2026, 5, 1)).number == YearNumber(year=2026, number=42)
+    assert OrderKey.parse("2025-7").number == YearNumber(year=2025, number=7)
+    assert OrderKey.parse("a" * 32).order_id == "a" * 32

@@ -84,6 +84,7 @@ def start_demo(host: str = "127.0.0.1", port: int = 8080, data_dir: Path | None 
         notify_channel=channel_ids["notifications"],
         ops_channel=channel_ids["ops"],
         notify_interval_s=3,
+        mirror_interval_s=5,  # a customer made in the demo is findable within seconds
     )
     mplus = MplusSettings(
         _env_file=None,  # type: ignore[call-arg]

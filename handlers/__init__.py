@@ -14,7 +14,6 @@ def register(app: App, deps: Deps) -> None:
         commands,
         confirm_flow,
         customer_form,
-        find_actions,
         form_typeahead,
         list_command,
         order_form,
@@ -25,7 +24,6 @@ def register(app: App, deps: Deps) -> None:
     actions.register(app, deps)
     confirm_flow.register(app, deps)
     order_form.register(app, deps)
-    find_actions.register(app, deps)
     list_command.register(app, deps)
     form_typeahead.register(app, deps)
     customer_form.register(app, deps)

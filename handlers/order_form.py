@@ -22,13 +22,21 @@ from slack_sdk.errors import SlackApiError
 
 from bot.mirror import queries
 from bot.mplus.models import Order
-from bot.orders.drafts import FieldRef, FormField, OrderDraft, validate
+from bot.orders.drafts import FieldRef, FormField, OrderDraft, RelationChoice, relation_label, validate
 from bot.orders.editing import Outcome, Result
 from bot.orders.permissions import Action
 from bot.orders.price_check import CatalogueEntry, price_differences
 from bot.slack import text, views
 from bot.slack.deps import Deps
-from bot.slack.ids import ActionId, CallbackId, FormLineRef, InvalidValue, OrderFormMeta, OrderRef
+from bot.slack.ids import (
+    ActionId,
+    CallbackId,
+    FormLineRef,
+    InvalidValue,
+    OrderFormMeta,
+    OrderRef,
+    RelationRef,
+)
 from bot.slack.messages import STALE_BUTTON, describe_failure
 from bot.slack.views import modals
 from handlers.authorise import authorised
@@ -335,6 +343,19 @@ def register(app: App, deps: Deps) -> None:
             fill_view(client, view["id"], modals.TITLE_EDIT, fetch)
 
     def new_from_button(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        relation = None
+        action = (body.get("actions") or [{}])[0]
+        if action.get("action_id") == ActionId.NEW_ORDER_FOR.value:
+            # "New order for this customer" (find results): the form opens with them chosen.
+            try:
+                ref = RelationRef.decode(action.get("value"))
+            except InvalidValue:
+                stale = views.error_view(STALE_BUTTON)
+                respond(text=STALE_BUTTON, blocks=stale, response_type="ephemeral", replace_original=False)
+                return
+            relation = RelationChoice(
+                number=ref.relation_number, label=relation_label(ref.name, ref.relation_number)
+            )
         open_new_form(
             deps,
             client,
@@ -342,6 +363,7 @@ def register(app: App, deps: Deps) -> None:
             user_id=user_of(body),
             channel_id=channel_of(body),
             tell=ephemeral_teller(respond),
+            relation=relation,
         )
 
     def edit_from_button(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
@@ -371,6 +393,7 @@ def register(app: App, deps: Deps) -> None:
     app.action(ActionId.FORM_REMOVE_LINE.value)(ack=ack, lazy=[change_lines])
     app.action(ActionId.FORM_EDIT_CURRENT.value)(ack=ack, lazy=[edit_current])
     app.action(ActionId.NEW_ORDER.value)(ack=ack, lazy=[new_from_button])
+    app.action(ActionId.NEW_ORDER_FOR.value)(ack=ack, lazy=[new_from_button])
     app.action(ActionId.EDIT.value)(ack=ack, lazy=[edit_from_button])
 
 

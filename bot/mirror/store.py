@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.mirror.normalise import index_text, phone_digits
 from bot.mplus.models import CancelState, CompleteState, Order, Relation
+from bot.mplus.products import Article
 from bot.store.db import Database, utcnow
 from bot.store.mirror_tables import (
     MirrorArticleRow,
@@ -34,23 +35,8 @@ ORDERS = "orders"
 RELATIONS = "relations"
 ARTICLES = "articles"
 STREAMS = (RELATIONS, ARTICLES, ORDERS)
-
-
-class ArticleRecord(BaseModel):
-    """One article as the mirror stores it (built from getProducts by the sync)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    article_number: int
-    product_number: int | None = None
-    description: str = ""
-    plu: str | None = None
-    barcodes: tuple[str, ...] = ()
-    price_cents: int | None = None
-    active: bool = True
-    sync_marker: int = 0
-    extra_texts: tuple[str, ...] = ()
-    """More words to find it by (colour, size, product description); indexed, not shown."""
+RECONCILED = "relations:listed"
+"""Not a marker stream: ``started_at`` says when every relation number was last listed."""
 
 
 # ------------------------------------------------------------------------------ rows
@@ -128,7 +114,7 @@ def relation_values(relation: Relation) -> dict[str, Any]:
     }
 
 
-def article_values(article: ArticleRecord) -> dict[str, Any]:
+def article_values(article: Article) -> dict[str, Any]:
     texts = [article.description, str(article.article_number), article.plu, *article.barcodes]
     return {
         "article_number": article.article_number,
@@ -136,9 +122,9 @@ def article_values(article: ArticleRecord) -> dict[str, Any]:
         "description": article.description[:300],
         "plu": article.plu,
         "barcodes": " ".join(article.barcodes)[:500],
-        "price_cents": article.price_cents,
-        "sync_marker": article.sync_marker,
-        "search_text": index_text([*texts, *article.extra_texts]),
+        "price_cents": article.price_incl_cents,
+        "sync_marker": article.sync_marker or 0,
+        "search_text": index_text(texts),
     }
 
 
@@ -206,6 +192,9 @@ class MirrorStore:
                 .values(initial_done_at=utcnow())
             )
 
+    def restart(self, stream: str, at: datetime) -> None:
+        self._set(stream, started_at=at)
+
     def skip_to(self, stream: str, since: int, new: int) -> None:
         """Move the marker from ``since`` to ``new`` where Mplus had nothing in between to give."""
         with self.db.transaction() as session:
@@ -265,15 +254,7 @@ class MirrorStore:
     def _upsert_orders(self, session: Session, orders: Sequence[Order]) -> None:
         if not orders:
             return
-        values = [order_values(o) for o in orders]
-        statement = self._insert(MirrorOrderRow).values(values)
-        updated = {k: statement.excluded[k] for k in values[0] if k != "order_id"}
-        statement = statement.on_conflict_do_update(
-            index_elements=[MirrorOrderRow.order_id],
-            set_=updated,
-            where=MirrorOrderRow.sync_marker <= statement.excluded.sync_marker,
-        )
-        session.execute(statement)
+        self._upsert(session, MirrorOrderRow, "order_id", [order_values(o) for o in orders])
         ids = dict(
             session.execute(
                 select(MirrorOrderRow.order_id, MirrorOrderRow.id).where(
@@ -287,8 +268,8 @@ class MirrorStore:
             (ids[o.order_id], line.article_number) for o in orders for line in o.lines if line.article_number
         }
         if links:
-            session.execute(
-                insert(MirrorOrderArticleRow),
+            session.connection().execute(
+                insert(MirrorOrderArticleRow.__table__),
                 [{"order_row_id": row, "article_number": number} for row, number in links],
             )
 
@@ -311,10 +292,10 @@ class MirrorStore:
             )
         return len(active)
 
-    def save_articles(self, articles: Sequence[ArticleRecord], since: int, top: int | None = None) -> int:
+    def save_articles(self, articles: Sequence[Article], since: int, top: int | None = None) -> int:
         """Upsert active articles, drop inactive ones; ``top``: the highest marker the page covered."""
         if top is None:
-            top = max((a.sync_marker for a in articles), default=since - 1)
+            top = max((a.sync_marker or 0 for a in articles), default=since - 1)
         active = {a.article_number: a for a in articles if a.active}
         gone = [a.article_number for a in articles if not a.active]
         with self.db.transaction() as session:
@@ -332,15 +313,17 @@ class MirrorStore:
         return len(active)
 
     def _upsert(self, session: Session, model: Any, key: str, values: list[dict[str, Any]]) -> None:
+        """One statement, executed for many rows (compiled once; never older over newer)."""
         if not values:
             return
-        statement = self._insert(model).values(values)
+        table = model.__table__
+        statement = self._insert(table)
         statement = statement.on_conflict_do_update(
-            index_elements=[getattr(model, key)],
+            index_elements=[table.c[key]],
             set_={k: statement.excluded[k] for k in values[0] if k != key},
-            where=model.sync_marker <= statement.excluded.sync_marker,
+            where=table.c.sync_marker <= statement.excluded.sync_marker,
         )
-        session.execute(statement)
+        session.connection().execute(statement, values)
 
     # --- personal data
 
@@ -367,6 +350,15 @@ class MirrorStore:
                     )
                 )
         return len(gone)
+
+    def prune_orders(self, before: date) -> int:
+        """Delete complete or cancelled orders with a financial date before ``before``."""
+        with self.db.transaction() as session:
+            return session.execute(
+                delete(MirrorOrderRow).where(
+                    MirrorOrderRow.is_open.is_(False), MirrorOrderRow.financial_date < before
+                )
+            ).rowcount
 
     def wipe(self) -> None:
         """Empty the mirror completely (``orderbot mirror rebuild``); the next pass starts a first sync."""

@@ -24,11 +24,19 @@ from datetime import date, timedelta
 from pydantic import BaseModel, ConfigDict
 
 from bot.config import BotSettings
-from bot.mirror.store import ARTICLES, ORDERS, RELATIONS, ArticleRecord, MirrorStore, StreamState, is_open
+from bot.mirror.store import (
+    ARTICLES,
+    ORDERS,
+    RECONCILED,
+    RELATIONS,
+    MirrorStore,
+    StreamState,
+    is_open,
+)
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError
 from bot.mplus.models import MPLUS_TZ, Order, OrderQuery, SyncMarkers
-from bot.mplus.products import Article, ProductQuery
+from bot.mplus.products import ProductQuery
 from bot.store.db import Database, utcnow
 
 log = logging.getLogger(__name__)
@@ -46,6 +54,9 @@ class MirrorConfig(BaseModel):
     article_page: int = 1000
     budget_s: float = 20.0
     """Longest a pass spends catching up before handing the lease's time back to notifications."""
+    reconcile_s: float = 86_400.0
+    """How often every relation number is listed, to drop relations deleted in Mplus (markers never
+    report a deletion)."""
 
     @classmethod
     def from_settings(cls, bot: BotSettings) -> MirrorConfig:
@@ -63,19 +74,6 @@ class MirrorReport(BaseModel):
     more: bool = False
     """Still catching up: run the next pass at once."""
     error: str | None = None
-
-
-def article_record(article: Article) -> ArticleRecord:
-    return ArticleRecord(
-        article_number=article.article_number,
-        product_number=article.product_number,
-        description=article.description,
-        plu=article.plu,
-        barcodes=article.barcodes,
-        price_cents=article.price_incl_cents,
-        active=article.active,
-        sync_marker=article.sync_marker or 0,
-    )
 
 
 def today_in_mplus() -> date:
@@ -120,6 +118,8 @@ class MirrorSync:
             self._relations(tops, report, deadline)
             self._articles(tops, report, deadline)
             self._orders(tops, report, deadline, notifier_marker)
+            if not report.more:
+                self._daily_upkeep(report)
         except MplusError as err:
             report.error = str(err) or type(err).__name__
             log.warning(
@@ -169,11 +169,6 @@ class MirrorSync:
         self.store.note_top(stream, top)
         return state
 
-    def _finish_if_level(self, stream: str, state: StreamState, next_marker: int) -> None:
-        if state.in_first_sync and state.initial_top is not None and next_marker > state.initial_top:
-            self.store.finish_first_sync(stream)
-            log.info("mirror: first sync of %s done", stream)
-
     def _relations(self, tops: SyncMarkers, report: MirrorReport, deadline: float) -> None:
         top = tops.relation_sync_marker
         state = self._begin(RELATIONS, top)
@@ -187,6 +182,39 @@ class MirrorSync:
 
         self._follow(RELATIONS, state, top + 1, page, report, deadline)
 
+    def _daily_upkeep(self, report: MirrorReport) -> None:
+        """Once a day: page every relation from marker 0 and drop the mirrored ones not listed;
+        drop closed orders older than the window."""
+        state = self.store.state(RELATIONS)
+        if state is None or state.in_first_sync:
+            return
+        last = self.store.state(RECONCILED)
+        now = utcnow()
+        if last is None:
+            self.store.begin(RECONCILED, 0)  # the first sync just listed everything
+            return
+        if last.started_at and (now - last.started_at).total_seconds() < self.config.reconcile_s:
+            return
+        seen: set[int] = set()
+        marker = 0
+        while True:
+            page = self.mplus.get_relations(sync_marker=marker, limit=RELATION_PAGE)
+            report.calls += 1
+            seen.update(r.relation_number for r in page if r.active is not False)
+            if len(page) < RELATION_PAGE:
+                break
+            marker = max(r.sync_marker or 0 for r in page) + 1
+        dropped = self.store.drop_relations_except(seen)
+        # Closed orders that have aged out of the window go too, so the mirror does not only grow.
+        pruned = self.store.prune_orders(self.today() - timedelta(days=self.config.days))
+        self.store.restart(RECONCILED, now)
+        if dropped or pruned:
+            log.info(
+                "mirror: dropped %d relations gone from Mplus, %d closed orders past the window",
+                dropped,
+                pruned,
+            )
+
     def _articles(self, tops: SyncMarkers, report: MirrorReport, deadline: float) -> None:
         top = tops.article_sync_marker
         state = self._begin(ARTICLES, top)
@@ -197,8 +225,7 @@ class MirrorSync:
             markers = [a.sync_marker for a in articles if a.sync_marker is not None]
             if not markers:
                 return 0, None, False
-            records = [article_record(a) for a in articles]
-            written = self.store.save_articles(records, since=marker, top=max(markers))
+            written = self.store.save_articles(articles, since=marker, top=max(markers))
             # The limit may count products, not articles: only an empty page proves the end.
             return written, max(markers), True
 

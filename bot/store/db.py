@@ -59,9 +59,12 @@ def _owner_only(url: str) -> None:
     path = make_url(url).database
     if not path or path == ":memory:" or path.startswith("file:"):
         return
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)  # an older file made before this rule is tightened too
+    # Never open() an existing database file here: closing any descriptor of it drops every POSIX
+    # lock this process holds on it, including SQLite's own (it would corrupt a live WAL database).
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        os.chmod(path, 0o600)  # an older file made before this rule is tightened too
 
 
 def make_engine(url: str) -> Engine:

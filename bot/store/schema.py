@@ -143,7 +143,9 @@ def _migration_lock(db: Database, connection: Connection) -> Iterator[None]:
     if db.dialect != "sqlite" or not path or path == ":memory:" or not os.path.exists(path):
         yield
         return
-    with open(path, "rb") as handle:
+    # A lock file beside the database, never the database itself: closing a descriptor of the
+    # database file would drop SQLite's own POSIX locks held by this process (and corrupt WAL use).
+    with open(f"{path}.migrate-lock", "a+b") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             yield

@@ -8,8 +8,9 @@ import pytest
 
 from bot.mirror import queries
 from bot.mirror.models import OrderFilters
-from bot.mirror.store import ORDERS, RELATIONS, ArticleRecord, MirrorStore
+from bot.mirror.store import ORDERS, RELATIONS, MirrorStore
 from bot.mplus.models import Order, Relation
+from bot.mplus.products import Article
 from bot.store.db import Database
 
 ARTICLES = "articles"
@@ -72,15 +73,15 @@ def mirror(database: Database) -> MirrorStore:
     )
     store.save_articles(
         [
-            ArticleRecord(
+            Article(
                 article_number=7001,
                 description="Koffiemolen Deluxe",
                 plu="KM1",
                 barcodes=("8712345678906",),
-                price_cents=2495,
+                price_incl_cents=2495,
                 sync_marker=1,
             ),
-            ArticleRecord(article_number=7002, description="Koffiebonen", price_cents=995, sync_marker=2),
+            Article(article_number=7002, description="Koffiebonen", price_incl_cents=995, sync_marker=2),
         ],
         since=0,
     )

@@ -87,3 +87,38 @@ def test_one_notifier_pass_feeds_the_mirror_with_at_most_three_calls(notify_rig:
     notifier.run_pass()
     assert soap_calls(rig.emulator).count("getOrders") == 1, "the notifier's read fed the mirror"
     assert queries.orders_by_key(rig.db, order_id=order)
+
+
+def test_relations_edited_deactivated_or_deleted_in_mplus_follow_in_the_mirror(
+    emulator: EmulatorServer, sqlite_database: Database, tmp_path: Path, shop: MplusClient
+) -> None:
+    db = sqlite_database
+    mirror = mirror_sync(emulator, db, tmp_path, reconcile_s=0)
+    mirror.run_until_level()
+    renamed, deactivated, deleted = (r.relation_number for r in shop.get_relations()[:3])
+    emulator.edit_relation(renamed, name="Ĳsbrand Quakkelaar")
+    emulator.edit_relation(deactivated, active=False)
+    emulator.delete_relation(deleted)
+    mirror.run_until_level()
+    assert [r.relation_number for r in queries.search_relations(db, "ijsbrand quakkel")] == [renamed]
+    assert queries.get_relation(db, deactivated) is None, "inactive in Mplus: dropped"
+    assert queries.get_relation(db, deleted) is None, "gone from Mplus: dropped by the daily listing"
+    assert queries.get_relation(db, shop.get_relations()[3].relation_number) is not None
+
+
+def test_closed_orders_past_the_window_are_pruned(
+    emulator: EmulatorServer, sqlite_database: Database, tmp_path: Path, shop: MplusClient
+) -> None:
+    db = sqlite_database
+    mirror = mirror_sync(emulator, db, tmp_path, days=1, reconcile_s=0)
+    mirror.run_until_level()
+    window = today_in_mplus() - timedelta(days=1)
+    old_open = next(
+        o
+        for o in queries.list_orders(db, OrderFilters(open=True), limit=200).orders
+        if o.financial_date and o.financial_date < window and not o.prepaid_cents and not o.is_delivered
+    )
+    shop.cancel_order(old_open.order_id)
+    mirror.run_until_level()
+    assert queries.orders_by_key(db, order_id=old_open.order_id) == []
+    assert queries.list_orders(db, OrderFilters(open=True), limit=200).orders, "open old orders stay"

@@ -36,6 +36,8 @@ from handlers.replies import catalogue
 log = logging.getLogger(__name__)
 
 DRAFT_MAX = 2200
+METADATA_MAX = 3000
+"""Slack's limit on private_metadata."""
 
 
 def _parent(meta: NewCustomerMeta) -> tuple[OrderFormMeta, OrderDraft]:
@@ -89,11 +91,10 @@ def register(app: App, deps: Deps) -> None:
             return
         typed = modals.draft_from_state((view.get("state") or {}).get("values") or {}, form)
         draft_json = typed.model_dump_json(exclude_defaults=True)
-        meta = NewCustomerMeta(
-            parent_view=str(view.get("id") or "?"),
-            form=form.encode(),
-            draft=draft_json if len(draft_json) <= DRAFT_MAX else None,
-        )
+        meta = NewCustomerMeta(parent_view=str(view.get("id") or "?"), form=form.encode())
+        with_draft = meta.model_copy(update={"draft": draft_json})
+        if len(draft_json) <= DRAFT_MAX and len(with_draft.encode()) <= METADATA_MAX:
+            meta = with_draft  # else Slack's kept state of the form's inputs has to do
         start = CustomerDraft.from_typed(value[len(NEW_CUSTOMER_VALUE):])
         client.views_push(trigger_id=trigger, view=customer_modal.new_customer_modal(meta, start))
 

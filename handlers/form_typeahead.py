@@ -17,6 +17,7 @@ from slack_bolt import Ack, App
 from bot.mirror import queries
 from bot.mirror.customers import stream_ready
 from bot.mirror.models import MirrorRelation
+from bot.mirror.normalise import query_tokens, words
 from bot.mplus.models import Relation
 from bot.slack.deps import Deps
 from bot.slack.ids import ActionId
@@ -41,8 +42,17 @@ def find_relations(deps: Deps, typed: str, fallback: Any) -> list[Relation | Mir
         if exact is not None:
             found.append(exact)
     numbers = {r.relation_number for r in found}
-    found.extend(r for r in queries.search_relations(deps.db, typed, limit=RELATION_RESULTS)
-                 if r.relation_number not in numbers)
+    matches = [r for r in queries.search_relations(deps.db, typed, limit=2 * RELATION_RESULTS)
+               if r.relation_number not in numbers]
+    # Whose *name* matches what was typed comes before a match on contact, e-mail or address:
+    # "Jan" should offer Jan de Vries before the company whose contact is a Jan.
+    tokens = query_tokens(typed)
+
+    def by_name(relation: MirrorRelation) -> bool:
+        name = words(relation.name)
+        return not all(any(w.startswith(t) for w in name) for t in tokens)
+
+    found.extend(sorted(matches, key=by_name))
     return found[:RELATION_RESULTS]
 
 

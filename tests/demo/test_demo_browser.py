@@ -106,7 +106,9 @@ def test_new_order_bad_price_field_error_then_card(page: Page, demo: Demo) -> No
     expect(options.first).to_contain_text(relation.name.split()[0])
     options.filter(has_text=relation.name).first.click()
     line = modal.locator('[data-testid^="input-form_line_"]')
-    line.locator("xpath=self::*[contains(@data-testid, '_article')]").locator("input").fill(str(article))
+    # The article is a type-ahead: type its number, pick it from the options.
+    modal.get_by_test_id("select-order_form_article").locator("input").fill(str(article))
+    modal.get_by_test_id("options-order_form_article").locator("li").first.click()
     line.locator("xpath=self::*[contains(@data-testid, '_quantity')]").locator("input").fill("2")
     price = line.locator("xpath=self::*[contains(@data-testid, '_price')]")
     price.locator("input").fill("12,505")

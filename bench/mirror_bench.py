@@ -1,6 +1,7 @@
 """The mirror: first sync of a big shop, a pass with nothing new, and search latency.
 
-    .venv/bin/python bench/mirror_bench.py [--small] [--postgres URL] [--queries N]
+    .venv/bin/python bench/mirror_bench.py [--small] [--postgres URL] [--queries N] [--keep PATH]
+    .venv/bin/python bench/mirror_bench.py --search-only PATH [--queries N]
 
 The emulator runs as its own process (``orderbot emulator --seed empty``) and gets bulk data through
 its ``/_emulator/generate`` hook: 100,000 relations, 50,000 articles and 200,000 orders (1 line
@@ -104,21 +105,25 @@ def mirror_env(port: int, db_url: str, cache: Path) -> dict[str, str]:
 
 def run_sync(env: dict[str, str]) -> tuple[float, int, str]:
     """Wall seconds, peak RSS of the child (KiB), its summary line."""
+    import tempfile
+
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "mirror", "sync"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    assert proc.stdout is not None
-    out = proc.stdout.read().decode()
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"mirror sync failed: {out}")
+    with tempfile.TemporaryFile() as log:  # the sync logs its progress; kept only to show a failure
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "mirror", "sync"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=log,
+        )
+        assert proc.stdout is not None
+        out = proc.stdout.read().decode()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            log.seek(0)
+            raise SystemExit(f"mirror sync failed: {out}\n{log.read().decode()[-3000:]}")
     return wall, usage.ru_maxrss, out.strip().splitlines()[-1]
 
 
@@ -168,9 +173,11 @@ def build_queries(db: Any, count: int, rng: random.Random) -> list[tuple[str, st
     while len(made) < count:
         relation = rng.choice(relations)
         words = relation.name.split()
-        pick = rng.randrange(7)
+        pick = rng.randrange(8)
         if pick == 0:
             made.append(("name", relation.name.lower()))
+        elif pick == 7:
+            made.append(("orders by name (find)", " ".join(w[: max(3, len(w) - 1)] for w in words[:2])))
         elif pick == 1:
             made.append(("name prefix", " ".join(w[: max(2, len(w) // 2)] for w in words[:2])))
         elif pick == 2 and (relation.telephone or relation.mobile):
@@ -199,7 +206,11 @@ def search_bench(db: Any, count: int) -> list[list[object]]:
         search = (
             queries.search_articles
             if kind == "article"
-            else (queries.search_orders if kind == "reference" else queries.search_relations)
+            else (
+                queries.search_orders
+                if kind in ("reference", "orders by name (find)")
+                else queries.search_relations
+            )
         )
         started = time.perf_counter()
         search(db, text, 20)
@@ -250,7 +261,18 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="1/20 of the sizes")
     parser.add_argument("--postgres", default=os.environ.get("ORDERBOT_TEST_POSTGRES_URL"))
     parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--keep", type=Path, help="put the SQLite mirror here and keep it afterwards")
+    parser.add_argument("--search-only", type=Path, help="only the search part, over this kept SQLite mirror")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"], help="one database only")
     args = parser.parse_args()
+    if args.search_only:
+        from bot.store.db import Database
+
+        db = Database(f"sqlite:///{args.search_only}")
+        print(f"search over {args.search_only}, {args.queries} mixed queries (ms):")
+        _rig.print_table(["kind", "n", "p50", "p99", "max"], search_bench(db, args.queries))
+        db.dispose()
+        return
     _rig.header("Mirror: first sync, idle pass, search", args.small)
     _rig.quiet_logs()
     sizes = {k: v // 20 for k, v in FULL.items()} if args.small else FULL
@@ -262,9 +284,12 @@ def main() -> None:
         print(f"emulator: {made} in {time.perf_counter() - started:,.0f} s")
         with _rig.temp_dir() as tmp:
             cache = tmp / "wsdl.sqlite"
-            path = tmp / "mirror.sqlite3"
-            one_database("SQLite", f"sqlite:///{path}", path, port, cache, args.queries)
-            if args.postgres:
+            path = args.keep or tmp / "mirror.sqlite3"
+            if args.only != "postgresql":
+                one_database("SQLite", f"sqlite:///{path}", path, port, cache, args.queries)
+            if args.only == "sqlite":
+                pass
+            elif args.postgres:
                 one_database("PostgreSQL", args.postgres, None, port, cache, args.queries)
             else:
                 _rig.skipped("PostgreSQL: no --postgres URL and no ORDERBOT_TEST_POSTGRES_URL")

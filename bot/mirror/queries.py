@@ -53,13 +53,21 @@ from bot.store.mirror_tables import (
 )
 
 MAX_LIMIT = 200
+SEARCH_CANDIDATES = 500
+"""Type-ahead and find show the top 20 by name: sorting more matches than this buys nothing."""
 _SIMPLE = literal_column("'simple'::regconfig")
 _CANCELLED = "ORDER-CANCEL-STATE-COMPLETE"
 _DELIVERED = "ORDER-DELIVERY-STATE-COMPLETE"
 
 
-def _matches(dialect: str, table_name: str, key: Any, search_text: Any, tokens: Sequence[str]) -> Any:
-    """``key IN (rows whose search_text holds every token as a word prefix)``."""
+def _matches(
+    dialect: str, table_name: str, key: Any, search_text: Any, tokens: Sequence[str], cap: int | None = None
+) -> Any:
+    """``key IN (rows whose search_text holds every token as a word prefix)``.
+
+    ``cap``: consider only the newest that many matches (highest key). A search that shows the top
+    20 need not sort the 5,000 relations a two-letter prefix matches; lists never cap.
+    """
     if dialect == "sqlite":
         fts = fts_name(table_name)
         param = f"q_{fts}"
@@ -69,14 +77,19 @@ def _matches(dialect: str, table_name: str, key: Any, search_text: Any, tokens: 
             .select_from(table(fts))
             .where(text(f"{fts} MATCH :{param}").bindparams(bindparam(param, expression, unique=True)))
         )
+        if cap is not None:
+            rowids = rowids.order_by(literal_column("rowid").desc()).limit(cap)
         return key.in_(rowids)
     query = " & ".join(f"{token}:*" for token in tokens)
-    return func.to_tsvector(_SIMPLE, search_text).op("@@")(func.to_tsquery(_SIMPLE, query))
+    matched = func.to_tsvector(_SIMPLE, search_text).op("@@")(func.to_tsquery(_SIMPLE, query))
+    if cap is None:
+        return matched
+    return key.in_(select(key).where(matched).order_by(key.desc()).limit(cap))
 
 
-def _relation_match(dialect: str, tokens: Sequence[str]) -> Any:
+def _relation_match(dialect: str, tokens: Sequence[str], cap: int | None = None) -> Any:
     return _matches(
-        dialect, RELATIONS, MirrorRelationRow.relation_number, MirrorRelationRow.search_text, tokens
+        dialect, RELATIONS, MirrorRelationRow.relation_number, MirrorRelationRow.search_text, tokens, cap
     )
 
 
@@ -94,8 +107,10 @@ def _order_match(dialect: str, tokens: Sequence[str]) -> ColumnElement[bool]:
     return and_(*clauses)
 
 
-def _article_match(dialect: str, tokens: Sequence[str]) -> Any:
-    return _matches(dialect, ARTICLES, MirrorArticleRow.article_number, MirrorArticleRow.search_text, tokens)
+def _article_match(dialect: str, tokens: Sequence[str], cap: int | None = None) -> Any:
+    return _matches(
+        dialect, ARTICLES, MirrorArticleRow.article_number, MirrorArticleRow.search_text, tokens, cap
+    )
 
 
 def _limit(limit: int) -> int:
@@ -112,7 +127,7 @@ def search_relations(db: Database, text_: str, limit: int = 20) -> list[MirrorRe
         return []
     query = (
         select(MirrorRelationRow)
-        .where(_relation_match(db.dialect, tokens))
+        .where(_relation_match(db.dialect, tokens, SEARCH_CANDIDATES))
         .order_by(MirrorRelationRow.name, MirrorRelationRow.relation_number)
         .limit(_limit(limit))
     )
@@ -126,7 +141,7 @@ def search_articles(db: Database, text_: str, limit: int = 20) -> list[MirrorArt
     if not tokens:
         return []
     exact = text_.strip()
-    match = _article_match(db.dialect, tokens)
+    match = _article_match(db.dialect, tokens, SEARCH_CANDIDATES)
     order: list[Any] = [MirrorArticleRow.description, MirrorArticleRow.article_number]
     if exact.isdigit() and len(exact) < 19:
         same = MirrorArticleRow.article_number == int(exact)
@@ -138,13 +153,30 @@ def search_articles(db: Database, text_: str, limit: int = 20) -> list[MirrorArt
 
 
 def search_orders(db: Database, text_: str, limit: int = 20) -> list[MirrorOrder]:
-    """Orders whose relation or own text matches: open orders first, then newest."""
+    """Orders whose relation or own text matches: open orders first, then newest.
+
+    First every word against one side (the order's own text, or its relation's), each side's
+    newest ``SEARCH_CANDIDATES`` matches; only when that finds nothing, words split over both sides
+    ("bruidstaart 9413qx": a reference word and the customer's postcode).
+    """
     tokens = query_tokens(text_)
     if not tokens:
         return []
-    query = (
+    dialect = db.dialect
+    own = _matches(dialect, ORDERS, MirrorOrderRow.id, MirrorOrderRow.search_text, tokens, SEARCH_CANDIDATES)
+    related = select(MirrorRelationRow.relation_number).where(
+        _relation_match(dialect, tokens, SEARCH_CANDIDATES)
+    )
+    found = _orders(db, _open_then_newest(or_(own, MirrorOrderRow.relation_number.in_(related)), limit))
+    if found or len(tokens) == 1:
+        return found
+    return _orders(db, _open_then_newest(_order_match(dialect, tokens), limit))
+
+
+def _open_then_newest(where: ColumnElement[bool], limit: int) -> Select[Any]:
+    return (
         select(MirrorOrderRow)
-        .where(_order_match(db.dialect, tokens))
+        .where(where)
         .order_by(
             MirrorOrderRow.is_open.desc(),
             MirrorOrderRow.year.desc(),
@@ -153,7 +185,6 @@ def search_orders(db: Database, text_: str, limit: int = 20) -> list[MirrorOrder
         )
         .limit(_limit(limit))
     )
-    return _orders(db, query)
 
 
 def orders_by_key(

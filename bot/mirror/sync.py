@@ -169,11 +169,6 @@ class MirrorSync:
         self.store.note_top(stream, top)
         return state
 
-    def _finish_if_level(self, stream: str, state: StreamState, next_marker: int) -> None:
-        if state.in_first_sync and state.initial_top is not None and next_marker > state.initial_top:
-            self.store.finish_first_sync(stream)
-            log.info("mirror: first sync of %s done", stream)
-
     def _relations(self, tops: SyncMarkers, report: MirrorReport, deadline: float) -> None:
         top = tops.relation_sync_marker
         state = self._begin(RELATIONS, top)

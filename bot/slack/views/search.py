@@ -34,8 +34,8 @@ NAME_MAX = 60
 FIELD_MAX = 60
 
 MIRROR_FILLING = (
-    "The customer index is still being built from Mplus, so recent customers may be missing; "
-    "try again in a few minutes."
+    "The customer index has not finished loading from Mplus yet (or is switched off with "
+    "ORDERBOT_MIRROR=false), so customers and orders may be missing; try again in a few minutes."
 )
 
 

@@ -25,7 +25,7 @@ from bot.mirror.overview_queries import BranchDay, NeedGroup, NeedKind
 from bot.mplus.money import format_cents
 from bot.overview.home import HomeData
 from bot.slack.ids import ActionId, ListRowRef, NeedRef, OrderRef
-from bot.slack.views._common import plural, safe_line
+from bot.slack.views._common import clip_mrkdwn, plural, safe_line
 from bot.slack.views.search import order_row
 from bot.store.audit import AuditEntry
 from bot.store.subscriptions import Subscription
@@ -178,7 +178,7 @@ def _channel_blocks(data: HomeData) -> list[Block]:
     )
     return [
         HeaderBlock(block_id=BLOCK_CHANNELS_HEADER, text="Your channels"),
-        SectionBlock(block_id=BLOCK_CHANNELS, text=MarkdownTextObject(text=body[:2900])),
+        SectionBlock(block_id=BLOCK_CHANNELS, text=MarkdownTextObject(text=clip_mrkdwn(body, 2900))),
     ]
 
 

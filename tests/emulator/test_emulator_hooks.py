@@ -169,13 +169,11 @@ def test_generate_and_state(srv: EmulatorServer, hooks: Any, soap: Any) -> None:
     assert again["created"] == 3 and again["orderSyncMarker"] == top + 203
 
 
-def test_generate_10000_orders_is_fast(make_server: Any) -> None:
+def test_generate_10000_orders(make_server: Any) -> None:
+    # How fast is a bench figure (bench/), not an assertion: a busy machine must not fail this.
     s = make_server(seed="empty")
-    start = time.monotonic()
     assert s.generate(10_000)["created"] == 10_000
-    assert time.monotonic() - start < 10
     assert s.state()["orders"] == 10_000
-
 
 
 def test_peak_concurrency_counts_calls_served_at_the_same_moment(srv: EmulatorServer, soap: Any) -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot.mplus.client import MplusClient
+from bot.mplus.envelope import read as read_answer
 from bot.mplus.errors import ProtocolError
 from bot.mplus.products import Article, ProductQuery, parse_articles
-from bot.mplus.wire import parse_envelope
 from mplus_emulator.server import EmulatorServer
 
 
@@ -71,7 +71,7 @@ def test_a_product_answer_the_client_cannot_read_is_a_protocol_error() -> None:
         b"</ns:product></ns:productList></ns:GetProductsResponse></S:Body></S:Envelope>"
     )
     with pytest.raises(ProtocolError, match="getProducts"):
-        parse_articles(parse_envelope(envelope))
+        parse_articles(read_answer([envelope], "getProducts").element)
 
 
 def test_unknown_elements_and_a_missing_description_are_tolerated() -> None:
@@ -84,6 +84,6 @@ def test_unknown_elements_and_a_missing_description_are_tolerated() -> None:
         b"</ns:article></ns:articleList></ns:product></ns:productList></ns:GetProductsResponse>"
         b"</S:Body></S:Envelope>"
     )
-    assert parse_articles(parse_envelope(envelope)) == [
+    assert parse_articles(read_answer([envelope], "getProducts").element) == [
         Article(article_number=70, product_number=7, description="Thee", barcodes=("8710000000001",),
                 price_incl_cents=450)]

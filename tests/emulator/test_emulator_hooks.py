@@ -126,13 +126,13 @@ def test_commit_then_drop_create_leaves_exactly_one_order(srv: EmulatorServer, s
 
 
 def test_latency_fault(srv: EmulatorServer, soap: Any) -> None:
-    srv.add_fault("getApiVersion", "latency", latency_ms=200)
+    srv.add_fault("getApiVersion", "latency", latency_ms=2000)
     start = time.monotonic()
     soap.call(E.getApiVersion())
-    assert time.monotonic() - start >= 0.19
+    assert time.monotonic() - start >= 1.99
     start = time.monotonic()
-    soap.call(E.getCurrentSyncMarkers())  # other operations are not delayed
-    assert time.monotonic() - start < 0.19
+    soap.call(E.getCurrentSyncMarkers())  # other operations are not delayed (a generous ceiling)
+    assert time.monotonic() - start < 1.99
     assert srv.faults()[0]["times"] is None  # until cleared
     srv.clear_faults()
     assert srv.faults() == []

@@ -22,7 +22,16 @@ JsonDict = dict[str, Any]
 T = TypeVar("T")
 APPS_CONNECTIONS_OPEN = "apps.connections.open"
 # What manifest.yml asks for; a test may grant fewer with ``set_bot_scopes``.
-DEFAULT_BOT_SCOPES = ("commands", "chat:write", "usergroups:read", "channels:history", "groups:history")
+DEFAULT_BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "usergroups:read",
+    "channels:history",
+    "groups:history",
+    "files:write",
+    "channels:read",
+    "groups:read",
+)
 
 
 class FakeSlack:

@@ -105,7 +105,7 @@ def test_orderbot_run_answers_signed_commands(tmp_path: Path, process_cleanup: l
             [*ORDERBOT, "run", "--port", str(port)], cwd=tmp_path, env=env, stderr=subprocess.PIPE
         )
         process_cleanup.append(proc)
-        assert json.loads(_wait_http(f"http://127.0.0.1:{port}/healthz")) == {"status": "alive"}
+        assert json.loads(_wait_http(f"http://127.0.0.1:{port}/healthz"))["status"] == "alive"
         # /readyz answers 503 until the first background check is in, then 200.
         ready = json.loads(_wait_http(f"http://127.0.0.1:{port}/readyz"))
         assert ready["status"] == "ready" and ready["checks"]["mplus"]["ok"], ready

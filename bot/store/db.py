@@ -69,6 +69,8 @@ def _owner_only(url: str) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except FileExistsError:
         os.chmod(path, 0o600)  # an older file made before this rule is tightened too
+    except OSError:
+        return  # a missing folder or no permission: opening the store says so, in one line
 
 
 def make_engine(url: str) -> Engine:

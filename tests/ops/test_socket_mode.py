@@ -32,7 +32,7 @@ def test_socket_mode_serves_the_ops_routes_on_port(tmp_path: Path, process_clean
             [*ORDERBOT, "run"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         process_cleanup.append(proc)
-        assert json.loads(_wait_http(f"http://127.0.0.1:{port}/healthz")) == {"status": "alive"}
+        assert json.loads(_wait_http(f"http://127.0.0.1:{port}/healthz"))["status"] == "alive"
         ready = json.loads(_wait_http(f"http://127.0.0.1:{port}/readyz"))
         assert ready["status"] == "ready" and ready["checks"]["mplus"]["ok"], ready
         metrics = _wait_http(f"http://127.0.0.1:{port}/metrics").decode()

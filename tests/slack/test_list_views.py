@@ -28,7 +28,8 @@ def order(i: int, **fields: Any) -> MirrorOrder:
 
 
 def texts(blocks: list[dict[str, Any]]) -> str:
-    return json.dumps(blocks, ensure_ascii=False)
+    # Amounts keep € and the number together with a non-breaking space; compare as plain text.
+    return json.dumps(blocks, ensure_ascii=False).replace("\u00a0", " ")
 
 
 def elements(blocks: list[dict[str, Any]], action_id: str) -> list[dict[str, Any]]:

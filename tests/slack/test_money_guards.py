@@ -24,7 +24,11 @@ def _pay_form(rig: BotRig, order: Order) -> dict[str, Any]:
 
 
 def _submit(rig: BotRig, form: dict[str, Any], amount: str, kind: str, over: bool = False) -> dict[str, Any]:
-    values: dict[str, Any] = {"pay_amount": {"amount": amount}, "pay_kind": {"kind": kind}}
+    values: dict[str, Any] = {
+        "pay_amount": {"amount": amount},
+        "pay_method": {"method": "CASH"},  # the form preselects no method: the person chooses
+        "pay_kind": {"kind": kind},
+    }
     if over:
         values["pay_over"] = {"over": ["change_given"]}
     result = rig.slack.submit_view(form, values, user=ALICE)

@@ -20,7 +20,11 @@ def test_full_payment_confirmation_and_audit_name_the_packing_slip(rig: BotRig) 
     form = rig.fake.current_view(ALICE)
     assert form is not None and form["callback_id"] == "pay_form"
     result = rig.slack.submit_view(
-        form, {"pay_amount": {"amount": "100,00"}, "pay_kind": {"kind": "full"}}, user=ALICE
+        form, {
+            "pay_amount": {"amount": "100,00"},
+            "pay_method": {"method": "CASH"},
+            "pay_kind": {"kind": "full"},
+        }, user=ALICE
     )
     assert result.status == 200 and not (result.json() or {}).get("errors"), result.body
     prompt = wait_for(

@@ -74,7 +74,7 @@ def test_unknown_subcommand_and_bad_arguments_are_explained(rig: BotRig) -> None
 def test_a_typo_gets_did_you_mean_and_that_commands_usage(rig: BotRig) -> None:
     reply = shown(rig.run("shwo 2026-42"))
     assert "`shwo` is not an order command. Did you mean `show`?" in reply
-    assert "Usage: /order show &lt;orderId | order number like 2026-42&gt;" in reply
+    assert "Usage: /order show &lt;order number like 2026-42 or 42 | orderId&gt;" in reply
     assert "/order list" not in reply, "one command's usage, not all of them"
     assert "Did you mean `deliver`?" in shown(rig.run("delvier 2026-42"))
 

@@ -133,7 +133,12 @@ def test_sigterm_lets_a_confirmed_payment_finish_then_exits_0(
         30,
         "the pay form",
     )
-    result = slack.submit_view(form, {"pay_amount": {"amount": "25,00"}, "pay_kind": {"kind": "deposit"}})
+    values = {
+        "pay_amount": {"amount": "25,00"},
+        "pay_method": {"method": "CASH"},
+        "pay_kind": {"kind": "deposit"},
+    }
+    result = slack.submit_view(form, values)
     assert result.status == 200 and not (result.json() or {}).get("errors"), result.body
     prompt = wait_for(
         lambda: next((e for e in fake_slack.ephemerals(user=ALICE) if "order_confirm" in buttons(e)), None),

@@ -98,7 +98,8 @@ def outcome_line(result: Result, error_id: str) -> str:
         Outcome.UPDATED: "✅ The changes were saved in Mplus.",
         Outcome.UNKNOWN: "⚠️ Orderbot sent this to Mplus but could not tell whether it was done.",
     }.get(result.outcome, f"Mplus answered: {result.outcome.value.replace('_', ' ')}.")
-    return f"{said}\nOrderbot could not show the details here (error id {error_id})."
+    late = f"\n{unrecorded_note(result.unrecorded_error_id)}" if result.unrecorded_error_id else ""
+    return f"{said}\nOrderbot could not show the details here (error id {error_id}).{late}"
 
 
 def price_notes(deps: Deps, draft: OrderDraft, meta: OrderFormMeta) -> list[str]:
@@ -136,7 +137,7 @@ def _created_view(
     headline = f"✅ Order *{number}* was created in Mplus."
     if result.recovered:
         headline += " (Mplus's answer got lost on the way; Orderbot checked: the order exists, once.)"
-    event = views.event_of_action("create", user, utcnow(), {})
+    event = views.event_of_action("create", user, utcnow(), {"price_notes": notes})
     posted = bool(meta.channel) and _live(deps, client).post_card(order, event, meta.channel)
     return notice(
         modals.TITLE_NEW,
@@ -153,7 +154,8 @@ def _updated_view(
     if order is None:
         return notice(modals.TITLE_EDIT, "✅ The changes were saved in Mplus.")
     headline = f"✅ The changes to order *{text.escape(order.number)}* were saved in Mplus."
-    event = views.event_of_action("edit", user, utcnow(), {"old_total_cents": result.old_total_cents})
+    details = {"old_total_cents": result.old_total_cents, "price_notes": notes}
+    event = views.event_of_action("edit", user, utcnow(), details)
     live = _live(deps, client)
     # The card the edit came from (and every other card of the order) is updated, not posted again.
     posted = live.changed(order, event, meta.card or CardLocation(channel=meta.channel), announce=False)

@@ -235,6 +235,7 @@ NOTE_TOTAL_CHANGED = " · total {old} → {new}"
 NOTE_PACKING_SLIP = " · packing slip {number}"
 NOTE_INVOICE = " · invoice {number}"
 NOTE_ALSO = " (also {what})"
+NOTE_PRICES_OFF_CATALOGUE = "💶 Prices that differ from the catalogue: {notes}"
 
 EVENT_BY_USER = "{what} by {who} · {when}"
 EVENT_IN_MPLUS = "{what} in Mplus · {when}"

@@ -40,6 +40,8 @@ class OrderEvent(BaseModel):
     packing_slip_id: str | None = None
     invoice_id: str | None = None
     also: tuple[EventKind, ...] = ()
+    price_notes: tuple[str, ...] = ()
+    """Typed prices that differ from the catalogue ("Line 1 (…): € 12,50 instead of € 24,95")."""
 
 
 def event_of_action(action: str, user_id: str, at: datetime, details: dict[str, Any]) -> OrderEvent:
@@ -60,6 +62,7 @@ def event_of_action(action: str, user_id: str, at: datetime, details: dict[str, 
         old_total_cents=details.get("old_total_cents"),
         packing_slip_id=details.get("packing_slip_id") or None,
         invoice_id=details.get("invoice_id") or None,
+        price_notes=tuple(details.get("price_notes") or ()),
     )
 
 
@@ -97,8 +100,8 @@ def note_text(order: Order, event: OrderEvent) -> str:
     line = template.format(
         who=_who(event),
         amount=_amount(event, order),
-        number=text.safe(one_line(order.number), NUMBER_MAX) or "?",
-        customer=text.safe(one_line(order.relation_name), CUSTOMER_MAX) or "—",
+        number=text.literal(one_line(order.number), NUMBER_MAX) or "?",
+        customer=text.literal(one_line(order.relation_name), CUSTOMER_MAX) or "—",
         left=_left(order),
     )
     if event.kind == "cancelled" and order.prepaid_amount > 0:
@@ -108,12 +111,15 @@ def note_text(order: Order, event: OrderEvent) -> str:
             old=money(event.old_total_cents), new=money(order.total_incl_amount)
         )
     if event.packing_slip_id:
-        line += messages.NOTE_PACKING_SLIP.format(number=text.safe(event.packing_slip_id, ID_MAX))
+        line += messages.NOTE_PACKING_SLIP.format(number=text.literal(event.packing_slip_id, ID_MAX))
     if event.invoice_id:
-        line += messages.NOTE_INVOICE.format(number=text.safe(event.invoice_id, ID_MAX))
+        line += messages.NOTE_INVOICE.format(number=text.literal(event.invoice_id, ID_MAX))
     also = [messages.EVENT_WORD[k] for k in event.also if k != event.kind]
     if also:
         line += messages.NOTE_ALSO.format(what=", ".join(also))
+    if event.price_notes:
+        listed = "; ".join(text.safe(one_line(note), 200) for note in event.price_notes[:10])
+        line += "\n" + messages.NOTE_PRICES_OFF_CATALOGUE.format(notes=listed)
     return line[:NOTE_MAX]
 
 
@@ -135,7 +141,7 @@ def show_button(order: Order) -> ButtonElement | None:
         value = OrderRef(order_id=order.order_id).encode()
     except ValueError:
         return None
-    number = text.safe(one_line(order.number), NUMBER_MAX) or "?"
+    number = text.literal(one_line(order.number), NUMBER_MAX) or "?"
     return ButtonElement(
         text=messages.SHOW_BUTTON,
         action_id=ActionId.SHOW.value,

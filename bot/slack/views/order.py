@@ -128,7 +128,7 @@ def order_summary_text(order: Order) -> str:
     """One escaped plain line for a message's ``text`` (notifications, screen readers)."""
     parts = [f"Order {_number(order)}"]
     if order.relation_name.strip():
-        parts.append(text.safe(one_line(order.relation_name), SUMMARY_RELATION_MAX))
+        parts.append(text.literal(one_line(order.relation_name), SUMMARY_RELATION_MAX))
     parts.append(format_cents(order.total_incl_amount))
     parts.append(text.escape(", ".join(word for _, word in _state_words(order))))
     return " · ".join(parts)
@@ -213,14 +213,14 @@ def _actions_block(order: Order, catalogue: Catalogue, number: str) -> ActionsBl
 
 
 def _number(order: Order) -> str:
-    return text.safe(one_line(order.number), NUMBER_MAX) or "?"
+    return text.literal(one_line(order.number), NUMBER_MAX) or "?"
 
 
 def _header_text(order: Order) -> str:
     # Plain text, but escaped all the same: the rule is one escaping path for every Mplus string.
     header = f"Order {_number(order)}"
     if order.relation_name.strip():
-        header += " · " + text.safe(one_line(order.relation_name), max(HEADER_MAX - len(header) - 3, 10))
+        header += " · " + text.literal(one_line(order.relation_name), max(HEADER_MAX - len(header) - 3, 10))
     return header[:HEADER_MAX]
 
 
@@ -243,7 +243,7 @@ def _category_text(order: Order, catalogue: Catalogue) -> str | None:
 
 
 def _ids(values: list[str]) -> str:
-    return ", ".join(text.safe(one_line(v), 40) for v in values[:5]) + (" …" if len(values) > 5 else "")
+    return ", ".join(text.literal(one_line(v), 40) for v in values[:5]) + (" …" if len(values) > 5 else "")
 
 
 def money_line(order: Order) -> str:
@@ -293,7 +293,7 @@ def _secondary(order: Order, catalogue: Catalogue) -> list[str]:
         found.append(f"ext id {safe_line(order.ext_order_id, EXT_ID_MAX)}")
     order_string = one_line(order.order_string)
     if order_string and order_string != one_line(order.number):
-        found.append(text.safe(order_string, ORDER_STRING_MAX))
+        found.append(text.literal(order_string, ORDER_STRING_MAX))
     if order.delivery_method:
         method = catalogue.delivery_description(order.delivery_method) or order.delivery_method
         found.append(safe_line(method, DESCRIPTION_MAX))

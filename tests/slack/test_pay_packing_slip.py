@@ -31,7 +31,7 @@ def test_full_payment_confirmation_and_audit_name_the_packing_slip(rig: BotRig) 
         lambda: next((e for e in reversed(rig.ephemerals()) if "order_confirm" in buttons(e)), None)
     )
     rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
-    note = shown(last_ephemeral_with(rig, "Payment recorded by"))
+    note = shown(last_ephemeral_with(rig, "took the payment of"))
 
     final = rig.runtime.mplus.get_order(order.order_id)
     assert final.fully_paid and final.is_delivered

@@ -163,7 +163,7 @@ def test_sigterm_lets_a_confirmed_payment_finish_then_exits_0(
     took = time.monotonic() - stopped_at
     assert took < GRACE_S, f"exit took {took:.1f} s, more than ORDERBOT_SHUTDOWN_GRACE_S={GRACE_S}"
 
-    assert ephemeral_with("Payment recorded by"), "the person was told the payment went through"
+    assert ephemeral_with("deposit on"), "the person was told the payment went through"
     assert client.get_order(order.order_id).prepaid_amount == 2500
     database = Database(database_url)
     try:

@@ -155,6 +155,8 @@ class MplusClient(WriteOperations):
                 if raw.status_code != 200:  # an HTML error page, say: the server is broken
                     raise Unavailable(f"Mplus answered HTTP {raw.status_code} to {operation}") from None
                 raise
+            finally:
+                raw.close()  # stop the watchdog now, even when the answer was not read to its end
         except DeadlineExceeded:
             raise NoAnswer(
                 f"Mplus did not finish answering {operation} within MPLUS_CALL_DEADLINE_S "

@@ -190,8 +190,19 @@ def _bucket() -> Any:
     )
 
 
-def daily_states(db: Database, start: date, end: date, branch: int | None = None) -> list[DayStates]:
-    """Every day from ``start`` through ``end`` (financial date), orders and revenue per state."""
+def daily_states(
+    db: Database,
+    start: date,
+    end: date,
+    branch: int | None = None,
+    *,
+    category: int | None = None,
+    method: str | None = None,
+    min_cents: int | None = None,
+) -> list[DayStates]:
+    """Every day from ``start`` through ``end`` (financial date), orders and revenue per state;
+    optionally only the orders a channel's subscription follows (category, delivery method code,
+    minimum total), as the notifier's routing reads them."""
     o = MirrorOrderRow
     bucket = _bucket().label("bucket")
     query = (
@@ -206,6 +217,12 @@ def daily_states(db: Database, start: date, end: date, branch: int | None = None
     )
     if branch is not None:
         query = query.where(o.branch == branch)
+    if category is not None:
+        query = query.where(o.category_number == category)
+    if method is not None:
+        query = query.where(func.upper(o.delivery_method) == method.upper())
+    if min_cents is not None:
+        query = query.where(o.total_cents >= min_cents)
     found: dict[date, tuple[dict[StateBucket, int], dict[StateBucket, int]]] = {}
     with db.transaction() as session:
         for day, name, count, revenue in session.execute(query):

@@ -22,7 +22,7 @@ from bot.notifier.delivery import Delivery
 from bot.overview.digest_chart import DigestChart
 from bot.slack.views.notifications import DigestLine, digest_message
 from bot.store.cards import Digest, DigestEntry, DigestStore, DigestSummary
-from bot.store.subscriptions import Subscription
+from bot.store.subscriptions import Subscription, SubscriptionFilter
 
 log = logging.getLogger(__name__)
 
@@ -121,12 +121,15 @@ class DailyDigests:
         """Post every daily digest that is due and not yet posted today; returns how many were posted."""
         local = now.astimezone(MPLUS_TZ)
         since: dict[tuple[str, str], datetime] = {}
-        branches: dict[tuple[str, str], set[int | None]] = {}
+        filters: dict[tuple[str, str], set[SubscriptionFilter]] = {}
         for sub in subscriptions:
             if sub.filter.digest_at:
                 key = (sub.channel_id, sub.filter.digest_at)
                 since[key] = min(since.get(key, sub.created_at), sub.created_at)
-                branches.setdefault(key, set()).add(sub.filter.branch)
+                # The chart follows what the digest follows; events and time do not change its orders.
+                filters.setdefault(key, set()).add(
+                    sub.filter.model_copy(update={"events": frozenset(), "digest_at": None})
+                )
         posted = 0
         for (channel, at), created in sorted(since.items()):
             hour, minute = (int(part) for part in at.split(":"))
@@ -135,15 +138,15 @@ class DailyDigests:
                 continue  # not yet today, or subscribed after today's digest time: first one tomorrow
             if self._publish(channel, at, due, delivery):
                 posted += 1
-                wanted = branches[(channel, at)]
+                wanted = filters[(channel, at)]
                 self._send_chart(channel, next(iter(wanted)) if len(wanted) == 1 else None, due)
         return posted
 
-    def _send_chart(self, channel: str, branch: int | None, due: datetime) -> None:
+    def _send_chart(self, channel: str, flt: SubscriptionFilter | None, due: datetime) -> None:
         if self._chart is None:
             return
         try:
-            self._chart(channel, branch, due.date())
+            self._chart(channel, flt, due.date())
         except Exception:  # the digest itself is out; a missing picture must not repeat it
             log.exception("could not share the digest chart in %s", channel)
 

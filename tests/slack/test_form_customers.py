@@ -165,35 +165,42 @@ def back_in_the_form(rig: BotRig, contains: str) -> dict[str, Any]:
     )
 
 
-@ALLOW
-def test_new_customer_with_the_same_phone_typed_another_way_is_warned_about(rig: BotRig) -> None:
+@pytest.fixture
+def joris(rig: BotRig) -> int:
+    """A customer Mplus already has, in the mirror; the emulator's call log starts after."""
     known = rig.runtime.mplus.create_relation(
         NewRelation(name="Joris Quellinck", telephone="+31 6 9182 7364", zipcode="3511 AB", city="Utrecht")
     )
     sync(rig)
     rig.emulator.clear_calls()
-    modal = pick_new_customer(rig, open_new(rig), "Jeroen Anders")  # another name: only the phone matches
-    answer = submit(rig, modal, {"nc_phone": {"phone": "06-91827364"}, "nc_zipcode": {"zipcode": "1234 XY"}})
-    assert answer["response_action"] == "update"
+    return known
+
+
+def warned_about(rig: BotRig, modal: dict[str, Any], typed: dict[str, Any], known: int) -> dict[str, Any]:
+    """Submit the new-customer modal; the answer is the same modal warning about ``known`` only."""
+    assert submit(rig, modal, typed)["response_action"] == "update"
     warned = current(rig)
-    assert "may already have this customer" in shown(warned)
+    assert warned is not None and "may already have this customer" in shown(warned)
     assert warning_choices(warned) == [
         (f"Use Joris Quellinck (#{known})", f"rel:{known}"),
         ("No — create a new customer anyway", "new"),
     ]
-    submit(rig, warned, {"nc_choice": {"choice": f"rel:{known}"}})
+    return warned
+
+
+@ALLOW
+def test_new_customer_with_the_same_phone_typed_another_way_is_warned_about(rig: BotRig, joris: int) -> None:
+    modal = pick_new_customer(rig, open_new(rig), "Jeroen Anders")  # another name: only the phone matches
+    typed = {"nc_phone": {"phone": "06-91827364"}, "nc_zipcode": {"zipcode": "1234 XY"}}
+    warned = warned_about(rig, modal, typed, joris)
+    submit(rig, warned, {"nc_choice": {"choice": f"rel:{joris}"}})
     back = back_in_the_form(rig, "Using the existing customer")
-    assert relation_block(back)["element"]["initial_option"]["value"] == str(known)
+    assert relation_block(back)["element"]["initial_option"]["value"] == str(joris)
     assert calls(rig, "createRelation") == []
 
 
 @ALLOW
-def test_new_customer_with_the_same_name_and_postcode_is_warned_about(rig: BotRig) -> None:
-    known = rig.runtime.mplus.create_relation(
-        NewRelation(name="Joris Quellinck", telephone="+31 6 9182 7364", zipcode="3511 AB", city="Utrecht")
-    )
-    sync(rig)
-    rig.emulator.clear_calls()
+def test_new_customer_with_the_same_name_and_postcode_is_warned_about(rig: BotRig, joris: int) -> None:
     # Same name at another postcode is someone else: no warning, the customer is created.
     elsewhere = pick_new_customer(rig, open_new(rig), "Joris Quellinck")
     submit(rig, elsewhere, {"nc_zipcode": {"zipcode": "9413 QX"}, "nc_phone": {"phone": "0201234567"}})
@@ -201,19 +208,13 @@ def test_new_customer_with_the_same_name_and_postcode_is_warned_about(rig: BotRi
     assert len(calls(rig, "createRelation")) == 1
     # Same name (other case) at the same postcode (no space), another phone: warned.
     modal = pick_new_customer(rig, open_new(rig), "joris QUELLINCK")
-    answer = submit(rig, modal, {"nc_zipcode": {"zipcode": "3511ab"}, "nc_phone": {"phone": "0207654321"}})
-    assert answer["response_action"] == "update"
-    warned = current(rig)
-    assert "may already have this customer" in shown(warned)
-    assert warning_choices(warned) == [
-        (f"Use Joris Quellinck (#{known})", f"rel:{known}"),
-        ("No — create a new customer anyway", "new"),
-    ]
+    typed = {"nc_zipcode": {"zipcode": "3511ab"}, "nc_phone": {"phone": "0207654321"}}
+    warned = warned_about(rig, modal, typed, joris)
     # The person knows better: a second Joris Quellinck at that postcode is created once.
     submit(rig, warned, {"nc_choice": {"choice": "new"}})
     back = back_in_the_form(rig, "was created in Mplus")
     made = int(relation_block(back)["element"]["initial_option"]["value"])
-    assert made != known and len(calls(rig, "createRelation")) == 2
+    assert made != joris and len(calls(rig, "createRelation")) == 2
     assert rig.runtime.mplus.get_relation(made).zipcode == "3511AB"
 
 

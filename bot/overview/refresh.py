@@ -37,7 +37,10 @@ class HomeRefresher:
         pace_s: float = 1.0,
         min_gap_s: float = 3.0,
         monotonic: Callable[[], float] = time.monotonic,
+        pause: Callable[[float], object] | None = None,
     ) -> None:
+        """``monotonic`` and ``pause`` (waits ``pace_s`` between two publishes; by default on the stop
+        event, so ``stop`` cuts it short) are injectable so the pacing rules can be tested on a clock."""
         self._publish = publish
         self._version = version
         self.interval_s = interval_s
@@ -49,6 +52,7 @@ class HomeRefresher:
         self._watchers: dict[str, _Watcher] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._pause = pause or self._stop.wait
         self._thread: threading.Thread | None = None
 
     def opened(self, user_id: str) -> bool:
@@ -82,7 +86,7 @@ class HomeRefresher:
             if self._stop.is_set():
                 break
             if published:
-                self._stop.wait(self.pace_s)
+                self._pause(self.pace_s)
             self._refresh(user)
             published += 1
         return published

@@ -25,7 +25,7 @@ from bot.store.leases import Leases
 from bot.store.mirror_tables import MirrorOrderRow, MirrorRelationRow
 from mplus_emulator.server import EmulatorServer
 from tests.conftest import EMULATOR_IDENT, EMULATOR_SECRET
-from tests.mirror.conftest import expected_orders, soap_calls
+from tests.mirror.conftest import expected_orders, mirrored_articles, mplus_articles, soap_calls
 from tests.notifier.conftest import NotifierRig
 from tests.slack.conftest import wait_for
 
@@ -76,13 +76,15 @@ def lease_free(db: Database) -> bool:
 
 
 def assert_mirror_equals_mplus(db: Database, shop: MplusClient) -> None:
-    """Every order the mirror should hold, at its newest version, once; every active relation."""
+    """Every order the mirror should hold, at its newest version, once; every active relation; every
+    active article as Mplus has it now (description, price, marker), and no inactive one."""
     expected = expected_orders(shop, today_in_mplus() - timedelta(days=DAYS))
     with db.transaction() as session:
         rows = dict(session.execute(select(MirrorOrderRow.order_id, MirrorOrderRow.sync_marker)).all())
         relations = session.scalar(select(func.count()).select_from(MirrorRelationRow))
     assert rows == {oid: o.sync_marker for oid, o in expected.items()}
     assert relations == len([r for r in shop.get_relations() if r.active is not False])
+    assert mirrored_articles(db) == mplus_articles(shop)
 
 
 def run_to_the_end(command: list[str], env: dict[str, str], cwd: Path, db: Database) -> None:
@@ -96,7 +98,7 @@ def test_kill_9_during_the_first_sync_then_resume_leaves_no_gap_and_no_duplicate
     emulator: EmulatorServer, sqlite_database: Database, tmp_path: Path, shop: MplusClient
 ) -> None:
     db = sqlite_database
-    emulator.generate(1500, lines=1, relations=400, days=2 * DAYS, mixed=True)
+    emulator.generate(1500, lines=1, relations=400, articles=600, days=2 * DAYS, mixed=True)
     emulator.add_fault("getOrders", "latency", latency_ms=40)
     command = [sys.executable, "-m", "bot.cli", "mirror", "sync"]
     env = cli_env(emulator, db, tmp_path)
@@ -116,7 +118,10 @@ def test_kill_9_during_a_later_pass_then_resume_leaves_no_gap_and_no_duplicate(
     env = cli_env(emulator, db, tmp_path)
     run_to_the_end(command, env, tmp_path, db)
     start = marker(db, "orders")
-    emulator.generate(1500, lines=1, relations=300, mixed=True)  # a burst of changes after the first sync
+    emulator.generate(1500, lines=1, relations=300, articles=600, mixed=True)  # a burst after the first sync
+    first, second = sorted(mplus_articles(shop))[:2]
+    emulator.edit_article(first, text="Melkopschuimer Ĳsselmeer", price=4250)  # old articles change too
+    emulator.edit_article(second, active=False)
     for order in shop.get_orders()[:5]:
         if not order.is_cancelled and not order.is_invoiced:
             shop.cancel_order(order.order_id)  # old orders change too

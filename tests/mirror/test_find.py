@@ -155,3 +155,19 @@ def test_every_command_taking_an_order_reads_a_bare_number_as_this_years() -> No
     assert OrderKey.parse("42", date(2026, 5, 1)).number == YearNumber(year=2026, number=42)
     assert OrderKey.parse("2025-7").number == YearNumber(year=2025, number=7)
     assert OrderKey.parse("a" * 32).order_id == "a" * 32
+
+
+def test_find_by_the_32_character_order_id_shows_that_orders_card(
+    rig: BotRig, zoe: tuple[int, Order]
+) -> None:
+    _, order = zoe
+    other = order_for(rig.runtime.mplus, zoe[0], reference="Verjaardag")  # same customer, another order
+    assert len(order.order_id) == 32 and other.order_id != order.order_id
+    for typed in (order.order_id, order.order_id.upper()):
+        card = rig.run(f"find {typed}")
+        assert f"Order {order.number}" in header(card), shown(card)
+        assert "Zoë Quintijn-Berghuis" in shown(card) and "Bruidstaart" in shown(card)
+        assert other.number not in shown(card)
+    missing = "0" * 32
+    answer = shown(rig.run(f"find {missing}"))
+    assert f"Nothing found for “{missing}”. Searched: order id" in answer

@@ -14,7 +14,13 @@ from bot.mplus.models import NewRelation
 from bot.store.db import Database
 from mplus_emulator.server import EmulatorServer
 from tests.factories import create_order
-from tests.mirror.conftest import expected_orders, mirror_sync, soap_calls
+from tests.mirror.conftest import (
+    expected_orders,
+    mirror_sync,
+    mirrored_articles,
+    mplus_articles,
+    soap_calls,
+)
 from tests.notifier.conftest import NotifierRig
 
 
@@ -33,6 +39,10 @@ def test_first_sync_keeps_every_active_relation_and_recent_or_open_orders(
     assert report.error is None and not report.more
     relations = {r.relation_number for r in shop.get_relations() if r.active is not False}
     assert queries.counts(db)["relations"] == len(relations)
+    articles = mplus_articles(shop)
+    assert len(articles) < len(shop.get_products()), "the demo has inactive articles, left out"
+    assert queries.counts(db)["articles"] == len(articles)
+    assert mirrored_articles(db) == articles
     expected = expected_orders(shop, today_in_mplus() - timedelta(days=1))
     assert mirrored_orders(db) == {oid: o.sync_marker for oid, o in expected.items()}
     assert len(expected) < len(shop.get_orders()), "the window must leave some closed orders out"
@@ -104,6 +114,36 @@ def test_relations_edited_deactivated_or_deleted_in_mplus_follow_in_the_mirror(
     assert queries.get_relation(db, deactivated) is None, "inactive in Mplus: dropped"
     assert queries.get_relation(db, deleted) is None, "gone from Mplus: dropped by the daily listing"
     assert queries.get_relation(db, shop.get_relations()[3].relation_number) is not None
+
+
+def test_articles_edited_or_deactivated_in_mplus_follow_in_the_mirror(
+    emulator: EmulatorServer, sqlite_database: Database, tmp_path: Path, shop: MplusClient
+) -> None:
+    db = sqlite_database
+    mirror = mirror_sync(emulator, db, tmp_path)
+    mirror.run_until_level()
+    assert mirrored_articles(db) == mplus_articles(shop)
+    edited, deactivated, untouched = sorted(mplus_articles(shop))[:3]
+    old_text = queries.get_article(db, edited)
+    gone = queries.get_article(db, deactivated)
+    assert old_text is not None and gone is not None
+    assert deactivated in [a.article_number for a in queries.search_articles(db, gone.description)]
+    emulator.edit_article(edited, text="Koffiemolen Zoë Handgedraaid", price=12345)
+    emulator.edit_article(deactivated, active=False)
+    emulator.clear_calls()
+    report = mirror.run_until_level()
+    assert report.error is None
+    assert "getProducts" in soap_calls(emulator), "articles arrive through getProducts"
+    found = queries.search_articles(db, "koffiemolen zoe handged")
+    assert [(a.article_number, a.description, a.price_cents) for a in found] == [
+        (edited, "Koffiemolen Zoë Handgedraaid", 12345)
+    ]
+    assert edited not in [a.article_number for a in queries.search_articles(db, old_text.description)]
+    assert queries.get_article(db, deactivated) is None, "inactive in Mplus: gone from the mirror"
+    assert deactivated not in [a.article_number for a in queries.search_articles(db, gone.description)]
+    assert deactivated not in [a.article_number for a in queries.search_articles(db, str(deactivated))]
+    assert queries.get_article(db, untouched) is not None
+    assert mirrored_articles(db) == mplus_articles(shop)
 
 
 def test_closed_orders_past_the_window_are_pruned(

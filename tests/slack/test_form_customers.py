@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.mplus.models import NewRelation
 from bot.slack.ids import ActionId
 from bot.store.audit import AuditRow
 from tests.slack.conftest import ALICE, CHANNEL, BotRig, wait_for
@@ -142,6 +143,79 @@ def test_new_customer_with_a_duplicate_warning_picks_the_existing_one(rig: BotRi
     assert relation_block(back)["element"]["initial_option"]["value"] == "16"
     assert "Using the existing customer" in shown(back)
     assert calls(rig, "createRelation") == []
+
+
+def warning_choices(view: dict[str, Any]) -> list[tuple[str, str]]:
+    """The radio options of the duplicate warning: (label, value)."""
+    block = next(b for b in view["blocks"] if b.get("block_id") == "nc_choice")
+    return [(o["text"]["text"], o["value"]) for o in block["element"]["options"]]
+
+
+def back_in_the_form(rig: BotRig, contains: str) -> dict[str, Any]:
+    return wait_for(
+        lambda: (
+            (v := current(rig))
+            and v.get("callback_id") == "order_form"
+            and relation_block(v)["element"].get("initial_option")
+            and contains in shown(v)
+            and v
+        ),
+        timeout=30,
+        what="the order form again",
+    )
+
+
+@pytest.fixture
+def joris(rig: BotRig) -> int:
+    """A customer Mplus already has, in the mirror; the emulator's call log starts after."""
+    known = rig.runtime.mplus.create_relation(
+        NewRelation(name="Joris Quellinck", telephone="+31 6 9182 7364", zipcode="3511 AB", city="Utrecht")
+    )
+    sync(rig)
+    rig.emulator.clear_calls()
+    return known
+
+
+def warned_about(rig: BotRig, modal: dict[str, Any], typed: dict[str, Any], known: int) -> dict[str, Any]:
+    """Submit the new-customer modal; the answer is the same modal warning about ``known`` only."""
+    assert submit(rig, modal, typed)["response_action"] == "update"
+    warned = current(rig)
+    assert warned is not None and "may already have this customer" in shown(warned)
+    assert warning_choices(warned) == [
+        (f"Use Joris Quellinck (#{known})", f"rel:{known}"),
+        ("No — create a new customer anyway", "new"),
+    ]
+    return warned
+
+
+@ALLOW
+def test_new_customer_with_the_same_phone_typed_another_way_is_warned_about(rig: BotRig, joris: int) -> None:
+    modal = pick_new_customer(rig, open_new(rig), "Jeroen Anders")  # another name: only the phone matches
+    typed = {"nc_phone": {"phone": "06-91827364"}, "nc_zipcode": {"zipcode": "1234 XY"}}
+    warned = warned_about(rig, modal, typed, joris)
+    submit(rig, warned, {"nc_choice": {"choice": f"rel:{joris}"}})
+    back = back_in_the_form(rig, "Using the existing customer")
+    assert relation_block(back)["element"]["initial_option"]["value"] == str(joris)
+    assert calls(rig, "createRelation") == []
+
+
+@ALLOW
+def test_new_customer_with_the_same_name_and_postcode_is_warned_about(rig: BotRig, joris: int) -> None:
+    # Same name at another postcode is someone else: no warning, the customer is created.
+    elsewhere = pick_new_customer(rig, open_new(rig), "Joris Quellinck")
+    submit(rig, elsewhere, {"nc_zipcode": {"zipcode": "9413 QX"}, "nc_phone": {"phone": "0201234567"}})
+    back_in_the_form(rig, "was created in Mplus")
+    assert len(calls(rig, "createRelation")) == 1
+    # Same name (other case) at the same postcode (no space), another phone: warned.
+    modal = pick_new_customer(rig, open_new(rig), "joris QUELLINCK")
+    typed = {"nc_zipcode": {"zipcode": "3511ab"}, "nc_phone": {"phone": "0207654321"}}
+    warned = warned_about(rig, modal, typed, joris)
+    # The person knows better: a second Joris Quellinck at that postcode is created once.
+    submit(rig, warned, {"nc_choice": {"choice": "new"}})
+    back = back_in_the_form(rig, "was created in Mplus")
+    made = int(relation_block(back)["element"]["initial_option"]["value"])
+    assert made != joris and len(calls(rig, "createRelation")) == 2
+    assert rig.runtime.mplus.get_relation(made).zipcode == "3511AB"
 
 
 @ALLOW

@@ -104,8 +104,8 @@ class ReadinessChecks:
         """The mirror's lag as its last pass left it in the store; unknown (None) if unreadable."""
         try:
             progress = mirror_health(self._db)
-        except Exception as err:
-            log.warning("mirror progress unreadable: %s", _first_line(err))
+        except Exception as err:  # the store check already says why the store is in trouble
+            log.debug("mirror progress unreadable: %s", _first_line(err))
             return None, None
         last_pass = progress.get("last_pass_at")
         age = (utcnow() - last_pass).total_seconds() if last_pass is not None else None

@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 
 from bot.mplus.models import MPLUS_TZ
-from bot.slack import views
 from bot.slack.views.order import BLOCK_ORDER_EVENT
-from handlers.replies import catalogue
 from tests.slack.conftest import ALICE, CHANNEL, BotRig, wait_for
 from tests.slack.test_confirm_flow import (
     EVERYONE,
+    cancel_on_a_channel_card,
     last_ephemeral_with,
     new_order,
     open_pay_form,
@@ -51,17 +50,7 @@ def event_line(message: dict[str, Any]) -> str:
 
 @pytest.mark.bot_settings(**EVERYONE)
 def test_card_top_line_and_note_show_times_in_slacks_date_format(rig: BotRig) -> None:
-    order = new_order(rig)
-    posted = rig.runtime.slack.chat_postMessage(
-        channel=CHANNEL, blocks=views.order_card(order, catalogue(rig.runtime.deps)), text="card"
-    )
-    card = next(m for m in rig.fake.messages(CHANNEL) if m["ts"] == posted["ts"])
-    rig.slack.press_button(card, action_id="order_cancel", user=ALICE, channel=CHANNEL)
-    prompt = wait_for(lambda: next((e for e in rig.ephemerals() if "order_confirm" in buttons(e)), None))
-    rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
-    [note] = wait_for(lambda: rig.fake.thread(CHANNEL, posted["ts"]), what="the threaded note")
-
-    updated = next(m for m in rig.fake.messages(CHANNEL) if m["ts"] == posted["ts"])
+    order, updated, note = cancel_on_a_channel_card(rig)
     top = event_line(updated)
     assert f"Cancelled by <@{ALICE}>" in top
     assert_slack_date(top)
@@ -76,6 +65,7 @@ def test_full_payment_shows_document_numbers_on_the_card_and_in_the_audit(rig: B
     form = open_pay_form(rig, order.number)
     result = rig.slack.submit_view(form, pay_values("100,00", "full"), user=ALICE)
     assert result.status == 200 and not (result.json() or {}).get("errors"), result.body
+
     def payment_prompt() -> dict[str, Any] | None:
         prompts = [e for e in rig.ephemerals() if "order_confirm" in buttons(e)]
         return next((e for e in reversed(prompts) if "Confirm payment" in shown(e)), None)

@@ -74,7 +74,7 @@ def answer_help(command: HelpCommand, ctx: CommandContext) -> dict[str, Any]:
     row = ctx.subcommands.get(command.topic)
     if row is None:
         said = ctx.subcommands.usage_text(ctx.subcommands.unknown(command.topic), ctx.deps.command)
-        return message(views.error_view(said), said)
+        return message(views.error_view(said), text.escape(said))  # the topic is what was typed
     entry = views.HelpEntry(f"{row.name} {row.usage}".strip(), row.description)
     return message(views.help_topic_view(ctx.deps.command, row.name, entry), f"Orderbot help: {row.name}")
 

@@ -8,6 +8,7 @@ from typing import Any
 from bot.orders.permissions import Action
 from bot.orders.service import OrderKey
 from bot.slack.ids import CardLocation
+from bot.slack.text import escape
 from bot.slack.views import prompts
 from handlers.command_parser import Command, Subcommand
 from handlers.confirm_flow import ConfirmFlow
@@ -52,7 +53,7 @@ def answer_confirmed(command: ConfirmedCommand, ctx: CommandContext) -> None:
 def answer_audit(command: AuditCommand, ctx: CommandContext) -> dict[str, Any]:
     order = ctx.deps.orders.show(command.key)
     entries = ctx.deps.audit.for_order(order.order_id)
-    return message(prompts.audit_history(order, entries), f"History of order {order.number}")
+    return message(prompts.audit_history(order, entries), f"History of order {escape(order.number)}")
 
 
 ORDER = "<orderId | order number like 2026-42>"

@@ -44,7 +44,7 @@ def sync(settings: MirrorCliSettings) -> int:
 
     from bot.config import MplusSettings, describe_validation_error
     from bot.mplus.client import MplusClient
-    from bot.notifier.lease import LeaseKeeper
+    from bot.store.lease_keeper import LeaseKeeper
     from bot.store.leases import Leases
 
     try:

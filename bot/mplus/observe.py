@@ -22,11 +22,6 @@ def add_call_observer(observer: CallObserver) -> None:
         _observers.append(observer)
 
 
-def remove_call_observer(observer: CallObserver) -> None:
-    if observer in _observers:
-        _observers.remove(observer)
-
-
 @contextmanager
 def observed_call(operation: str) -> Iterator[None]:
     started = time.perf_counter()

@@ -80,9 +80,6 @@ class _Call:
         self._timer.daemon = True
         self._timer.start()
 
-    def remaining(self) -> float:
-        return self.expires - time.monotonic()
-
     def _expire(self) -> None:
         with self._lock:
             self.expired = True

@@ -48,14 +48,6 @@ class NoAnswer(Exception):
     """Internal: a write was sent and no answer came back, so it may have been applied."""
 
 
-class _Unclear(Exception):
-    """Internal: the write was answered, but not with a result that says what happened."""
-
-    def __init__(self, answer: WriteAnswer) -> None:
-        super().__init__(answer.describe())
-        self.answer = answer
-
-
 class WriteOperations:
     """Mixed into ``MplusClient``, which provides the plumbing and the reads used to settle."""
 

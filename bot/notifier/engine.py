@@ -30,7 +30,6 @@ from bot.mplus.models import Order
 from bot.notifier.changes import Change
 from bot.notifier.delivery import Delivery
 from bot.notifier.digests import BurstDigests, DailyDigests
-from bot.notifier.lease import LeaseKeeper, LeaseLost
 from bot.notifier.pages import PassWork, Stores
 from bot.notifier.prefetch import prefetched
 from bot.notifier.routing import Router
@@ -42,6 +41,7 @@ from bot.store.audit import AuditEntry, AuditLog
 from bot.store.cards import CardStore, DigestStore, SnapshotStore
 from bot.store.confirmations import ConfirmationRow, ConfirmationState
 from bot.store.db import Database, utcnow
+from bot.store.lease_keeper import LeaseKeeper, LeaseLost
 from bot.store.leases import Leases
 from bot.store.subscriptions import Subscription, SubscriptionStore
 from bot.store.sync_state import SyncState, SyncStateStore

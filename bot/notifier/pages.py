@@ -23,7 +23,6 @@ from bot.mplus.models import Order
 from bot.notifier.changes import Change, OrderSnapshot, classify, event_of_change
 from bot.notifier.delivery import Delivery
 from bot.notifier.digests import BurstDigests, daily_bucket, entry_of
-from bot.notifier.lease import LeaseLost
 from bot.notifier.routing import Router
 from bot.notifier.slack_port import SlackFailure
 from bot.slack.views.events import OrderEvent, note_message
@@ -32,6 +31,7 @@ from bot.slack.views.order import Catalogue
 from bot.store.audit import AuditEntry
 from bot.store.cards import Card, CardStore, DigestEntry, DigestStore, SnapshotStore
 from bot.store.db import utcnow
+from bot.store.lease_keeper import LeaseLost
 from bot.store.sync_state import SyncState, SyncStateStore
 
 log = logging.getLogger(__name__)

@@ -23,12 +23,12 @@ from bot.mirror.sync import MirrorConfig, MirrorSync
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError
 from bot.notifier.engine import Notifier, NotifierConfig, PassReport, PassStatus
-from bot.notifier.lease import LEASE_NAME
 from bot.notifier.slack_port import WebClientSlack
 from bot.orders.catalogue import CatalogueCache
 from bot.slack.views.order import Catalogue
 from bot.store.audit import AuditLog
 from bot.store.db import Database, utcnow
+from bot.store.lease_keeper import LEASE_NAME
 from bot.store.leases import Leases
 from bot.store.subscriptions import SubscriptionStore
 from bot.store.sync_state import SyncStateStore

@@ -1,5 +1,8 @@
 """Readiness: Mplus, the store and the notifier, checked in the background and served from a cache.
 
+The same background round reads the mirror's progress from the store and sets the mirror-lag
+gauges, so ``/metrics`` shows them without any scrape touching the database.
+
 ``/readyz`` must stay cheap when a load balancer (or an attacker) floods it, and must never put a
 Mplus call on the threads that ack Slack: so one background thread refreshes a snapshot every
 ``ORDERBOT_READY_INTERVAL_S`` and the endpoint only reads it. A snapshot that stops being refreshed
@@ -19,9 +22,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.config import Settings
+from bot.mirror.health import health as mirror_health
 from bot.mplus.client import MplusClient
 from bot.notifier.runner import health as notifier_state
-from bot.ops.metrics import NOTIFIER_LAG, READY
+from bot.ops.metrics import NOTIFIER_LAG, READY, set_mirror_lag
 from bot.store.db import Database, utcnow
 from bot.store.schema import SchemaState, status
 from bot.store.subscriptions import SubscriptionStore
@@ -42,6 +46,8 @@ class Readiness(BaseModel):
     checked_at: datetime | None = None
     notifier_lag: int | None = None
     notifier: dict[str, Any] = {}  # the notifier's state: marker, last passes, lease holder
+    mirror_lag: int | None = None  # changes Mplus had at the mirror's last pass that it has not stored
+    mirror_pass_age_s: float | None = None  # seconds since the mirror's last pass
 
 
 def _first_line(err: BaseException) -> str:
@@ -81,6 +87,7 @@ class ReadinessChecks:
             notifier = notifier_state(self._db)
         except Exception as err:
             checks["notifier"] = Check(ok=False, detail=f"state unreadable: {_first_line(err)}")
+        mirror_lag, pass_age = self._mirror()
         failing = [f"{name}: {check.detail}" for name, check in checks.items() if not check.ok]
         return Readiness(
             ready=not failing,
@@ -89,7 +96,20 @@ class ReadinessChecks:
             checked_at=utcnow(),
             notifier_lag=lag,
             notifier=notifier,
+            mirror_lag=mirror_lag,
+            mirror_pass_age_s=pass_age,
         )
+
+    def _mirror(self) -> tuple[int | None, float | None]:
+        """The mirror's lag as its last pass left it in the store; unknown (None) if unreadable."""
+        try:
+            progress = mirror_health(self._db)
+        except Exception as err:  # the store check already says why the store is in trouble
+            log.debug("mirror progress unreadable: %s", _first_line(err))
+            return None, None
+        last_pass = progress.get("last_pass_at")
+        age = (utcnow() - last_pass).total_seconds() if last_pass is not None else None
+        return progress.get("behind"), age
 
     def _store(self) -> Check:
         try:
@@ -149,6 +169,7 @@ class ReadinessMonitor:
             READY.labels(name).set(1 if check.ok else 0)
         READY.labels("all").set(1 if result.ready else 0)
         NOTIFIER_LAG.set(math.nan if result.notifier_lag is None else result.notifier_lag)
+        set_mirror_lag(result.mirror_lag, result.mirror_pass_age_s)
         if not result.ready:
             log.warning("not ready: %s", result.reason)
         return result

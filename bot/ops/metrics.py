@@ -93,12 +93,13 @@ NOTIFIER_LAG = Gauge(
 )
 MIRROR_LAG = Gauge(
     "orderbot_mirror_lag_markers",
-    "Order changes Mplus has that the local mirror has not stored yet (set by the mirror)",
+    "Changes Mplus had at the mirror's last pass that it has not stored yet, all streams "
+    "(read from the store by the readiness checker's background round)",
     registry=REGISTRY,
 )
 MIRROR_LAG_SECONDS = Gauge(
     "orderbot_mirror_lag_seconds",
-    "Age of the newest change the local mirror has stored (set by the mirror)",
+    "Seconds since the mirror's last pass (read from the store by the readiness checker's background round)",
     registry=REGISTRY,
 )
 READY = Gauge(
@@ -113,7 +114,7 @@ for _gauge in (NOTIFIER_LAG, MIRROR_LAG, MIRROR_LAG_SECONDS):
 
 
 def set_mirror_lag(markers: int | None, seconds: float | None = None) -> None:
-    """The mirror's hook: how far behind Mplus it is (None = unknown)."""
+    """How far behind Mplus the mirror is (None = unknown); set by the readiness checker's round."""
     MIRROR_LAG.set(float("nan") if markers is None else max(markers, 0))
     MIRROR_LAG_SECONDS.set(float("nan") if seconds is None else max(seconds, 0.0))
 

@@ -10,7 +10,6 @@ from bot.mirror.overview_queries import DayStates, daily_states
 from bot.orders.periods import Period, PeriodError, parse_period
 from bot.store.db import Database
 
-STATS_WORDS = ("today", "week", "month")
 MAX_CHART_DAYS = 92
 """A bar per day stays readable up to about a quarter."""
 

@@ -19,8 +19,8 @@ from bot.mirror.health import health
 from bot.mirror.sync import today_in_mplus
 from bot.mplus.client import MplusClient
 from bot.notifier.engine import Notifier
-from bot.notifier.lease import LEASE_NAME
 from bot.store.db import Database, utcnow
+from bot.store.lease_keeper import LEASE_NAME
 from bot.store.leases import Leases
 from bot.store.mirror_tables import MirrorOrderRow, MirrorRelationRow
 from mplus_emulator.server import EmulatorServer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 import urllib.error
@@ -14,12 +15,15 @@ from typing import Any
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.mirror.health import health as mirror_health
+from bot.mirror.sync import MirrorConfig, MirrorSync
 from bot.ops.health import ReadinessMonitor
 from bot.ops.http import OpsServer, ops_app
 from bot.ops.instrument import MeteredConfirmedActions
 from bot.ops.metrics import REGISTRY, set_mirror_lag
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationStore
+from bot.store.mirror_tables import MirrorStateRow
 from bot.store.schema import heads
 from bot.store.sync_state import SyncStateStore
 from tests.slack.conftest import ALICE, CHANNEL, BotRig, wait_for
@@ -255,12 +259,36 @@ def test_metrics_count_confirmations_by_outcome(rig: BotRig) -> None:
     assert AuditLog(deps.db).for_order(order.order_id) == []
 
 
-def test_mirror_lag_hook_shows_in_metrics(rig: BotRig) -> None:
-    set_mirror_lag(12, 3.5)
-    text = get(f"{rig.base_url}/metrics")[1].decode()
-    assert "orderbot_mirror_lag_markers 12.0" in text and "orderbot_mirror_lag_seconds 3.5" in text
-    set_mirror_lag(None)
-    assert "orderbot_mirror_lag_markers NaN" in get(f"{rig.base_url}/metrics")[1].decode()
+def _mirror_lag(base_url: str) -> tuple[float, float]:
+    families = scrape(base_url)
+    return families["orderbot_mirror_lag_markers"][0].value, families["orderbot_mirror_lag_seconds"][0].value
+
+
+def test_metrics_show_the_mirror_lag_after_a_pass_set_by_the_background_round(rig: BotRig) -> None:
+    set_mirror_lag(None)  # the gauges are process-wide: forget what an earlier test left
+    readiness(rig).refresh()
+    markers, seconds = _mirror_lag(rig.base_url)
+    assert math.isnan(markers) and math.isnan(seconds)  # no mirror pass yet: unknown, not 0
+
+    report = MirrorSync(MirrorConfig(), rig.runtime.mplus, rig.runtime.deps.db).run_until_level()
+    assert report.error is None, report.error
+    assert math.isnan(_mirror_lag(rig.base_url)[0])  # a scrape alone reads nothing from the store
+
+    readiness(rig).refresh()
+    markers, seconds = _mirror_lag(rig.base_url)
+    assert markers == mirror_health(rig.runtime.deps.db)["behind"] == 0
+    assert 0 <= seconds < 600
+
+
+def test_mirror_lag_counts_changes_the_last_pass_saw_but_did_not_store(rig: BotRig) -> None:
+    db = rig.runtime.deps.db
+    MirrorSync(MirrorConfig(), rig.runtime.mplus, db).run_until_level()
+    with db.transaction() as session:  # as if the last pass had stopped 3 orders short of level
+        session.get_one(MirrorStateRow, "orders").next_marker -= 3
+    behind = mirror_health(db)["behind"]
+    assert behind is not None and behind >= 3
+    readiness(rig).refresh()
+    assert _mirror_lag(rig.base_url)[0] == behind
 
 
 def test_ops_server_serves_the_routes_on_its_own_port(rig: BotRig) -> None:

@@ -139,8 +139,8 @@ def test_deliver_is_prompted_then_confirmed_once_and_the_card_updates(rig: BotRi
     assert entry.params["packing_slip_id"]
 
 
-@pytest.mark.bot_settings(**EVERYONE)
-def test_card_in_channel_is_updated_with_a_threaded_note(rig: BotRig) -> None:
+def cancel_on_a_channel_card(rig: BotRig) -> tuple[Order, dict[str, Any], dict[str, Any]]:
+    """Post an order's card in the channel, press Cancel on it and confirm: (order, card now, note)."""
     from bot.slack import views
     from handlers.replies import catalogue
 
@@ -156,8 +156,13 @@ def test_card_in_channel_is_updated_with_a_threaded_note(rig: BotRig) -> None:
     last_ephemeral_with(rig, f"<@{ALICE}> cancelled *{order.number}*")
     wait_for(lambda: rig.fake.thread(CHANNEL, posted["ts"]), what="the threaded audit note")
     [note] = rig.fake.thread(CHANNEL, posted["ts"])
+    return order, next(m for m in rig.fake.messages(CHANNEL) if m["ts"] == posted["ts"]), note
+
+
+@pytest.mark.bot_settings(**EVERYONE)
+def test_card_in_channel_is_updated_with_a_threaded_note(rig: BotRig) -> None:
+    order, updated, note = cancel_on_a_channel_card(rig)
     assert f"<@{ALICE}> cancelled *{order.number}* · {order.relation_name}" in shown(note)
-    updated = next(m for m in rig.fake.messages(CHANNEL) if m["ts"] == posted["ts"])
     assert "cancelled" in shown(updated).lower()
     assert "order_cancel" not in buttons(updated) and "order_pay" not in buttons(updated)
 

@@ -45,6 +45,12 @@ def test_error_replies_escape_their_text_field_too(rig: BotRig) -> None:
     assert "<!here>" not in reply["text"] and "&lt;!here&gt;" in reply["text"]
 
 
+def test_help_on_an_unknown_topic_escapes_the_typed_word_in_its_text_field(rig: BotRig) -> None:
+    reply = rig.run("help <!here>")
+    assert "<!here>" not in reply["text"] and "&lt;!here&gt;" in reply["text"], reply["text"]
+    assert "<!here>" not in json.dumps(reply["blocks"])
+
+
 def test_a_nul_in_a_command_is_a_usage_message(rig: BotRig) -> None:
     result = rig.slack.command("/order", "show 2026-1\x00", user=ALICE, channel=CHANNEL)
     assert result.status == 200 and "control character" in result.body

@@ -273,13 +273,21 @@ def test_state_badges(state: str, expected: str) -> None:
         ("paid", "*Paid* € 123,45 · 📦 not delivered"),
         ("delivered", "*€ 123,45 open* · nothing paid yet · 📦 delivered"),
         ("cancelled", "🚫 *Cancelled* · total € 123,45"),
-        ("complete", "*Paid* € 123,45 · 📦 delivered · 🧾 invoice"),
+        ("complete", "*Paid* € 123,45 · 📦 delivered · 🧾 invoice inv-1"),
     ],
 )
 def test_card_leads_with_money_and_state_in_words(state: str, expected: str) -> None:
     line = block(order_card(make_order(**STATES[state]), CATALOGUE), BLOCK_ORDER_STATE)["text"]["text"]
     assert line.replace("\u00a0", " ").startswith(expected)
     assert "Prepaid" not in line
+
+
+def test_card_shows_the_packing_slip_and_invoice_numbers_once_they_exist() -> None:
+    order = make_order(**STATES["complete"], packingSlipIds={"id": ["ps-7", "ps-8"]})
+    line = block(order_card(order, CATALOGUE), BLOCK_ORDER_STATE)["text"]["text"].replace("\u00a0", " ")
+    assert "📦 delivered (packing slip ps-7, ps-8) · 🧾 invoice inv-1" in line
+    before = block(order_card(make_order(**STATES["paid"]), CATALOGUE), BLOCK_ORDER_STATE)["text"]["text"]
+    assert "packing slip" not in before and "invoice" not in before
 
 
 def test_cancelled_order_keeps_its_deposit_visible() -> None:

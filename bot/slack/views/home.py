@@ -7,8 +7,6 @@ A Home tab takes at most 100 blocks; this one stays near 40 by construction.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -26,6 +24,7 @@ from bot.mplus.money import format_cents
 from bot.overview.home import HomeData
 from bot.slack.ids import ActionId, ListRowRef, NeedRef, OrderRef
 from bot.slack.views._common import clip_mrkdwn, plural, safe_line
+from bot.slack.views.events import slack_date
 from bot.slack.views.search import order_row
 from bot.store.audit import AuditEntry
 from bot.store.subscriptions import Subscription
@@ -59,11 +58,6 @@ LIST_HINTS = {
 
 def need_title(kind: NeedKind, stale_days: int) -> str:
     return NEED_TITLES[kind].format(days=stale_days)
-
-
-def slack_time(moment: datetime, fallback_format: str = "%H:%M UTC") -> str:
-    """``<!date^…>``: every reader sees the time in their own time zone."""
-    return f"<!date^{int(moment.timestamp())}^{{time}}|{moment:{fallback_format}}>"
 
 
 def _show(order: MirrorOrder) -> ButtonElement:
@@ -112,9 +106,8 @@ def _branch_line(day: BranchDay) -> str:
 
 
 def _today_blocks(data: HomeData) -> list[Block]:
-    as_of = ContextBlock(
-        elements=[MarkdownTextObject(text=f"As of {slack_time(data.as_of)} · from the local mirror of Mplus")]
-    )
+    when = slack_date(data.as_of, "{time}")
+    as_of = ContextBlock(elements=[MarkdownTextObject(text=f"As of {when} · from the local mirror of Mplus")])
     if data.today:
         lines = [_branch_line(day) for day in data.today[:MAX_BRANCHES]]
         if len(data.today) > MAX_BRANCHES:
@@ -133,7 +126,7 @@ def _audit_line(entry: AuditEntry) -> str:
     what = safe_line(entry.action, 30)
     order = safe_line(entry.order_number or entry.order_id or "", 40)
     result = safe_line(entry.result, 40)
-    return f"{slack_time(entry.at, '%d-%m %H:%M UTC')} · *{what}* {order} · {result}"
+    return f"{slack_date(entry.at)} · *{what}* {order} · {result}"
 
 
 def _mine_blocks(data: HomeData) -> list[Block]:

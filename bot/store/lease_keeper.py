@@ -1,5 +1,7 @@
-"""Holding the notifier lease for the length of a pass.
+"""Holding the sync lease for the length of a pass (the notifier's, shared by ``mirror sync``).
 
+It lives in the store layer, next to the lease table, so the notifier and the mirror (which sits
+below the notifier) both use it without the mirror reaching up.
 A pass can outlast the lease (a long backlog, Slack's Retry-After), so a heartbeat thread renews it
 every third of its ttl. Before every Slack write the pass calls ``check()``, which fails once the
 lease was lost *or* once the last successful renewal is too old to trust (this process stalled),
@@ -23,6 +25,7 @@ from bot.store.leases import Leases
 log = logging.getLogger(__name__)
 
 LEASE_NAME = "notifier:orders"
+"""The one lease under which the notifier and `orderbot mirror sync` read Mplus (never both)."""
 SAFETY = 0.8
 """Trust a renewal for this share of the ttl only: the rest covers the renew call's own latency."""
 

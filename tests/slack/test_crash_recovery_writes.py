@@ -23,7 +23,7 @@ from slack_sandbox.fake_slack import FakeSlack
 from tests.bot_process import BotProcess
 from tests.factories import create_order
 from tests.slack.conftest import ALICE, BOT_TOKEN, CHANNEL, wait_for
-from tests.slack.test_crash_recovery import SETTLE_AFTER_S, _ephemeral_with, _writes
+from tests.slack.test_crash_recovery import SETTLE_AFTER_S, _ephemeral_with, _writes, held_open
 from tests.slack.test_order_form import ext_id_of, line, open_new, values
 from tests.slack.test_read_path import buttons, shown
 
@@ -56,14 +56,9 @@ class _Rig:
         self.slack, self.fake, self.emulator = bot.slack, fake, emulator
 
 
-def _held_open(emulator: EmulatorServer, operation: str) -> None:
-    """Hold the next ``operation`` open; returns once the rule is set."""
+def _hold(emulator: EmulatorServer, operation: str) -> None:
+    """Hold the next ``operation`` open in Mplus long enough to kill the bot meanwhile."""
     emulator.add_fault(operation, "latency", latency_ms=HOLD_MS, times=1)
-
-
-def _arrived(emulator: EmulatorServer, operation: str) -> bool:
-    """The held call has reached Mplus (its one-shot latency rule was taken) and is still running."""
-    return not any(r["operation"] == operation for r in emulator.faults())
 
 
 def _pay_prompt(bot: BotProcess, fake: FakeSlack, number: str, amount: str, kind: str) -> dict[str, Any]:
@@ -98,9 +93,9 @@ def test_kill_during_pay_order_settles_the_deposit_that_landed(
     db = bot.database()
     confirmations = ConfirmationStore(db)
     [pending] = confirmations.pending_for(order.order_id)
-    _held_open(emulator, "payOrder")
+    _hold(emulator, "payOrder")
     bot.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
-    wait_for(lambda: _arrived(emulator, "payOrder"), 30, "payOrder held open in Mplus")
+    wait_for(lambda: held_open(emulator, "payOrder"), 30, "payOrder held open in Mplus")
     bot.kill()  # mid-payOrder: Mplus still books the deposit
     wait_for(lambda: _writes(emulator, "payOrder", order.order_id) == 1, 30, "the deposit landing in Mplus")
     assert [p.amount for p in client.get_order(order.order_id).payments] == [1000]
@@ -130,9 +125,9 @@ def test_kill_during_create_order_settles_the_ext_id_by_find_order(
     view = open_new(rig)  # type: ignore[arg-type]
     ext = ext_id_of(view)
     form = values(rig, view, line(0, "1001", "1", "12,50"))  # type: ignore[arg-type]
-    _held_open(emulator, "createOrder")
+    _hold(emulator, "createOrder")
     assert bot.slack.submit_view(view, form, user=ALICE).status == 200
-    wait_for(lambda: _arrived(emulator, "createOrder"), 30, "createOrder held open in Mplus")
+    wait_for(lambda: held_open(emulator, "createOrder"), 30, "createOrder held open in Mplus")
     bot.kill()  # mid-createOrder: Mplus still creates the order
     creates = lambda: [c for c in emulator.calls() if c["operation"] == "createOrder"]  # noqa: E731
     wait_for(lambda: len(creates()) == 1, 30, "the order landing in Mplus")

@@ -274,10 +274,12 @@ class Settings:
 
     @property
     def claim_settle_after_s(self) -> float:
-        """Longer than any live attempt can take: a write and its lost-answer re-read, plus margin."""
+        """Longer than a live claim goes without being re-dated: each Mplus call of a confirmed
+        write dates the claim once it holds a concurrency slot, and one call lasts at most the call
+        deadline (MPLUS_CALL_DEADLINE_S, or MPLUS_TIMEOUT_S when unset); twice that plus a margin."""
         if self.bot.claim_settle_after_s is not None:
             return self.bot.claim_settle_after_s
-        return 2 * self.mplus.timeout_s + CLAIM_SETTLE_MARGIN_S
+        return 2 * (self.mplus.call_deadline_s or self.mplus.timeout_s) + CLAIM_SETTLE_MARGIN_S
 
 
 class ConfigError(Exception):

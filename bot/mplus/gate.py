@@ -10,11 +10,33 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 _busy: dict[int, float] = {}  # thread ident → when it started waiting on Mplus (monotonic)
 _busy_lock = threading.Lock()
+_guards = threading.local()
+
+
+class CallWithdrawn(Exception):
+    """A call stopped after taking its slot, before anything was sent: its guard said no."""
+
+
+@contextmanager
+def send_only_if(check: Callable[[], bool]) -> Iterator[None]:
+    """Within the block, each Mplus call on this thread asks ``check`` once it holds a slot, just
+    before its request goes out; False stops that call with ``CallWithdrawn`` (nothing is sent).
+
+    A write can wait a long time for a slot; by then recovery may have settled its claim as "not
+    sent". The check is the last word on whether the write may still go, and lets the caller date
+    the claim from the moment the request really leaves.
+    """
+    previous = getattr(_guards, "check", None)
+    _guards.check = check
+    try:
+        yield
+    finally:
+        _guards.check = previous
 
 
 def mplus_busy_since(thread_ident: int) -> float | None:
@@ -56,6 +78,9 @@ class CallGate:
                         self.in_flight += 1
                         self.peak = max(self.peak, self.in_flight)
             try:
+                check = getattr(_guards, "check", None)
+                if check is not None and not check():
+                    raise CallWithdrawn()
                 yield
             finally:
                 with self._lock:

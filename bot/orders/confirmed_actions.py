@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError, NotFound, OutcomeUnknown, Refused, Unavailable
+from bot.mplus.gate import CallWithdrawn, send_only_if
 from bot.mplus.models import Order, OrderCategory, PaymentInput
 from bot.orders.late_records import LateRecords
 from bot.orders.permissions import Action
@@ -149,9 +150,15 @@ class ConfirmedActions:
             self._confirmations.finish(token, ok=False, result={"outcome": Outcome.STALE})
             return ConfirmResult(outcome=Outcome.STALE, confirmation=confirmation, order=before)
         # From here on a write may be sent: recovery compares Mplus with this snapshot.
-        self._confirmations.record_before(token, before.model_dump(mode="json"))
+        if not self._confirmations.record_before(token, before.model_dump(mode="json")):
+            return self._settled_meanwhile(token)
         try:
-            details = self._run(action, confirmation, before)
+            with send_only_if(lambda: self._still_mine(token)):
+                details = self._run(action, confirmation, before)
+        except CallWithdrawn:
+            # Recovery settled the claim while this call waited for a free Mplus slot; the write
+            # was not sent by this call, and recovery's outcome is the one to tell.
+            return self._settled_meanwhile(token)
         except Refused as err:
             return self._fail(confirmation, user_id, Outcome.REFUSED, err, before, result=err.result)
         except NotFound as err:
@@ -232,6 +239,18 @@ class ConfirmedActions:
             "packing_slip_id": paid.packing_slip_id,
             "recovered": paid.recovered,
         }
+
+    def _still_mine(self, token: str) -> bool:
+        try:
+            return self._confirmations.still_mine(token)
+        except Exception as err:  # store down: go on as before; the bound still covers one call
+            log.warning("could not date the claim before an Mplus call: %s", type(err).__name__)
+            return True
+
+    def _settled_meanwhile(self, token: str) -> ConfirmResult:
+        current = self._confirmations.get(token)
+        log.warning("claim %s… was settled by recovery before its write went out; not sending it", token[:6])
+        return ConfirmResult(outcome=Outcome.ALREADY_DONE, confirmation=current)
 
     def _reread(self, order_id: str) -> Order | None:
         try:

@@ -148,15 +148,34 @@ class ConfirmationStore:
         }.get(current.state, ClaimOutcome.EXPIRED)
         return Claim(outcome=outcome, confirmation=current)
 
-    def record_before(self, token: str, before: dict[str, Any]) -> None:
+    def record_before(self, token: str, before: dict[str, Any]) -> bool:
         """Written just before the SOAP write, so recovery knows what to compare Mplus against.
 
-        ``claimed_at`` moves to now: the bound for settling counts from when the write was sent."""
+        ``claimed_at`` moves to now. False if the claim is no longer running (recovery settled it):
+        the write must then not be sent."""
         with self._db.transaction() as session:
-            session.execute(
-                update(ConfirmationRow)
-                .where(ConfirmationRow.token == token, ConfirmationRow.state == ConfirmationState.RUNNING)
-                .values(before=before, claimed_at=utcnow())
+            return (
+                session.execute(
+                    update(ConfirmationRow)
+                    .where(ConfirmationRow.token == token, ConfirmationRow.state == ConfirmationState.RUNNING)
+                    .values(before=before, claimed_at=utcnow())
+                ).rowcount
+                == 1
+            )
+
+    def still_mine(self, token: str) -> bool:
+        """Just before each Mplus call of a running claim: date it now, if it is still running.
+
+        The settle bound then counts from the call that is really under way, not from a wait for a
+        free Mplus slot; False means recovery settled the claim and nothing more may be sent."""
+        with self._db.transaction() as session:
+            return (
+                session.execute(
+                    update(ConfirmationRow)
+                    .where(ConfirmationRow.token == token, ConfirmationRow.state == ConfirmationState.RUNNING)
+                    .values(claimed_at=utcnow())
+                ).rowcount
+                == 1
             )
 
     def finish(

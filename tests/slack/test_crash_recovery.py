@@ -64,6 +64,11 @@ def _ephemeral_with(fake: FakeSlack, needle: str) -> dict[str, Any]:
     )
 
 
+def held_open(emulator: EmulatorServer, operation: str) -> bool:
+    """The call held by a one-shot latency fault has reached Mplus (the rule was taken) and waits."""
+    return not any(r["operation"] == operation for r in emulator.faults())
+
+
 def _writes(emulator: EmulatorServer, operation: str, order_id: str) -> int:
     return len([c for c in emulator.calls() if c["operation"] == operation and c["orderId"] == order_id])
 
@@ -78,7 +83,8 @@ def test_kill_during_the_write_is_settled_from_mplus_as_done(
     [pending] = confirmations.pending_for(order.order_id)
     emulator.add_fault("deliverOrder", "latency", latency_ms=2000, times=1)
     bot.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
-    wait_for(lambda: (c := confirmations.get(pending.token)) and c.before is not None, 30, "the write sent")
+    wait_for(lambda: (c := confirmations.get(pending.token)) and c.before is not None, 30, "the snapshot")
+    wait_for(lambda: held_open(emulator, "deliverOrder"), 30, "deliverOrder held open in Mplus")
     bot.kill()  # mid-deliverOrder: Mplus still carries it out
     landed = lambda: _writes(emulator, "deliverOrder", order.order_id) == 1  # noqa: E731
     wait_for(landed, 30, "the delivery landing in Mplus")

@@ -1,4 +1,5 @@
-"""Soak (issue #10): mixed commands, Confirm presses (some doubled), notifier passes, random Mplus
+"""Soak (issue #10): deliver, cancel and pay sessions (a deposit or the full amount, through the card's
+Pay form), Confirm presses (some doubled), notifier passes, random Mplus
 faults and random kill -9 of the bot — then the emulator's call log and the store must show
 0 duplicate writes, 0 writes without an audit row, 0 claims left running and 0 false
 "nothing was changed" messages.
@@ -35,7 +36,10 @@ from tests.slack.test_read_path import buttons, shown
 SOAK_S = float(os.environ.get("ORDERBOT_SOAK_S", "100"))
 MPLUS_TIMEOUT_S = 2.0
 SETTLE_AFTER_S = 2 * MPLUS_TIMEOUT_S + 3  # the documented rule: two timeouts plus a margin
-WRITES = {"deliver": "deliverOrder", "cancel": "cancelOrder"}
+WRITES = {"deliver": "deliverOrder", "cancel": "cancelOrder", "pay": "payOrder"}
+KINDS = {"deliver": "deliver", "cancel": "cancel", "deposit": "pay", "full": "pay"}
+"""What a session does → the action it audits. Soak orders total € 100,00 (2 × € 50,00)."""
+PAY_FORMS = {"deposit": ("40,00", "deposit"), "full": ("100,00", "full")}
 FAULTS = ("latency", "http_500", "soap_fault", "commit_then_drop")
 NOTHING_CHANGED = ("nothing was changed", "it was not done,", "not carried out")
 
@@ -46,6 +50,7 @@ class Figures:
     confirms: int = 0
     double_presses: int = 0
     faults: Counter[str] = field(default_factory=Counter)
+    kinds: Counter[str] = field(default_factory=Counter)
     kills: int = 0
     reads: int = 0
 
@@ -87,19 +92,24 @@ class Soak:
         user = f"U0S{n:05d}"
         self.fake.add_user(user, f"soak{n}")
         order = create_order(self.client, prefix="SOAK")
-        action = self.rng.choice(list(WRITES))
+        kind = list(KINDS)[n % len(KINDS)]  # in turn, so every kind is in even the shortest soak
+        action = KINDS[kind]
         with self.lock:
             self.sessions.append(Session(user, order.order_id, action))
             self.figures.sessions += 1
+            self.figures.kinds[kind] += 1
         if self.rng.random() < 0.35:
-            kind = self.rng.choice(FAULTS)
-            latency = 2600 if kind == "latency" else 0  # past MPLUS_TIMEOUT_S: the answer is lost
-            self.emulator.add_fault(WRITES[action], kind, latency_ms=latency, times=1)
+            fault = self.rng.choice(FAULTS)
+            latency = 2600 if fault == "latency" else 0  # past MPLUS_TIMEOUT_S: the answer is lost
+            self.emulator.add_fault(WRITES[action], fault, latency_ms=latency, times=1)
             with self.lock:
-                self.figures.faults[kind] += 1
+                self.figures.faults[fault] += 1
         self.up.wait(60)
         try:
-            self.bot.slack.command("/order", f"{action} {order.number}", user=user, channel=CHANNEL)
+            if kind in PAY_FORMS:
+                self._pay_form(user, order.number, *PAY_FORMS[kind])
+            else:
+                self.bot.slack.command("/order", f"{action} {order.number}", user=user, channel=CHANNEL)
             prompt = wait_for(lambda: _prompt_of(self.fake, user), 20, "a prompt")
         except (OSError, AssertionError):
             return  # the bot was killed meanwhile: this person simply never got a prompt
@@ -114,6 +124,20 @@ class Soak:
         with self.lock:
             self.figures.confirms += 1
             self.figures.double_presses += presses == 2
+
+    def _pay_form(self, user: str, number: str, amount: str, kind: str) -> None:
+        """Pay is reached from the order card: Pay, then the form (no method is preselected)."""
+        self.bot.slack.command("/order", f"show {number}", user=user, channel=CHANNEL)
+        cards = lambda: [e for e in self.fake.ephemerals(user=user) if "order_pay" in buttons(e)]  # noqa: E731
+        card = wait_for(lambda: cards()[-1:], 20, "the order card")[0]
+        self.bot.slack.press_button(card, action_id="order_pay", user=user, channel=CHANNEL)
+        form = wait_for(
+            lambda: (v := self.fake.current_view(user)) and v.get("callback_id") == "pay_form" and v,
+            20,
+            "the pay form",
+        )
+        values = {"pay_amount": {"amount": amount}, "pay_kind": {"kind": kind}}
+        self.bot.slack.submit_view(form, {**values, "pay_method": {"method": "CASH"}}, user=user)
 
     def _press(self, prompt: dict[str, Any], user: str) -> None:
         with contextlib.suppress(OSError):
@@ -149,6 +173,7 @@ def test_soak(emulator: EmulatorServer, fake_slack: FakeSlack, client: MplusClie
         BOT_TOKEN,
         ORDERBOT_ALLOW_DELIVER="*",
         ORDERBOT_ALLOW_CANCEL="*",
+        ORDERBOT_ALLOW_PAY="*",
         ORDERBOT_CLAIM_SETTLE_AFTER_S=str(SETTLE_AFTER_S),
         MPLUS_TIMEOUT_S=str(MPLUS_TIMEOUT_S),
         ORDERBOT_NOTIFY_CHANNEL="C0NOTIFY",
@@ -216,6 +241,7 @@ def test_soak(emulator: EmulatorServer, fake_slack: FakeSlack, client: MplusClie
     recovered = sum(1 for _, _, result in audit if result.startswith("recovered"))
     print(
         f"\nSOAK {time.monotonic() - started:.0f}s: sessions={soak.figures.sessions} "
+        f"kinds={dict(soak.figures.kinds)} "
         f"confirms={soak.figures.confirms} double_presses={soak.figures.double_presses} "
         f"kills={soak.figures.kills} faults={dict(soak.figures.faults)} reads={soak.figures.reads} "
         f"writes_done={sum(done.values())} recovered_audit_rows={recovered} "

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.mplus.models import Order
 from bot.slack import views
 from bot.slack.deps import Deps
+from bot.slack.i18n import translator
 from bot.slack.ids import ActionId, InvalidValue, OrderRef, PayFormMeta
 from bot.slack.messages import STALE_BUTTON
 from bot.slack.views import prompts
@@ -84,7 +85,8 @@ def register(app: App, deps: Deps) -> None:
         except InvalidValue:
             return
         values = pay_values(view)
-        line = prompts.pay_remains_line(meta.outstanding_cents, values["amount"], values["kind"])
+        tr = translator(meta.language)  # the language the form was opened in
+        line = prompts.pay_remains_line(meta.outstanding_cents, values["amount"], values["kind"], tr)
         try:  # hash: a newer keystroke's update wins over this one
             updated = prompts.with_pay_remains(view, line)
             client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)

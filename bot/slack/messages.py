@@ -22,49 +22,70 @@ from bot.mplus.errors import (
 )
 from bot.ops.context import note_failure
 from bot.orders.late_records import new_error_id
+from bot.slack.i18n import ENGLISH, N_, Translator
 
 log = logging.getLogger(__name__)
 _SHOP_TZ = ZoneInfo("Europe/Amsterdam")
 
-UNEXPECTED = "Something went wrong inside Orderbot. Nothing was changed in Mplus by this request."
-STALE_BUTTON = "That button is out of date. Run the command again to get a fresh one."
+UNEXPECTED = N_("Something went wrong inside Orderbot. Nothing was changed in Mplus by this request.")
+STALE_BUTTON = N_("That button is out of date. Run the command again to get a fresh one.")
 
 # Mplus's result strings, said in plain words for shop staff.
 REFUSAL_TEXT: dict[str, str] = {
-    "CANCEL-ORDER-RESULT-ALREADY-CANCELLED": "This order was already cancelled.",
-    "CANCEL-ORDER-RESULT-FAILED": "Mplus could not cancel this order.",
-    "DELIVER-ORDER-RESULT-ALREADY-DELIVERED": "This order was already delivered.",
-    "DELIVER-ORDER-RESULT-FAILED": "Mplus could not deliver this order.",
-    "PAY-ORDER-RESULT-PAYMENT-INSUFFICIENT": "The payment does not cover the outstanding amount.",
-    "PAY-ORDER-RESULT-ORDER-ALREADY-INVOICED": "This order is already invoiced, so it cannot be paid again.",
-    "PAY-ORDER-RESULT-ORDER-HAS-CHANGED": "The order changed in Mplus while you were paying it.",
-    "PAY-ORDER-RESULT-FAILED": "Mplus could not record the payment.",
-    "UPDATE-ORDER-RESULT-ORDER-HAS-CHANGED": "Someone else changed this order in Mplus in the meantime.",
-    "UPDATE-ORDER-RESULT-FAILED": "Mplus could not save the changes.",
-    "CREATE-ORDER-RESULT-FAILED": "Mplus could not create the order.",
-    "CREATE-ORDER-RESULT-PAYMENT-FAILED": "Mplus created no order: the payment failed.",
+    "CANCEL-ORDER-RESULT-ALREADY-CANCELLED": N_("This order was already cancelled."),
+    "CANCEL-ORDER-RESULT-FAILED": N_("Mplus could not cancel this order."),
+    "DELIVER-ORDER-RESULT-ALREADY-DELIVERED": N_("This order was already delivered."),
+    "DELIVER-ORDER-RESULT-FAILED": N_("Mplus could not deliver this order."),
+    "PAY-ORDER-RESULT-PAYMENT-INSUFFICIENT": N_("The payment does not cover the outstanding amount."),
+    "PAY-ORDER-RESULT-ORDER-ALREADY-INVOICED": N_(
+        "This order is already invoiced, so it cannot be paid again."
+    ),
+    "PAY-ORDER-RESULT-ORDER-HAS-CHANGED": N_("The order changed in Mplus while you were paying it."),
+    "PAY-ORDER-RESULT-FAILED": N_("Mplus could not record the payment."),
+    "UPDATE-ORDER-RESULT-ORDER-HAS-CHANGED": N_("Someone else changed this order in Mplus in the meantime."),
+    "UPDATE-ORDER-RESULT-FAILED": N_("Mplus could not save the changes."),
+    "CREATE-ORDER-RESULT-FAILED": N_("Mplus could not create the order."),
+    "CREATE-ORDER-RESULT-PAYMENT-FAILED": N_("Mplus created no order: the payment failed."),
 }
 
 
-def for_mplus_error(err: MplusError) -> str:
+NOT_FOUND = N_("No {kind} {key} in Mplus. Check the number or id and try again.")
+DUPLICATE_EXT_ID = N_("An order with external id {ext_order_id} already exists in Mplus.")
+REFUSED_OTHER = N_("Mplus refused: {result}.")
+MPLUS_SAYS = N_("{plain} Mplus says: {message}")
+TIMED_OUT = N_("Mplus did not answer in time. Try again in a minute; if it keeps happening, tell on-call.")
+UNREACHABLE = N_(
+    "Mplus is not reachable right now. Try again in a minute; if it keeps happening, tell on-call."
+)
+BAD_CREDENTIALS = N_(
+    "Mplus refused Orderbot's credentials. An admin needs to check MPLUS_IDENT and MPLUS_SECRET."
+)
+NOT_UNDERSTOOD = N_("Mplus answered something Orderbot did not understand. Tell on-call.")
+
+
+def for_mplus_error(err: MplusError, tr: Translator = ENGLISH) -> str:
+    """Our explanation in the reader's language; Mplus's own words (its message, its result code,
+    the kind and key it names) exactly as Mplus gave them."""
     if isinstance(err, NotFound):
-        return f"No {err.kind} {err.key} in Mplus. Check the number or id and try again."
+        return tr(NOT_FOUND, kind=err.kind, key=err.key)
     if isinstance(err, DuplicateExtOrderId):
-        return f"An order with external id {err.ext_order_id} already exists in Mplus."
+        return tr(DUPLICATE_EXT_ID, ext_order_id=err.ext_order_id)
     if isinstance(err, Refused):
-        plain = REFUSAL_TEXT.get(err.result, f"Mplus refused: {err.result}.")
-        return f"{plain} Mplus says: {err.message}" if err.message else plain
+        plain = tr(REFUSAL_TEXT[err.result]) if err.result in REFUSAL_TEXT else tr(
+            REFUSED_OTHER, result=err.result
+        )
+        return tr(MPLUS_SAYS, plain=plain, message=err.message) if err.message else plain
     if isinstance(err, Timeout):
-        return "Mplus did not answer in time. Try again in a minute; if it keeps happening, tell on-call."
+        return tr(TIMED_OUT)
     if isinstance(err, Unavailable):
-        return "Mplus is not reachable right now. Try again in a minute; if it keeps happening, tell on-call."
+        return tr(UNREACHABLE)
     if isinstance(err, AuthFailed):
-        return "Mplus refused Orderbot's credentials. An admin needs to check MPLUS_IDENT and MPLUS_SECRET."
+        return tr(BAD_CREDENTIALS)
     if isinstance(err, OutcomeUnknown):
         return str(err)
     if isinstance(err, ProtocolError):
-        return "Mplus answered something Orderbot did not understand. Tell on-call."
-    return UNEXPECTED
+        return tr(NOT_UNDERSTOOD)
+    return tr(UNEXPECTED)
 
 
 def is_real_failure(err: Exception) -> bool:
@@ -106,9 +127,11 @@ def not_allowed(action: str, setting: str, configured: bool) -> str:
     )
 
 
-CHANNEL_NOT_ENABLED = "Orderbot is not enabled in this channel. Ask an admin to add it to ORDERBOT_CHANNELS."
-OTHER_WORKSPACE = "Orderbot is not installed in this Slack workspace, so it does not answer here."
-FORM_ORIGIN_UNKNOWN = "This form was not opened by Orderbot here, or is too old. Open it again."
+CHANNEL_NOT_ENABLED = N_(
+    "Orderbot is not enabled in this channel. Ask an admin to add it to ORDERBOT_CHANNELS."
+)
+OTHER_WORKSPACE = N_("Orderbot is not installed in this Slack workspace, so it does not answer here.")
+FORM_ORIGIN_UNKNOWN = N_("This form was not opened by Orderbot here, or is too old. Open it again.")
 
 
 # --- issue #10: the true story after a write -------------------------------------------------
@@ -138,7 +161,7 @@ def outcome_unknown_not_shown(error_id: str) -> str:
     )
 
 
-NOT_YOUR_PROMPT = (
+NOT_YOUR_PROMPT = N_(
     "This confirmation belongs to the person who asked for it: only they can confirm it or go back on it."
 )
 
@@ -227,9 +250,9 @@ NOTE_IN_MPLUS: dict[str, str] = {
     "new": "🆕 New order *{number}* · {customer} — {left}",
     "changed": "🔄 *{number}* · {customer} changed in Mplus — {left}",
 }
-LEFT_OPEN = "{amount} still open"
-LEFT_PAID = "paid in full"
-LEFT_NOTHING = "nothing to pay"
+LEFT_OPEN = N_("{amount} still open")
+LEFT_PAID = N_("paid in full")
+LEFT_NOTHING = N_("nothing to pay")
 NOTE_DEPOSIT_TO_REFUND = " — a {amount} deposit was paid; a refund is handled in Mplus"
 NOTE_TOTAL_CHANGED = " · total {old} → {new}"
 NOTE_PACKING_SLIP = " · packing slip {number}"
@@ -290,19 +313,19 @@ BUTTON_LABELS: dict[str, str] = {
 }
 
 # --------------------------------------------------------------------------- confirm flow
-CANCELLED_NOTHING_CHANGED = "Cancelled — nothing was changed."
-REFUSED_OLD_BUTTON = "{reason} The card is updated to show the order as it is now."
-STALE_NOTHING_LEFT = "{reason} Nothing was done. Here is the order as it is now."
+CANCELLED_NOTHING_CHANGED = N_("Cancelled — nothing was changed.")
+REFUSED_OLD_BUTTON = N_("{reason} The card is updated to show the order as it is now.")
+STALE_NOTHING_LEFT = N_("{reason} Nothing was done. Here is the order as it is now.")
 
 # ------------------------------------------------------------------------------- pay form
-PAY_KIND_DEPOSIT = "Deposit only — the order is not delivered yet"
-PAY_KIND_FULL = "Pay in full — also creates the packing slip and the invoice"
-PAY_KIND_REST = "Pay the rest — creates the invoice"
-PAY_DEPOSIT_ON_DELIVERED = "This order is delivered already: the rest must be paid in full."
-PAY_REMAINS = "After this payment {left}."
-PAY_MORE_THAN_OPEN = "That is more than the {open} open: a deposit cannot be more than what is open."
-PAY_AMOUNT_HINT = "For example 12,50. The open amount is {open}: less than that is a deposit."
-CANCEL_WITH_DEPOSIT = (
+PAY_KIND_DEPOSIT = N_("Deposit only — the order is not delivered yet")
+PAY_KIND_FULL = N_("Pay in full — also creates the packing slip and the invoice")
+PAY_KIND_REST = N_("Pay the rest — creates the invoice")
+PAY_DEPOSIT_ON_DELIVERED = N_("This order is delivered already: the rest must be paid in full.")
+PAY_REMAINS = N_("After this payment {left}.")
+PAY_MORE_THAN_OPEN = N_("That is more than the {open} open: a deposit cannot be more than what is open.")
+PAY_AMOUNT_HINT = N_("For example 12,50. The open amount is {open}: less than that is a deposit.")
+CANCEL_WITH_DEPOSIT = N_(
     "A deposit of *{amount}* was paid on this order. Cancelling does not refund it: "
     "a refund is handled in Mplus."
 )

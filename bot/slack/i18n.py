@@ -90,7 +90,9 @@ class Translator:
 
     def amount_plain(self, cents: int) -> str:
         """An amount for an input field, without the euro sign (``12,50`` / ``12.50``)."""
-        return format_decimal(Decimal(cents) / 100, format="#,##0.00", locale=self._babel_locale)
+        # No thousands separator: the field is typed back, and "1.234,56" vs "1,234.56" is the kind of
+        # amount the money parser refuses as ambiguous.
+        return format_decimal(Decimal(cents) / 100, format="0.00", locale=self._babel_locale)
 
     def number(self, value: int) -> str:
         return format_decimal(value, locale=self._babel_locale)

@@ -19,6 +19,8 @@ from bot.slack.i18n import Translator, language_of, translator
 from bot.store.languages import UserLanguages
 
 log = logging.getLogger(__name__)
+RETRY_AFTER_S = 60.0
+"""After a failed users.info, how long the person reads the last known (or default) language."""
 
 
 class Languages:
@@ -35,6 +37,7 @@ class Languages:
         self.cache_s = cache_s
         self._clock = clock
         self._locales: dict[str, tuple[float, str | None]] = {}
+        """user → (until when the answer holds, the Slack locale or None)."""
         self._lock = threading.Lock()
 
     def for_channel(self, language: str | None = None) -> Translator:
@@ -67,23 +70,24 @@ class Languages:
             raise RuntimeError("no store for language choices")
         self.chosen.choose(user_id, language)
         with self._lock:
-            self._locales[user_id] = (self._clock(), language)
+            self._locales[user_id] = (self._clock() + self.cache_s, language)
 
     def _slack_locale(self, user_id: str, client: WebClient | None) -> str | None:
         now = self._clock()
         with self._lock:
             hit = self._locales.get(user_id)
-        if hit is not None and now - hit[0] < self.cache_s:
+        if hit is not None and now < hit[0]:
             return hit[1]
-        locale = None
+        locale, holds = None, self.cache_s
         if client is not None:
             try:
                 answer = client.users_info(user=user_id, include_locale=True)
                 locale = (answer.get("user") or {}).get("locale")
             except (SlackApiError, SlackClientError, OSError) as err:
-                # Not cached as an answer: the next request asks Slack again.
+                # The last answer (or the default) for a little while: a rate-limited or failing Slack
+                # is not asked again on every step of the same flow.
                 log.warning("users.info for %s failed (%s); using the default language", user_id, err)
-                return hit[1] if hit else None
+                locale, holds = (hit[1] if hit else None), min(RETRY_AFTER_S, self.cache_s)
         with self._lock:
-            self._locales[user_id] = (now, locale)
+            self._locales[user_id] = (now + holds, locale)
         return locale

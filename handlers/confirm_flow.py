@@ -17,7 +17,7 @@ from bot.mplus.errors import MplusError
 from bot.mplus.models import Order
 from bot.mplus.money import MoneyError, parse_cents
 from bot.notifier.live import LiveCards
-from bot.orders.confirmed_actions import ConfirmResult, Outcome, why_not
+from bot.orders.confirmed_actions import ConfirmResult, NotApplicable, Outcome, why_not_applicable
 from bot.orders.permissions import Action
 from bot.orders.recovery import SettledClaim
 from bot.slack import confirm_messages as said_to
@@ -133,11 +133,11 @@ class ConfirmFlow:
                 deps.form_origins.remember(str(view_id), card.channel, user_id)
         tr = self.reader(user_id, client)
         order = deps.orders.get(order_id)
-        reason = why_not(action, order, deps.orders.categories())
+        reason = why_not_applicable(action, order, deps.orders.categories())
         if reason:
             # An out-of-date button: say why, audit the refused press, and fix the card on the spot.
-            self.refused(action, order, reason, user_id=user_id, card=card, client=client)
-            said = tr(messages.REFUSED_OLD_BUTTON, reason=reason)
+            self.refused(action, order, str(reason), user_id=user_id, card=card, client=client)
+            said = tr(messages.REFUSED_OLD_BUTTON, reason=_reason(reason, tr))
             if view_id:
                 notice = prompts.notice_modal(tr(said_to.PAY_TITLE), said, tr)
                 client.views_update(view_id=view_id, view=notice)
@@ -239,9 +239,9 @@ class ConfirmFlow:
             # Mplus did it (or may have): the generic "nothing was changed" would be false.
             _, error_id = describe_failure(err, f"reporting {action.value} {pending.order_id}")
             text = (
-                done_but_not_shown(action.value, error_id)
+                done_but_not_shown(action.value, error_id, tr)
                 if result.outcome == Outcome.DONE
-                else outcome_unknown_not_shown(error_id)
+                else outcome_unknown_not_shown(error_id, tr)
             )
             _ephemeral(respond, text)
 
@@ -260,12 +260,12 @@ class ConfirmFlow:
             settled = self._settle_if_abandoned(result.confirmation)
             if settled is not None:
                 announce_settled(self.deps, client, settled)
-                _ephemeral(respond, _settled_text(settled))
+                _ephemeral(respond, _settled_text(settled, tr))
                 return
         if outcome == Outcome.ALREADY_DONE:
             # Never overwrite what the first press is showing; say what happened then.
             first = result.confirmation.result if result.confirmation else None
-            _ephemeral(respond, already_confirmed(first))
+            _ephemeral(respond, already_confirmed(first, tr))
             return
         if outcome == Outcome.IN_PROGRESS:
             _ephemeral(respond, tr(OUTCOME_TEXT[outcome]))
@@ -286,8 +286,12 @@ class ConfirmFlow:
         assert result.confirmation is not None
         card = CardLocation.model_validate(result.confirmation.params.get("card") or {"c": ""})
         if outcome == Outcome.STALE and result.order is not None:
-            reason = why_not(action, result.order, self.deps.orders.categories())
-            said = tr(messages.STALE_NOTHING_LEFT, reason=reason) if reason else tr(OUTCOME_TEXT[outcome])
+            reason = why_not_applicable(action, result.order, self.deps.orders.categories())
+            said = (
+                tr(messages.STALE_NOTHING_LEFT, reason=_reason(reason, tr))
+                if reason
+                else tr(OUTCOME_TEXT[outcome])
+            )
             _ephemeral(
                 respond,
                 said,
@@ -295,7 +299,7 @@ class ConfirmFlow:
                 blocks=[*views.notice_view(said), *self._card(result.order, ephemeral=True)],
             )
             if reason:
-                self.refused(action, result.order, reason, user_id=user_id, card=card, client=client)
+                self.refused(action, result.order, str(reason), user_id=user_id, card=card, client=client)
             else:
                 params = {k: v for k, v in result.confirmation.params.items() if k != "card"}
                 self.prompt(action, result.order, user_id=user_id, card=card, params=params, client=client)
@@ -303,14 +307,14 @@ class ConfirmFlow:
         if outcome == Outcome.CHECKING:
             said = _error_text(result, tr)
             settle_after = self.deps.recovery.settle_after.total_seconds() if self.deps.recovery else 60.0
-            _ephemeral(respond, checking_text(said, settle_after), replace=True)
+            _ephemeral(respond, checking_text(said, settle_after, tr), replace=True)
             return
         if outcome != Outcome.DONE:
             text = _error_text(result, tr)
             if outcome == Outcome.NOT_APPLIED:
                 text = tr(said_to.NOT_APPLIED, error=text)
             if result.unrecorded_error_id:
-                text = f"{text} {unrecorded_note(result.unrecorded_error_id)}"
+                text = f"{text} {unrecorded_note(result.unrecorded_error_id, tr)}"
             _ephemeral(respond, text, replace=True)
             return
         assert result.order is not None
@@ -320,7 +324,7 @@ class ConfirmFlow:
         blocks = [*note["blocks"], *self._card(result.order, ephemeral=True, event=event)]
         shown = note["text"]
         if result.unrecorded_error_id:
-            extra = unrecorded_note(result.unrecorded_error_id)
+            extra = unrecorded_note(result.unrecorded_error_id, tr)
             shown = f"{shown}\n{escape(extra)}"
             blocks = [*views.notice_view(extra), *blocks]
         _ephemeral(respond, shown, replace=True, blocks=blocks)
@@ -367,20 +371,26 @@ class ConfirmFlow:
         return views.order_card(order, catalogue(self.deps), event=event, as_of=as_of)
 
 
+def _reason(reason: NotApplicable, tr: Translator) -> str:
+    """Why an action no longer applies, in the reader's words (the order number and Mplus's category
+    name as they are)."""
+    return tr(reason.template, **reason.values)
+
+
 def _error_text(result: ConfirmResult, tr: Translator) -> str:
     return for_mplus_error(result.error, tr) if isinstance(result.error, MplusError) else result.message
 
 
-def _settled_text(settled: SettledClaim) -> str:
+def _settled_text(settled: SettledClaim, tr: Translator = ENGLISH) -> str:
     number = settled.order.number if settled.order is not None else None
-    return settled_text(settled.confirmation.action, number, settled.landed)
+    return settled_text(settled.confirmation.action, number, settled.landed, tr)
 
 
 def announce_settled(deps: Deps, client: WebClient, settled: SettledClaim) -> None:
     """Tell the person who confirmed how work cut off mid-way ended, and bring the card up to date."""
     confirmation = settled.confirmation
     card = CardLocation.model_validate(confirmation.params.get("card") or {"c": confirmation.channel_id})
-    text = _settled_text(settled)
+    text = _settled_text(settled, deps.languages.for_user(confirmation.user_id, client))
     channel = card.channel or confirmation.channel_id
     try:
         client.chat_postEphemeral(
@@ -389,7 +399,8 @@ def announce_settled(deps: Deps, client: WebClient, settled: SettledClaim) -> No
     except Exception:  # the settlement is recorded and audited; the message is a courtesy
         log.exception("could not tell %s about a settled %s", confirmation.user_id, confirmation.action)
     if settled.landed and settled.order is not None:
-        ConfirmFlow(deps)._update_card(card, settled.order, escape(text), client)
+        # The card's note is the channel's, in the channel's language, not the person's.
+        ConfirmFlow(deps)._update_card(card, settled.order, escape(_settled_text(settled)), client)
 
 
 def _pay_values(view: dict[str, Any]) -> dict[str, Any]:
@@ -539,7 +550,8 @@ def register(app: App, deps: Deps) -> None:
             ):
                 return
             order = deps.orders.get(meta.order_id)
-            reason = why_not(Action.PAY, order, deps.orders.categories())
+            not_applicable = why_not_applicable(Action.PAY, order, deps.orders.categories())
+            reason = _reason(not_applicable, tr) if not_applicable else None
             if not reason and order.is_delivered and values["kind"] == prompts.KIND_DEPOSIT:
                 reason = tr(messages.PAY_DEPOSIT_ON_DELIVERED)  # the form was opened before delivery
             if reason:

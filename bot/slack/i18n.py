@@ -25,6 +25,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 
+from bot.marks import N_
 from bot.mplus.money import format_cents
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -33,11 +34,7 @@ SOURCE_LANGUAGE = "en"
 LANGUAGES = ("en", "nl")
 """What a person may choose; the first is the language the msgids are written in."""
 NBSP = "\u00a0"
-
-
-def N_(message: str) -> str:
-    """Marks a constant for ``pybabel extract`` (keyword ``N_``); translated where it is shown."""
-    return message
+__all__ = ["ENGLISH", "LANGUAGES", "N_", "Translator", "language_of", "translator"]
 
 
 def language_of(value: str | None) -> str | None:

@@ -136,72 +136,98 @@ FORM_ORIGIN_UNKNOWN = N_("This form was not opened by Orderbot here, or is too o
 
 # --- issue #10: the true story after a write -------------------------------------------------
 
-_ACTION_NOUNS = {"cancel": "cancellation", "pay": "payment", "deliver": "delivery"}
+_DONE_NOT_SHOWN = {
+    "cancel": N_(
+        "The cancellation was done in Mplus, but Orderbot could not show the result here (error id "
+        "{error_id}). Press Refresh on the order card to see the order as it is now."
+    ),
+    "pay": N_(
+        "The payment was done in Mplus, but Orderbot could not show the result here (error id "
+        "{error_id}). Press Refresh on the order card to see the order as it is now."
+    ),
+    "deliver": N_(
+        "The delivery was done in Mplus, but Orderbot could not show the result here (error id "
+        "{error_id}). Press Refresh on the order card to see the order as it is now."
+    ),
+}
+UNRECORDED = N_(
+    "Orderbot could not write this to its audit log just now (error id {error_id}); "
+    "it will as soon as its store answers again."
+)
+UNKNOWN_NOT_SHOWN = N_(
+    "Orderbot sent this to Mplus but could not tell whether it was done "
+    "(error id {error_id}). Check the order before trying again."
+)
 
 
-def unrecorded_note(error_id: str) -> str:
-    return (
-        f"Orderbot could not write this to its audit log just now (error id {error_id}); "
-        "it will as soon as its store answers again."
-    )
+def unrecorded_note(error_id: str, tr: Translator = ENGLISH) -> str:
+    return tr(UNRECORDED, error_id=error_id)
 
 
-def done_but_not_shown(action: str, error_id: str) -> str:
-    noun = _ACTION_NOUNS.get(action, action)
-    return (
-        f"The {noun} was done in Mplus, but Orderbot could not show the result here "
-        f"(error id {error_id}). Press Refresh on the order card to see the order as it is now."
-    )
+def done_but_not_shown(action: str, error_id: str, tr: Translator = ENGLISH) -> str:
+    return tr(_DONE_NOT_SHOWN.get(action, _DONE_NOT_SHOWN["pay"]), error_id=error_id)
 
 
-def outcome_unknown_not_shown(error_id: str) -> str:
-    return (
-        "Orderbot sent this to Mplus but could not tell whether it was done "
-        f"(error id {error_id}). Check the order before trying again."
-    )
+def outcome_unknown_not_shown(error_id: str, tr: Translator = ENGLISH) -> str:
+    return tr(UNKNOWN_NOT_SHOWN, error_id=error_id)
 
 
 NOT_YOUR_PROMPT = N_(
     "This confirmation belongs to the person who asked for it: only they can confirm it or go back on it."
 )
 
-
-def settled_text(action: str, order_number: str | None, landed: bool) -> str:
-    noun = _ACTION_NOUNS.get(action, action)
-    of = f" of order {order_number}" if order_number else ""
-    if landed:
-        return (
-            f"Orderbot checked with Mplus how the {noun}{of} you confirmed ended (Orderbot was cut off "
-            "or Mplus gave no clear answer at the time): Mplus shows it was done. "
-            "Orderbot did not do it twice."
-        )
-    return (
-        f"Orderbot checked with Mplus how the {noun}{of} you confirmed ended (Orderbot was cut off "
-        "or Mplus gave no clear answer at the time): it was not done, nothing was changed. Start again "
-        "from the order if it still makes sense."
-    )
+_SETTLED_WHAT = {"cancel": N_("the cancellation"), "pay": N_("the payment"), "deliver": N_("the delivery")}
+SETTLED_WHAT_OF = N_("{what} of order {number}")
+SETTLED_DONE = N_(
+    "Orderbot checked with Mplus how {what} you confirmed ended (Orderbot was cut off or Mplus gave no "
+    "clear answer at the time): Mplus shows it was done. Orderbot did not do it twice."
+)
+SETTLED_NOT_DONE = N_(
+    "Orderbot checked with Mplus how {what} you confirmed ended (Orderbot was cut off or Mplus gave no "
+    "clear answer at the time): it was not done, nothing was changed. Start again from the order if it "
+    "still makes sense."
+)
 
 
-def checking_text(error_text: str, settle_after_s: float) -> str:
-    return (
-        f"{error_text} Orderbot cannot tell yet whether this was done, so it will check with Mplus "
-        f"within about {int(settle_after_s * 1.5) + 1} seconds and tell you here. Do not start it again "
-        "meanwhile."
-    )
+def settled_text(action: str, order_number: str | None, landed: bool, tr: Translator = ENGLISH) -> str:
+    what = tr(_SETTLED_WHAT[action]) if action in _SETTLED_WHAT else f"the {action}"
+    if order_number:
+        what = tr(SETTLED_WHAT_OF, what=what, number=order_number)
+    return tr(SETTLED_DONE if landed else SETTLED_NOT_DONE, what=what)
 
 
-def already_confirmed(result: dict | None) -> str:
+CHECKING = N_(
+    "{error} Orderbot cannot tell yet whether this was done, so it will check with Mplus within about "
+    "{seconds} seconds and tell you here. Do not start it again meanwhile."
+)
+
+
+def checking_text(error_text: str, settle_after_s: float, tr: Translator = ENGLISH) -> str:
+    return tr(CHECKING, error=error_text, seconds=int(settle_after_s * 1.5) + 1)
+
+
+ALREADY_DONE = N_(
+    "This was already confirmed once and done in Mplus; Orderbot did not do it a second time."
+)
+ALREADY_NOT_DONE = N_(
+    "This was already confirmed once and was not carried out then; nothing was changed since."
+)
+ALREADY_UNCLEAR = N_(
+    "This was already confirmed once; whether Mplus did it was unclear then. Check the order before "
+    "trying again."
+)
+ALREADY_ONCE = N_("This was already confirmed once; Orderbot did not do it a second time.")
+
+
+def already_confirmed(result: dict | None, tr: Translator = ENGLISH) -> str:
     outcome = (result or {}).get("outcome")
     if outcome == "done":
-        return "This was already confirmed once and done in Mplus; Orderbot did not do it a second time."
+        return tr(ALREADY_DONE)
     if outcome in ("not_applied", "refused", "stale"):
-        return "This was already confirmed once and was not carried out then; nothing was changed since."
+        return tr(ALREADY_NOT_DONE)
     if outcome == "unknown":
-        return (
-            "This was already confirmed once; whether Mplus did it was unclear then. Check the order "
-            "before trying again."
-        )
-    return "This was already confirmed once; Orderbot did not do it a second time."
+        return tr(ALREADY_UNCLEAR)
+    return tr(ALREADY_ONCE)
 
 
 MPLUS_SLOW = "⏳ Mplus is slow to answer right now. Still working on it — the answer follows here."

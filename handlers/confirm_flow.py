@@ -142,7 +142,7 @@ class ConfirmFlow:
                 notice = prompts.notice_modal(tr(said_to.PAY_TITLE), said, tr)
                 client.views_update(view_id=view_id, view=notice)
             else:
-                shown = [*views.notice_view(said), *self._card(order, ephemeral=True)]
+                shown = [*views.notice_view(said), *self._card(order, ephemeral=True, tr=tr)]
                 _ephemeral(respond, said, blocks=shown)
             return
         if action == Action.PAY:
@@ -296,7 +296,7 @@ class ConfirmFlow:
                 respond,
                 said,
                 replace=True,
-                blocks=[*views.notice_view(said), *self._card(result.order, ephemeral=True)],
+                blocks=[*views.notice_view(said), *self._card(result.order, ephemeral=True, tr=tr)],
             )
             if reason:
                 self.refused(action, result.order, str(reason), user_id=user_id, card=card, client=client)
@@ -320,9 +320,10 @@ class ConfirmFlow:
         assert result.order is not None
         details = {**result.confirmation.params, **result.details}
         event = views.event_of_action(action.value, user_id, utcnow(), details)
-        note = views.note_message(result.order, event)
-        blocks = [*note["blocks"], *self._card(result.order, ephemeral=True, event=event)]
-        shown = note["text"]
+        note = views.note_message(result.order, event)  # the channel's, under the card
+        told = views.note_message(result.order, event, tr=tr)  # the person's
+        blocks = [*told["blocks"], *self._card(result.order, ephemeral=True, event=event, tr=tr)]
+        shown = told["text"]
         if result.unrecorded_error_id:
             extra = unrecorded_note(result.unrecorded_error_id, tr)
             shown = f"{shown}\n{escape(extra)}"
@@ -365,10 +366,15 @@ class ConfirmFlow:
             log.exception("could not update the cards of %s", order.order_id)
 
     def _card(
-        self, order: Order, *, ephemeral: bool = False, event: views.OrderEvent | None = None
+        self,
+        order: Order,
+        *,
+        ephemeral: bool = False,
+        event: views.OrderEvent | None = None,
+        tr: Translator = ENGLISH,
     ) -> list[dict]:
         as_of = utcnow() if ephemeral else None
-        return views.order_card(order, catalogue(self.deps), event=event, as_of=as_of)
+        return views.order_card(order, catalogue(self.deps), event=event, as_of=as_of, tr=tr)
 
 
 def _reason(reason: NotApplicable, tr: Translator) -> str:

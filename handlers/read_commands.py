@@ -88,7 +88,7 @@ def answer_find(command: FindCommand, ctx: CommandContext) -> dict[str, Any]:
     deps = ctx.deps
     found = find(deps.db, deps.orders.client, command.text, today_in_mplus())
     if found.kind is FindKind.ORDER and found.order is not None:
-        return card_reply(found.order, deps)
+        return card_reply(found.order, deps, tr=ctx.reader())
     incomplete = found.mirror_incomplete
     if found.kind is FindKind.ORDERS:
         blocks = search_views.order_results(found.orders, found.query, more=found.more, incomplete=incomplete)
@@ -103,7 +103,7 @@ def answer_find(command: FindCommand, ctx: CommandContext) -> dict[str, Any]:
 
 
 def answer_show(command: ShowCommand, ctx: CommandContext) -> dict[str, Any]:
-    return card_reply(ctx.deps.orders.show(command.key), ctx.deps)
+    return card_reply(ctx.deps.orders.show(command.key), ctx.deps, tr=ctx.reader())
 
 
 def answer_methods(_command: MethodsCommand, ctx: CommandContext) -> dict[str, Any]:

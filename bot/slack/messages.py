@@ -259,83 +259,114 @@ def mirror_as_of(last_pass_at: datetime | None, behind: int) -> str:
 # order number, {customer} the relation's name, {left} what remains (LEFT_*), {when} a Slack date.
 
 NOTE_BY_USER: dict[str, str] = {
-    "deposit": "💶 {who} took a {amount} deposit on *{number}* · {customer} — {left}",
-    "paid": "💶 {who} took the payment of {amount} on *{number}* · {customer} — {left}",
-    "delivered": "📦 {who} delivered *{number}* · {customer} — {left}",
-    "cancelled": "🚫 {who} cancelled *{number}* · {customer}",
-    "edited": "✏️ {who} edited *{number}* · {customer} — {left}",
-    "created": "🆕 {who} created *{number}* · {customer} — {left}",
+    "deposit": N_("💶 {who} took a {amount} deposit on *{number}* · {customer} — {left}"),
+    "paid": N_("💶 {who} took the payment of {amount} on *{number}* · {customer} — {left}"),
+    "delivered": N_("📦 {who} delivered *{number}* · {customer} — {left}"),
+    "cancelled": N_("🚫 {who} cancelled *{number}* · {customer}"),
+    "edited": N_("✏️ {who} edited *{number}* · {customer} — {left}"),
+    "created": N_("🆕 {who} created *{number}* · {customer} — {left}"),
 }
 NOTE_IN_MPLUS: dict[str, str] = {
-    "deposit": "💶 A {amount} deposit was taken in Mplus on *{number}* · {customer} — {left}",
-    "paid": "💶 *{number}* · {customer} was paid in Mplus — {left}",
-    "delivered": "📦 *{number}* · {customer} was delivered in Mplus — {left}",
-    "cancelled": "🚫 *{number}* · {customer} was cancelled in Mplus",
-    "edited": "✏️ *{number}* · {customer} was changed in Mplus — {left}",
-    "created": "🆕 New order *{number}* · {customer} — {left}",
-    "new": "🆕 New order *{number}* · {customer} — {left}",
-    "changed": "🔄 *{number}* · {customer} changed in Mplus — {left}",
+    "deposit": N_("💶 A {amount} deposit was taken in Mplus on *{number}* · {customer} — {left}"),
+    "paid": N_("💶 *{number}* · {customer} was paid in Mplus — {left}"),
+    "delivered": N_("📦 *{number}* · {customer} was delivered in Mplus — {left}"),
+    "cancelled": N_("🚫 *{number}* · {customer} was cancelled in Mplus"),
+    "edited": N_("✏️ *{number}* · {customer} was changed in Mplus — {left}"),
+    "created": N_("🆕 New order *{number}* · {customer} — {left}"),
+    "new": N_("🆕 New order *{number}* · {customer} — {left}"),
+    "changed": N_("🔄 *{number}* · {customer} changed in Mplus — {left}"),
 }
 LEFT_OPEN = N_("{amount} still open")
 LEFT_PAID = N_("paid in full")
 LEFT_NOTHING = N_("nothing to pay")
-NOTE_DEPOSIT_TO_REFUND = " — a {amount} deposit was paid; a refund is handled in Mplus"
-NOTE_TOTAL_CHANGED = " · total {old} → {new}"
-NOTE_PACKING_SLIP = " · packing slip {number}"
-NOTE_INVOICE = " · invoice {number}"
-NOTE_ALSO = " (also {what})"
-NOTE_PRICES_OFF_CATALOGUE = "💶 Prices that differ from the catalogue: {notes}"
+NOTE_DEPOSIT_TO_REFUND = N_(" — a {amount} deposit was paid; a refund is handled in Mplus")
+NOTE_TOTAL_CHANGED = N_(" · total {old} → {new}")
+NOTE_PACKING_SLIP = N_(" · packing slip {number}")
+NOTE_INVOICE = N_(" · invoice {number}")
+NOTE_ALSO = N_(" (also {what})")
+NOTE_PRICES_OFF_CATALOGUE = N_("💶 Prices that differ from the catalogue: {notes}")
 
-EVENT_BY_USER = "{what} by {who} · {when}"
-EVENT_IN_MPLUS = "{what} in Mplus · {when}"
+EVENT_BY_USER = N_("{what} by {who} · {when}")
+EVENT_IN_MPLUS = N_("{what} in Mplus · {when}")
 EVENT_WHAT: dict[str, str] = {
-    "deposit": "💶 Deposit of {amount}",
-    "paid": "💶 Paid {amount}",
-    "delivered": "📦 Delivered",
-    "cancelled": "🚫 Cancelled",
-    "edited": "✏️ Edited",
-    "created": "🆕 Created",
-    "new": "🆕 New order",
-    "changed": "🔄 Changed",
+    "deposit": N_("💶 Deposit of {amount}"),
+    "paid": N_("💶 Paid {amount}"),
+    "delivered": N_("📦 Delivered"),
+    "cancelled": N_("🚫 Cancelled"),
+    "edited": N_("✏️ Edited"),
+    "created": N_("🆕 Created"),
+    "new": N_("🆕 New order"),
+    "changed": N_("🔄 Changed"),
 }
 EVENT_WORD: dict[str, str] = {
-    "deposit": "deposit",
-    "paid": "paid",
-    "delivered": "delivered",
-    "cancelled": "cancelled",
-    "edited": "edited",
-    "created": "new",
-    "new": "new",
-    "changed": "changed",
+    "deposit": N_("deposit"),
+    "paid": N_("paid"),
+    "delivered": N_("delivered"),
+    "cancelled": N_("cancelled"),
+    "edited": N_("edited"),
+    "created": N_("new"),
+    "new": N_("new"),
+    "changed": N_("changed"),
 }
-AS_OF = "🕒 As of {when}. This copy is only visible to you and is not kept current: press Refresh."
+AS_OF = N_("🕒 As of {when}. This copy is only visible to you and is not kept current: press Refresh.")
 SHOW_BUTTON = "Show order"
 SHOW_BUTTON_LABEL = "Show order {number} with its buttons, only to you"
 
 # ------------------------------------------------------------------------------- the card
-CARD_OPEN_OF = "*{open} open* of {total}"
-CARD_OPEN = "*{open} open* · nothing paid yet"
-CARD_PAID = "*Paid* {total}"
-CARD_NOTHING_TO_PAY = "*Nothing to pay* · total {total}"
-CARD_DEPOSIT = "deposit {amount}"
-CARD_CANCELLED = "🚫 *Cancelled* · total {total}"
-CARD_CANCELLED_DEPOSIT = "deposit {amount} paid — refund in Mplus"
-CARD_DELIVERED = "📦 delivered"
-CARD_PARTLY_DELIVERED = "🚚 partly delivered"
-CARD_NOT_DELIVERED = "📦 not delivered"
-CARD_PACKING_SLIP = "packing slip {numbers}"
-CARD_INVOICE = "🧾 invoice {numbers}"
-CARD_COMPLETE = "✅ complete"
-CARD_NO_LINES = "_No lines._"
-CARD_MORE_LINES = "… and {n} more lines"
+CARD_OPEN_OF = N_("*{open} open* of {total}")
+CARD_OPEN = N_("*{open} open* · nothing paid yet")
+CARD_PAID = N_("*Paid* {total}")
+CARD_NOTHING_TO_PAY = N_("*Nothing to pay* · total {total}")
+CARD_DEPOSIT = N_("deposit {amount}")
+CARD_CANCELLED = N_("🚫 *Cancelled* · total {total}")
+CARD_CANCELLED_DEPOSIT = N_("deposit {amount} paid — refund in Mplus")
+CARD_DELIVERED = N_("📦 delivered")
+CARD_PARTLY_DELIVERED = N_("🚚 partly delivered")
+CARD_NOT_DELIVERED = N_("📦 not delivered")
+CARD_PACKING_SLIP = N_("packing slip {numbers}")
+CARD_INVOICE = N_("🧾 invoice {numbers}")
+CARD_COMPLETE = N_("✅ complete")
+CARD_HEADER = N_("Order {number}")
+CARD_RELATION = N_("relation #{number}")
+CARD_EXT_ID = N_("ext id {id}")
+CARD_DELIVERY_ON = N_("delivery {date}")
+CARD_REFERENCE = N_("ref {reference}")
+CARD_FINANCIAL_DATE = N_("financial date {date}")
+CARD_ARTICLE = N_("article {number}")
+CARD_BUTTONS: dict[str, str] = {
+    "order_pay": N_("💶 Pay"),
+    "order_deliver": N_("📦 Deliver"),
+    "order_cancel": N_("Cancel order"),
+    "order_edit": N_("✏️ Edit"),
+    "order_refresh": N_("🔄 Refresh"),
+    "order_more": N_("More"),
+}
+CANCEL_DIALOG_TITLE = N_("Cancel this order?")
+CANCEL_DIALOG_TEXT = N_("Order {number} will be cancelled in Mplus. This cannot be undone.")
+CANCEL_DIALOG_CONFIRM = N_("Cancel order")
+CANCEL_DIALOG_DENY = N_("Keep order")
+DETAIL_LABELS: dict[str, str] = {
+    "relation": N_("Relation"),
+    "order_id": N_("Order id"),
+    "ext_id": N_("Ext id"),
+    "financial_date": N_("Financial date"),
+    "delivery_date": N_("Delivery date"),
+    "delivery_method": N_("Delivery method"),
+    "category": N_("Category"),
+    "packing_slip": N_("Packing slip"),
+    "invoice": N_("Invoice"),
+    "reference": N_("Reference"),
+}
+CARD_NO_LINES = N_("_No lines._")
+CARD_MORE_LINES = N_("… and {n} more lines")
 
 BUTTON_LABELS: dict[str, str] = {
-    "order_pay": "Pay order {number}",
-    "order_deliver": "Deliver order {number}",
-    "order_cancel": "Cancel order {number}",
-    "order_edit": "Edit order {number}",
-    "order_refresh": "Refresh order {number}",
-    "order_more": "More details of order {number}",
+    "order_pay": N_("Pay order {number}"),
+    "order_deliver": N_("Deliver order {number}"),
+    "order_cancel": N_("Cancel order {number}"),
+    "order_edit": N_("Edit order {number}"),
+    "order_refresh": N_("Refresh order {number}"),
+    "order_more": N_("More details of order {number}"),
 }
 
 # --------------------------------------------------------------------------- confirm flow

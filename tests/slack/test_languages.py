@@ -85,6 +85,13 @@ def test_a_dutch_and_an_english_user_pay_deposit_deliver_and_pay_the_rest_each_i
     _with_dutch_colleague(rig)
     dutch, english = new_order(rig), new_order(rig)  # each 2 × € 50,00, open
 
+    # The card each is shown: words in their language; Mplus's words (Koffiemolen…) as they are.
+    card_nl, card_en = rig.run(f"toon {dutch.number}", user=ANNEKE), rig.run(f"show {english.number}")
+    assert "*€ 100,00 open* · nog niets betaald · 📦 niet geleverd" in shown(card_nl)
+    assert "*€ 100,00 open* · nothing paid yet · 📦 not delivered" in shown(card_en)
+    assert "💶 Betalen" in shown(card_nl) and "📦 Leveren" in shown(card_nl) and "💶 Pay" in shown(card_en)
+    assert "Stand van" in shown(card_nl) and "As of" in shown(card_en)
+
     # The pay form, as each sees it.
     form_nl, form_en = _pay_form(rig, ANNEKE, dutch.number), _pay_form(rig, ALICE, english.number)
     assert form_nl["title"]["text"] == "Order betalen" and form_en["title"]["text"] == "Pay order"
@@ -122,6 +129,14 @@ def test_a_dutch_and_an_english_user_pay_deposit_deliver_and_pay_the_rest_each_i
     assert "verloopt over 10 minuten" in said_nl and "expires in 10 minutes" in said_en
     for order in (dutch, english):
         assert rig.runtime.mplus.get_order(order.order_id).prepaid_amount == 2500
+    # What each is told once it is done: the note (Mplus's payment method and names as they are).
+    told_nl = wait_for(lambda: next((shown(e) for e in reversed(rig.ephemerals(ANNEKE))
+                                     if "nam een aanbetaling van" in shown(e)), None), what="the Dutch note")
+    assert f"<@{ANNEKE}> nam een aanbetaling van € 25,00 aan op *{dutch.number}*" in told_nl
+    assert "— € 75,00 nog open" in told_nl and "Aanbetaling van € 25,00 door" in told_nl
+    told_en = wait_for(lambda: next((shown(e) for e in reversed(rig.ephemerals(ALICE))
+                                     if "took a" in shown(e)), None), what="the English note")
+    assert f"<@{ALICE}> took a € 25,00 deposit on *{english.number}*" in told_en
 
     # 2. Delivery, with the Dutch command word.
     said_nl = _deliver(rig, ANNEKE, f"lever {dutch.number}", dutch, "pakbon")

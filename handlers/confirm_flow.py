@@ -60,7 +60,7 @@ OUTCOME_TEXT = {  # msgids: say them with the reader's translator
     Outcome.EXPIRED: said_to.EXPIRED,
     Outcome.WITHDRAWN: messages.CANCELLED_NOTHING_CHANGED,
     Outcome.NOT_FOUND: STALE_BUTTON,
-    Outcome.ALREADY_DONE: said_to.ALREADY_ONCE,
+    Outcome.ALREADY_DONE: messages.ALREADY_ONCE,
     Outcome.IN_PROGRESS: said_to.IN_PROGRESS,
     Outcome.STALE: said_to.STALE,
 }

@@ -90,7 +90,6 @@ PAY_CHOOSE_KIND = N_("Choose deposit or full payment.")
 
 # ------------------------------------------------------------------------------- outcomes
 EXPIRED = N_("This confirmation has expired; nothing was changed. Start again from the order.")
-ALREADY_ONCE = N_("This was already confirmed once; Orderbot did not do it a second time.")
 IN_PROGRESS = N_("This is already being carried out; Orderbot will not do it a second time.")
 STALE = N_(
     "The order changed in Mplus since you were asked, so nothing was done. "

@@ -160,6 +160,9 @@ class BotSettings(BaseSettings):
     mirror_page_size: int = Field(1000, validation_alias="ORDERBOT_MIRROR_PAGE_SIZE", ge=10, le=10_000)
     home_stale_days: int = Field(14, validation_alias="ORDERBOT_HOME_STALE_DAYS", ge=1, le=3650)
     home_refresh_s: float = Field(60.0, validation_alias="ORDERBOT_HOME_REFRESH_S", ge=1, le=3600)
+    # Issue #14: channel posts, and people whose Slack locale Orderbot does not speak.
+    language: Literal["en", "nl"] = Field("en", validation_alias="ORDERBOT_LANGUAGE")
+    language_cache_s: float = Field(3600.0, validation_alias="ORDERBOT_LANGUAGE_CACHE_S", ge=0)
 
     @field_validator(
         "allow_create", "allow_edit", "allow_cancel", "allow_pay", "allow_deliver", "allow_subscribe"

@@ -36,12 +36,14 @@ from bot.orders.service import OrderService
 from bot.slack.app import ListenerPools, build_app, build_web_client
 from bot.slack.deps import Deps
 from bot.slack.identity import IdentityWatcher
+from bot.slack.language import Languages
 from bot.slack.messages import SHUTTING_DOWN
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationStore
 from bot.store.db import Database
 from bot.store.form_origins import FormOrigins
 from bot.store.idempotency import IdempotencyKeys
+from bot.store.languages import UserLanguages
 from bot.store.schema import ensure_current
 from handlers.app_home import stop_home_refresh
 from handlers.commands import SUBCOMMANDS
@@ -160,6 +162,9 @@ def build_runtime(settings: Settings) -> Runtime:
         team_id=settings.bot.slack_team_id,
         home_stale_days=settings.bot.home_stale_days,
         home_refresh_s=settings.bot.home_refresh_s,
+        languages=Languages(
+            UserLanguages(db), default=settings.bot.language, cache_s=settings.bot.language_cache_s
+        ),
     )
     pools = ListenerPools.for_settings(settings.bot, settings.mplus.max_concurrency)
     # Slack's auth.test and the allow lists' user groups are learned in the background, never on a

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.mplus.models import Order
 from bot.slack import views
 from bot.slack.deps import Deps
+from bot.slack.i18n import Translator, translator
 from bot.slack.ids import ActionId, InvalidValue, OrderRef, PayFormMeta
 from bot.slack.messages import STALE_BUTTON
 from bot.slack.views import prompts
@@ -45,34 +46,39 @@ def _stale(respond: Respond) -> None:
 
 
 def register(app: App, deps: Deps) -> None:
-    def on_order(name: str, reply: Callable[[Order, dict[str, Any]], dict[str, Any]]) -> Callable[..., None]:
-        """A card button: read its order from Mplus, answer with ``reply(order, body)``."""
+    Reply = Callable[[Order, dict[str, Any], Translator], dict[str, Any]]
 
-        def listener(body: dict[str, Any], respond: Respond) -> None:
+    def on_order(name: str, reply: Reply) -> Callable[..., None]:
+        """A card button: read its order from Mplus, answer with ``reply(order, body, reader)``."""
+
+        def listener(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
             try:
                 ref = OrderRef.decode(_value(body))
             except InvalidValue:
                 _stale(respond)
                 return
             with reply_on_failure(respond, f"{name} {ref.order_id}"):
-                respond(**reply(deps.orders.get(ref.order_id), body))
+                reader = deps.languages.for_user((body.get("user") or {}).get("id"), client)
+                respond(**reply(deps.orders.get(ref.order_id), body, reader))
 
         return listener
 
-    def refreshed(order: Order, body: dict[str, Any]) -> dict[str, Any]:
+    def refreshed(order: Order, body: dict[str, Any], reader: Translator) -> dict[str, Any]:
         ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
-        return {"replace_original": True, **card_reply(order, deps, ephemeral=ephemeral)}
+        # A card in the channel is everyone's: it stays in the channel's language.
+        tr = reader if ephemeral else deps.languages.for_channel()
+        return {"replace_original": True, **card_reply(order, deps, ephemeral=ephemeral, tr=tr)}
 
-    def shown(order: Order, _body: dict[str, Any]) -> dict[str, Any]:
+    def shown(order: Order, _body: dict[str, Any], reader: Translator) -> dict[str, Any]:
         """A note's Show button: the card, with its buttons, only to the person who pressed it."""
-        return {"response_type": "ephemeral", "replace_original": False, **card_reply(order, deps)}
+        return {"response_type": "ephemeral", "replace_original": False, **card_reply(order, deps, tr=reader)}
 
-    def details(order: Order, _body: dict[str, Any]) -> dict[str, Any]:
+    def details(order: Order, _body: dict[str, Any], reader: Translator) -> dict[str, Any]:
         """The card's More button: ids and the secondary fields, only to the person who pressed it."""
         return {
             "response_type": "ephemeral",
             "replace_original": False,
-            "blocks": views.order_details(order, catalogue(deps)),
+            "blocks": views.order_details(order, catalogue(deps), reader),
             "text": views.order_summary_text(order),
         }
 
@@ -84,7 +90,8 @@ def register(app: App, deps: Deps) -> None:
         except InvalidValue:
             return
         values = pay_values(view)
-        line = prompts.pay_remains_line(meta.outstanding_cents, values["amount"], values["kind"])
+        tr = translator(meta.language)  # the language the form was opened in
+        line = prompts.pay_remains_line(meta.outstanding_cents, values["amount"], values["kind"], tr)
         try:  # hash: a newer keystroke's update wins over this one
             updated = prompts.with_pay_remains(view, line)
             client.views_update(view_id=view["id"], hash=view.get("hash"), view=updated)

@@ -48,6 +48,19 @@ class Subcommand:
     """(command, CommandContext) → message kwargs to reply with, or None when it replied itself."""
 
 
+ALIASES: dict[str, str] = {
+    "zoek": "find",
+    "toon": "show",
+    "lijst": "list",
+    "nieuw": "new",
+    "betaal": "pay",
+    "lever": "deliver",
+    "annuleer": "cancel",
+    "taal": "language",
+}
+"""Dutch command words (issue #14): the English words stay the stable ones, these work as well."""
+
+
 class Subcommands:
     def __init__(self, rows: Iterable[Subcommand]) -> None:
         self._rows: dict[str, Subcommand] = {}
@@ -60,7 +73,12 @@ class Subcommands:
         return [HelpEntry(f"{row.name} {row.usage}".strip(), row.description) for row in self._rows.values()]
 
     def get(self, name: str) -> Subcommand | None:
-        return self._rows.get(name.lower())
+        name = name.lower()
+        return self._rows.get(ALIASES.get(name, name))
+
+    def aliases(self) -> dict[str, str]:
+        """The Dutch words of the subcommands that exist here."""
+        return {alias: name for alias, name in ALIASES.items() if name in self._rows}
 
     def unknown(self, word: str) -> UsageError:
         """``word`` is no subcommand: name the closest one (a typo like ``shwo``), if any is close."""
@@ -76,7 +94,7 @@ class Subcommands:
         # Zero-width spaces come from text copied off a card (see bot.slack.text); bidi overrides hide.
         words = strip_bidi(text.replace(ZERO_WIDTH_SPACE, "")).split()
         name, args = (words[0].lower(), words[1:]) if words else ("help", [])
-        row = self._rows.get(name)
+        row = self.get(name)
         if row is None:
             raise self.unknown(name)
         return row, row.parse(args, today)

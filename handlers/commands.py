@@ -11,7 +11,14 @@ from slack_sdk import WebClient
 from bot.slack import views
 from bot.slack.deps import Deps
 from bot.slack.text import escape
-from handlers import form_commands, read_commands, stats_command, subscription_commands, write_commands
+from handlers import (
+    form_commands,
+    language_command,
+    read_commands,
+    stats_command,
+    subscription_commands,
+    write_commands,
+)
 from handlers.command_parser import Subcommands, UsageError
 from handlers.context import CommandContext
 from handlers.replies import reply_on_failure
@@ -23,6 +30,7 @@ SUBCOMMANDS = Subcommands(
         *write_commands.SUBCOMMANDS,
         *subscription_commands.SUBCOMMANDS,
         *stats_command.SUBCOMMANDS,
+        *language_command.SUBCOMMANDS,
     ]
 )
 

@@ -15,13 +15,15 @@ from slack_sdk import WebClient
 
 from bot.mplus.errors import MplusError
 from bot.mplus.models import Order
-from bot.mplus.money import MoneyError, format_cents, parse_cents
+from bot.mplus.money import MoneyError, parse_cents
 from bot.notifier.live import LiveCards
-from bot.orders.confirmed_actions import ConfirmResult, Outcome, why_not
+from bot.orders.confirmed_actions import ConfirmResult, NotApplicable, Outcome, why_not_applicable
 from bot.orders.permissions import Action
 from bot.orders.recovery import SettledClaim
+from bot.slack import confirm_messages as said_to
 from bot.slack import messages, views
 from bot.slack.deps import Deps
+from bot.slack.i18n import ENGLISH, Translator, translator
 from bot.slack.ids import ActionId, CallbackId, CardLocation, ConfirmRef, InvalidValue, OrderRef, PayFormMeta
 from bot.slack.messages import (
     FORM_ORIGIN_UNKNOWN,
@@ -54,14 +56,13 @@ _ACTION_OF_BUTTON = {
     ActionId.CANCEL: Action.CANCEL,
 }
 
-OUTCOME_TEXT = {
-    Outcome.EXPIRED: "This confirmation has expired; nothing was changed. Start again from the order.",
+OUTCOME_TEXT = {  # msgids: say them with the reader's translator
+    Outcome.EXPIRED: said_to.EXPIRED,
     Outcome.WITHDRAWN: messages.CANCELLED_NOTHING_CHANGED,
     Outcome.NOT_FOUND: STALE_BUTTON,
-    Outcome.ALREADY_DONE: "This was already confirmed once; Orderbot did not do it a second time.",
-    Outcome.IN_PROGRESS: "This is already being carried out; Orderbot will not do it a second time.",
-    Outcome.STALE: "The order changed in Mplus since you were asked, so nothing was done. "
-    "Here is the order as it is now; confirm again if it still makes sense.",
+    Outcome.ALREADY_DONE: messages.ALREADY_ONCE,
+    Outcome.IN_PROGRESS: said_to.IN_PROGRESS,
+    Outcome.STALE: said_to.STALE,
 }
 
 
@@ -99,6 +100,10 @@ class ConfirmFlow:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
+    def reader(self, user_id: str, client: WebClient | None) -> Translator:
+        """The language of the person the flow talks to (lazy work only: may ask users.info)."""
+        return self.deps.languages.for_user(user_id, client)
+
     def start(
         self,
         action: Action,
@@ -119,31 +124,39 @@ class ConfirmFlow:
             return
         view_id = None
         if action == Action.PAY and trigger_id:
-            # trigger_id dies 3 s after the click: open the modal before any Mplus call.
-            view_id = client.views_open(trigger_id=trigger_id, view=prompts.loading_modal("Pay order"))[
-                "view"
-            ]["id"]
+            # trigger_id dies 3 s after the click: open the modal before any Mplus call (and before
+            # users.info: the loading modal speaks the language already known).
+            known = deps.languages.cached(user_id)
+            loading = prompts.loading_modal(known(said_to.PAY_TITLE), known)
+            view_id = client.views_open(trigger_id=trigger_id, view=loading)["view"]["id"]
             if deps.form_origins is not None:
                 deps.form_origins.remember(str(view_id), card.channel, user_id)
+        tr = self.reader(user_id, client)
         order = deps.orders.get(order_id)
-        reason = why_not(action, order, deps.orders.categories())
+        reason = why_not_applicable(action, order, deps.orders.categories())
         if reason:
             # An out-of-date button: say why, audit the refused press, and fix the card on the spot.
-            self.refused(action, order, reason, user_id=user_id, card=card, client=client)
-            said = messages.REFUSED_OLD_BUTTON.format(reason=reason)
+            self.refused(action, order, str(reason), user_id=user_id, card=card, client=client)
+            said = tr(messages.REFUSED_OLD_BUTTON, reason=_reason(reason, tr))
             if view_id:
-                client.views_update(view_id=view_id, view=prompts.notice_modal("Pay order", said))
+                notice = prompts.notice_modal(tr(said_to.PAY_TITLE), said, tr)
+                client.views_update(view_id=view_id, view=notice)
             else:
-                shown = [*views.notice_view(said), *self._card(order, ephemeral=True)]
+                shown = [*views.notice_view(said), *self._card(order, ephemeral=True, tr=tr)]
                 _ephemeral(respond, said, blocks=shown)
             return
         if action == Action.PAY:
-            meta = PayFormMeta(order_id=order.order_id, outstanding_cents=order.outstanding_cents, card=card)
-            form = prompts.pay_modal(order, deps.orders.payment_methods(), meta)
+            meta = PayFormMeta(
+                order_id=order.order_id,
+                outstanding_cents=order.outstanding_cents,
+                card=card,
+                language=tr.language,
+            )
+            form = prompts.pay_modal(order, deps.orders.payment_methods(), meta, tr)
             if view_id:
                 client.views_update(view_id=view_id, view=form)
             else:
-                _ephemeral(respond, "Could not open the payment form; press Pay on the order card again.")
+                _ephemeral(respond, tr(said_to.PAY_FORM_NOT_OPENED))
             return
         self.prompt(action, order, user_id=user_id, card=card, params={}, client=client)
 
@@ -190,22 +203,24 @@ class ConfirmFlow:
             action, order, user_id=user_id, channel_id=card.channel, params=stored
         )
         minutes = max(int(self.deps.confirm_ttl.total_seconds() // 60), 1)
+        tr = self.reader(user_id, client)
         client.chat_postEphemeral(
             channel=card.channel,
             user=user_id,
-            text=prompts.prompt_fallback_text(action, order),
-            blocks=prompts.confirmation_prompt(action, order, params, confirmation.token, minutes),
+            text=prompts.prompt_fallback_text(action, order, tr),
+            blocks=prompts.confirmation_prompt(action, order, params, confirmation.token, minutes, tr),
         )
 
     def confirm(self, token: str, *, user_id: str, respond: Respond, client: WebClient) -> None:
         deps = self.deps
+        tr = self.reader(user_id, client)
         pending = deps.confirmations.get(token)
         if pending is None:
-            _ephemeral(respond, STALE_BUTTON)
+            _ephemeral(respond, tr(STALE_BUTTON))
             return
         action = Action(pending.action)
         if pending.user_id != user_id:  # a prompt belongs to the person who asked for it
-            _ephemeral(respond, NOT_YOUR_PROMPT)
+            _ephemeral(respond, tr(NOT_YOUR_PROMPT))
             return
 
         def tell(text: str, blocks: list[dict]) -> None:
@@ -217,36 +232,43 @@ class ConfirmFlow:
             return
         result = deps.confirmed.confirm(token, user_id)
         try:
-            self._report(action, result, user_id=user_id, respond=respond, client=client)
+            self._report(action, result, user_id=user_id, respond=respond, client=client, tr=tr)
         except Exception as err:
             if result.outcome not in (Outcome.DONE, Outcome.UNKNOWN, Outcome.CHECKING):
                 raise  # nothing was sent to Mplus, or it said no: the generic message is true
             # Mplus did it (or may have): the generic "nothing was changed" would be false.
             _, error_id = describe_failure(err, f"reporting {action.value} {pending.order_id}")
             text = (
-                done_but_not_shown(action.value, error_id)
+                done_but_not_shown(action.value, error_id, tr)
                 if result.outcome == Outcome.DONE
-                else outcome_unknown_not_shown(error_id)
+                else outcome_unknown_not_shown(error_id, tr)
             )
             _ephemeral(respond, text)
 
     def _report(
-        self, action: Action, result: ConfirmResult, *, user_id: str, respond: Respond, client: WebClient
+        self,
+        action: Action,
+        result: ConfirmResult,
+        *,
+        user_id: str,
+        respond: Respond,
+        client: WebClient,
+        tr: Translator = ENGLISH,
     ) -> None:
         outcome = result.outcome
         if outcome == Outcome.IN_PROGRESS and result.confirmation is not None:
             settled = self._settle_if_abandoned(result.confirmation)
             if settled is not None:
                 announce_settled(self.deps, client, settled)
-                _ephemeral(respond, _settled_text(settled))
+                _ephemeral(respond, _settled_text(settled, tr))
                 return
         if outcome == Outcome.ALREADY_DONE:
             # Never overwrite what the first press is showing; say what happened then.
             first = result.confirmation.result if result.confirmation else None
-            _ephemeral(respond, already_confirmed(first))
+            _ephemeral(respond, already_confirmed(first, tr))
             return
         if outcome == Outcome.IN_PROGRESS:
-            _ephemeral(respond, OUTCOME_TEXT[outcome])
+            _ephemeral(respond, tr(OUTCOME_TEXT[outcome]))
             return
         if outcome in (Outcome.EXPIRED, Outcome.WITHDRAWN, Outcome.NOT_FOUND):
             if result.confirmation is not None:  # an old Confirm button, pressed: on the record
@@ -259,46 +281,51 @@ class ConfirmFlow:
                     params={"reason": outcome.value},
                     error=OUTCOME_TEXT[outcome],
                 )
-            _ephemeral(respond, OUTCOME_TEXT[outcome], replace=True)
+            _ephemeral(respond, tr(OUTCOME_TEXT[outcome]), replace=True)
             return
         assert result.confirmation is not None
         card = CardLocation.model_validate(result.confirmation.params.get("card") or {"c": ""})
         if outcome == Outcome.STALE and result.order is not None:
-            reason = why_not(action, result.order, self.deps.orders.categories())
-            said = messages.STALE_NOTHING_LEFT.format(reason=reason) if reason else OUTCOME_TEXT[outcome]
+            reason = why_not_applicable(action, result.order, self.deps.orders.categories())
+            said = (
+                tr(messages.STALE_NOTHING_LEFT, reason=_reason(reason, tr))
+                if reason
+                else tr(OUTCOME_TEXT[outcome])
+            )
             _ephemeral(
                 respond,
                 said,
                 replace=True,
-                blocks=[*views.notice_view(said), *self._card(result.order, ephemeral=True)],
+                blocks=[*views.notice_view(said), *self._card(result.order, ephemeral=True, tr=tr)],
             )
             if reason:
-                self.refused(action, result.order, reason, user_id=user_id, card=card, client=client)
+                self.refused(action, result.order, str(reason), user_id=user_id, card=card, client=client)
             else:
                 params = {k: v for k, v in result.confirmation.params.items() if k != "card"}
                 self.prompt(action, result.order, user_id=user_id, card=card, params=params, client=client)
             return
         if outcome == Outcome.CHECKING:
-            said = for_mplus_error(result.error) if isinstance(result.error, MplusError) else result.message
+            said = _error_text(result, tr)
             settle_after = self.deps.recovery.settle_after.total_seconds() if self.deps.recovery else 60.0
-            _ephemeral(respond, checking_text(said, settle_after), replace=True)
+            _ephemeral(respond, checking_text(said, settle_after, tr), replace=True)
             return
         if outcome != Outcome.DONE:
-            text = for_mplus_error(result.error) if isinstance(result.error, MplusError) else result.message
+            text = _error_text(result, tr)
             if outcome == Outcome.NOT_APPLIED:
-                text = f"{text} Nothing was changed; you can start again."
+                text = tr(said_to.NOT_APPLIED, error=text)
             if result.unrecorded_error_id:
-                text = f"{text} {unrecorded_note(result.unrecorded_error_id)}"
+                text = f"{text} {unrecorded_note(result.unrecorded_error_id, tr)}"
             _ephemeral(respond, text, replace=True)
             return
         assert result.order is not None
         details = {**result.confirmation.params, **result.details}
         event = views.event_of_action(action.value, user_id, utcnow(), details)
-        note = views.note_message(result.order, event)
-        blocks = [*note["blocks"], *self._card(result.order, ephemeral=True, event=event)]
-        shown = note["text"]
+        note = views.note_message(result.order, event)  # the channel's, under the card
+        told = views.note_message(result.order, event, tr=tr)  # the person's
+        blocks = [*told["blocks"], *self._card(result.order, ephemeral=True, event=event, tr=tr)]
+        shown = told["text"]
         if result.unrecorded_error_id:
-            extra = unrecorded_note(result.unrecorded_error_id)
+            extra = unrecorded_note(result.unrecorded_error_id, tr)
             shown = f"{shown}\n{escape(extra)}"
             blocks = [*views.notice_view(extra), *blocks]
         _ephemeral(respond, shown, replace=True, blocks=blocks)
@@ -339,22 +366,37 @@ class ConfirmFlow:
             log.exception("could not update the cards of %s", order.order_id)
 
     def _card(
-        self, order: Order, *, ephemeral: bool = False, event: views.OrderEvent | None = None
+        self,
+        order: Order,
+        *,
+        ephemeral: bool = False,
+        event: views.OrderEvent | None = None,
+        tr: Translator = ENGLISH,
     ) -> list[dict]:
         as_of = utcnow() if ephemeral else None
-        return views.order_card(order, catalogue(self.deps), event=event, as_of=as_of)
+        return views.order_card(order, catalogue(self.deps), event=event, as_of=as_of, tr=tr)
 
 
-def _settled_text(settled: SettledClaim) -> str:
+def _reason(reason: NotApplicable, tr: Translator) -> str:
+    """Why an action no longer applies, in the reader's words (the order number and Mplus's category
+    name as they are)."""
+    return tr(reason.template, **reason.values)
+
+
+def _error_text(result: ConfirmResult, tr: Translator) -> str:
+    return for_mplus_error(result.error, tr) if isinstance(result.error, MplusError) else result.message
+
+
+def _settled_text(settled: SettledClaim, tr: Translator = ENGLISH) -> str:
     number = settled.order.number if settled.order is not None else None
-    return settled_text(settled.confirmation.action, number, settled.landed)
+    return settled_text(settled.confirmation.action, number, settled.landed, tr)
 
 
 def announce_settled(deps: Deps, client: WebClient, settled: SettledClaim) -> None:
     """Tell the person who confirmed how work cut off mid-way ended, and bring the card up to date."""
     confirmation = settled.confirmation
     card = CardLocation.model_validate(confirmation.params.get("card") or {"c": confirmation.channel_id})
-    text = _settled_text(settled)
+    text = _settled_text(settled, deps.languages.for_user(confirmation.user_id, client))
     channel = card.channel or confirmation.channel_id
     try:
         client.chat_postEphemeral(
@@ -363,7 +405,8 @@ def announce_settled(deps: Deps, client: WebClient, settled: SettledClaim) -> No
     except Exception:  # the settlement is recorded and audited; the message is a courtesy
         log.exception("could not tell %s about a settled %s", confirmation.user_id, confirmation.action)
     if settled.landed and settled.order is not None:
-        ConfirmFlow(deps)._update_card(card, settled.order, escape(text), client)
+        # The card's note is the channel's, in the channel's language, not the person's.
+        ConfirmFlow(deps)._update_card(card, settled.order, escape(_settled_text(settled)), client)
 
 
 def _pay_values(view: dict[str, Any]) -> dict[str, Any]:
@@ -385,36 +428,33 @@ TYPO_FACTOR = 10
 """An amount this many times the outstanding balance is refused as a probable typo."""
 
 
-def pay_form_errors(values: dict[str, Any], outstanding_cents: int) -> dict[str, str]:
+def pay_form_errors(
+    values: dict[str, Any], outstanding_cents: int, tr: Translator = ENGLISH
+) -> dict[str, str]:
     """Field errors for the pay modal, keyed by block id; empty when the form is fine."""
     errors: dict[str, str] = {}
     try:
         cents = parse_cents(values["amount"])
-        outstanding = format_cents(outstanding_cents)
+        outstanding = tr.money(outstanding_cents)
         if cents <= 0:
-            errors[prompts.BLOCK_PAY_AMOUNT] = "The amount must be more than € 0,00."
+            errors[prompts.BLOCK_PAY_AMOUNT] = tr(said_to.PAY_NOT_POSITIVE, zero=tr.money(0))
         elif outstanding_cents > 0 and cents >= TYPO_FACTOR * outstanding_cents:
             # 2990 typed for € 29,90: far more likely a missing comma than a real payment.
-            errors[prompts.BLOCK_PAY_AMOUNT] = (
-                f"{format_cents(cents)} is {cents // outstanding_cents}× the outstanding {outstanding}: "
-                "probably a typo (a missing comma?). Check the amount."
+            errors[prompts.BLOCK_PAY_AMOUNT] = tr(
+                said_to.PAY_TYPO, amount=tr.money(cents), times=cents // outstanding_cents, open=outstanding
             )
         elif cents > outstanding_cents and not values.get("over"):
-            errors[prompts.BLOCK_PAY_AMOUNT] = (
-                f"{format_cents(cents)} is more than the outstanding {outstanding}. Enter at most "
-                f"{outstanding}, or tick “change given / overpayment” if the customer really paid more."
+            errors[prompts.BLOCK_PAY_AMOUNT] = tr(
+                said_to.PAY_OVER_NOT_TICKED, amount=tr.money(cents), open=outstanding
             )
         elif values["kind"] == prompts.KIND_FULL and cents < outstanding_cents:
-            errors[prompts.BLOCK_PAY_AMOUNT] = (
-                f"A full payment must cover the outstanding {format_cents(outstanding_cents)}; "
-                "choose Deposit only for less."
-            )
+            errors[prompts.BLOCK_PAY_AMOUNT] = tr(said_to.PAY_FULL_TOO_LITTLE, open=outstanding)
     except MoneyError as err:
-        errors[prompts.BLOCK_PAY_AMOUNT] = str(err)
+        errors[prompts.BLOCK_PAY_AMOUNT] = str(err)  # the money parser's own (English) explanation
     if not values["method"]:
-        errors[prompts.BLOCK_PAY_METHOD] = "Choose how the customer paid."
+        errors[prompts.BLOCK_PAY_METHOD] = tr(said_to.PAY_CHOOSE_METHOD)
     if values["kind"] not in prompts.KIND_LABELS:
-        errors[prompts.BLOCK_PAY_KIND] = "Choose deposit or full payment."
+        errors[prompts.BLOCK_PAY_KIND] = tr(said_to.PAY_CHOOSE_KIND)
     return errors
 
 
@@ -453,19 +493,21 @@ def register(app: App, deps: Deps) -> None:
         with reply_on_failure(respond, "confirm"):
             flow.confirm(ref.token, user_id=body["user"]["id"], respond=respond, client=client)
 
-    def back_pressed(body: dict[str, Any], respond: Respond) -> None:
+    def back_pressed(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        tr = flow.reader(body["user"]["id"], client)
         try:
             ref = ConfirmRef.decode(body["actions"][0].get("value"))
         except InvalidValue:
-            _ephemeral(respond, STALE_BUTTON)
+            _ephemeral(respond, tr(STALE_BUTTON))
             return
         with reply_on_failure(respond, "back"):
             pending = deps.confirmations.get(ref.token)
             if pending is not None and pending.user_id != body["user"]["id"]:
-                _ephemeral(respond, NOT_YOUR_PROMPT)
+                _ephemeral(respond, tr(NOT_YOUR_PROMPT))
                 return
             withdrawn = deps.confirmed.withdraw(ref.token)
-            _ephemeral(respond, OUTCOME_TEXT[Outcome.WITHDRAWN] if withdrawn else STALE_BUTTON, replace=True)
+            said = OUTCOME_TEXT[Outcome.WITHDRAWN] if withdrawn else STALE_BUTTON
+            _ephemeral(respond, tr(said), replace=True)
 
     def ack_pay_form(ack: Ack, view: dict[str, Any]) -> None:
         try:
@@ -479,7 +521,8 @@ def register(app: App, deps: Deps) -> None:
         if state_values(view) is None:
             ack(response_action="errors", errors={prompts.BLOCK_PAY_AMOUNT: FORGED_FORM})
             return
-        errors = pay_form_errors(_pay_values(view), meta.outstanding_cents)
+        # The ack path: no users.info here; the form carries the language it was opened in.
+        errors = pay_form_errors(_pay_values(view), meta.outstanding_cents, translator(meta.language))
         if errors:
             ack(response_action="errors", errors=errors)
             return
@@ -491,12 +534,15 @@ def register(app: App, deps: Deps) -> None:
             return  # refused in the ack
         values = _pay_values(view)
         origin = deps.form_origins.get(view.get("id")) if deps.form_origins is not None else None
-        if pay_form_errors(values, meta.outstanding_cents) or (deps.form_origins and origin is None):
+        if pay_form_errors(values, meta.outstanding_cents, translator(meta.language)) or (
+            deps.form_origins and origin is None
+        ):
             return  # answered in the ack
         if origin is not None and origin.channel_id != meta.card.channel:
             # The form says another channel than it was opened in: believe the server, not the form.
             meta = meta.model_copy(update={"card": CardLocation(c=origin.channel_id)})
         user_id = body["user"]["id"]
+        tr = flow.reader(user_id, client)
 
         def tell(text: str, blocks: list[dict]) -> None:
             channel = meta.card.channel
@@ -510,9 +556,10 @@ def register(app: App, deps: Deps) -> None:
             ):
                 return
             order = deps.orders.get(meta.order_id)
-            reason = why_not(Action.PAY, order, deps.orders.categories())
+            not_applicable = why_not_applicable(Action.PAY, order, deps.orders.categories())
+            reason = _reason(not_applicable, tr) if not_applicable else None
             if not reason and order.is_delivered and values["kind"] == prompts.KIND_DEPOSIT:
-                reason = messages.PAY_DEPOSIT_ON_DELIVERED  # the form was opened before delivery
+                reason = tr(messages.PAY_DEPOSIT_ON_DELIVERED)  # the form was opened before delivery
             if reason:
                 tell(reason, views.notice_view(reason))
                 return

@@ -8,6 +8,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.slack.deps import Deps
+from bot.slack.i18n import Translator
 from handlers.command_parser import Subcommands
 
 
@@ -20,3 +21,7 @@ class CommandContext:
     trigger_id: str | None
     respond: Respond
     client: WebClient
+
+    def reader(self) -> Translator:
+        """The language of the person who typed the command (lazy work: may ask users.info once)."""
+        return self.deps.languages.for_user(self.user_id, self.client)

@@ -33,6 +33,7 @@ from bot.orders.permissions import Action
 from bot.orders.service import OrderKey
 from bot.slack import text, views
 from bot.slack.deps import Deps
+from bot.slack.i18n import N_
 from bot.slack.ids import CardLocation, OrderFormMeta
 from bot.slack.messages import describe_failure
 from bot.slack.views import modals
@@ -259,11 +260,13 @@ def answer_edit(command: EditCommand, ctx: CommandContext) -> None:
 
 
 SUBCOMMANDS = (
-    Subcommand("new", "", "Open a form to create an order in Mplus.", no_args("new", NewCommand), answer_new),
+    Subcommand(
+        "new", "", N_("Open a form to create an order in Mplus."), no_args("new", NewCommand), answer_new
+    ),
     Subcommand(
         "edit",
         "<orderId | order number like 2026-42>",
-        "Open an order in a form to change its lines and details.",
+        N_("Open an order in a form to change its lines and details."),
         parse_edit,
         answer_edit,
     ),

@@ -16,6 +16,7 @@ from bot.orders.periods import PERIOD_WORDS, Period, PeriodError, parse_period
 from bot.orders.permissions import Action
 from bot.slack import messages, views
 from bot.slack.deps import Deps
+from bot.slack.i18n import N_
 from bot.slack.ids import ActionId, InvalidValue, ListRowRef, OrderListQuery
 from bot.slack.text import escape
 from handlers.command_parser import Command, UsageError, positive_int
@@ -35,7 +36,7 @@ USAGE = (
     "[today|yesterday|week|all|DATE|DATE..DATE] [open|unpaid|undelivered|cancelled] "
     "[customer <text>] [article <text>] [branch N] [relation N]"
 )
-DESCRIPTION = (
+DESCRIPTION = N_(
     "List orders from the local mirror, newest first (default: the last 7 days; with a state, customer "
     "or article filter: any date). Dates as YYYY-MM-DD or DD-MM-YYYY."
 )

@@ -7,6 +7,7 @@ from typing import Any
 from bot.mplus.models import Order
 from bot.slack import views
 from bot.slack.deps import Deps
+from bot.slack.i18n import ENGLISH, Translator
 from bot.store.db import utcnow
 from handlers.replies import catalogue, message
 
@@ -17,9 +18,10 @@ def latest_event(order: Order, deps: Deps) -> views.OrderEvent | None:
     return views.event_of_action(entry.action, entry.user_id, entry.at, entry.params) if entry else None
 
 
-def card_reply(order: Order, deps: Deps, *, ephemeral: bool = True) -> dict[str, Any]:
+def card_reply(
+    order: Order, deps: Deps, *, ephemeral: bool = True, tr: Translator = ENGLISH
+) -> dict[str, Any]:
     """The card as a reply; an ephemeral copy says "as of" since nobody can update it later."""
-    blocks = views.order_card(
-        order, catalogue(deps), event=latest_event(order, deps), as_of=utcnow() if ephemeral else None
-    )
+    as_of = utcnow() if ephemeral else None
+    blocks = views.order_card(order, catalogue(deps), event=latest_event(order, deps), as_of=as_of, tr=tr)
     return message(blocks, views.order_summary_text(order))

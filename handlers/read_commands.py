@@ -8,7 +8,8 @@ from typing import Any
 from bot.mirror.find import FindKind, find
 from bot.mirror.sync import today_in_mplus
 from bot.orders.service import OrderKey, OrderKeyError
-from bot.slack import text, views
+from bot.slack import messages, text, views
+from bot.slack.i18n import N_
 from bot.slack.views import search as search_views
 from handlers import list_command
 from handlers.command_parser import Command, Subcommand, UsageError, no_args, one_arg
@@ -69,21 +70,25 @@ def parse_help(args: list[str], _today: date | None) -> Command:
 
 
 def answer_help(command: HelpCommand, ctx: CommandContext) -> dict[str, Any]:
+    tr = ctx.reader()
+    subcommands = ctx.subcommands
     if command.topic is None:
-        return message(views.help_view(ctx.deps.command, ctx.subcommands.help_entries()), "Orderbot help")
-    row = ctx.subcommands.get(command.topic)
+        blocks = views.help_view(ctx.deps.command, subcommands.help_entries(), tr, subcommands.aliases())
+        return message(blocks, tr(messages.HELP_HEADER))
+    row = subcommands.get(command.topic)
     if row is None:
-        said = ctx.subcommands.usage_text(ctx.subcommands.unknown(command.topic), ctx.deps.command)
+        said = subcommands.usage_text(subcommands.unknown(command.topic), ctx.deps.command)
         return message(views.error_view(said), text.escape(said))  # the topic is what was typed
     entry = views.HelpEntry(f"{row.name} {row.usage}".strip(), row.description)
-    return message(views.help_topic_view(ctx.deps.command, row.name, entry), f"Orderbot help: {row.name}")
+    title = tr(messages.HELP_TITLE, name=row.name)
+    return message(views.help_topic_view(ctx.deps.command, row.name, entry, tr), title)
 
 
 def answer_find(command: FindCommand, ctx: CommandContext) -> dict[str, Any]:
     deps = ctx.deps
     found = find(deps.db, deps.orders.client, command.text, today_in_mplus())
     if found.kind is FindKind.ORDER and found.order is not None:
-        return card_reply(found.order, deps)
+        return card_reply(found.order, deps, tr=ctx.reader())
     incomplete = found.mirror_incomplete
     if found.kind is FindKind.ORDERS:
         blocks = search_views.order_results(found.orders, found.query, more=found.more, incomplete=incomplete)
@@ -98,7 +103,7 @@ def answer_find(command: FindCommand, ctx: CommandContext) -> dict[str, Any]:
 
 
 def answer_show(command: ShowCommand, ctx: CommandContext) -> dict[str, Any]:
-    return card_reply(ctx.deps.orders.show(command.key), ctx.deps)
+    return card_reply(ctx.deps.orders.show(command.key), ctx.deps, tr=ctx.reader())
 
 
 def answer_methods(_command: MethodsCommand, ctx: CommandContext) -> dict[str, Any]:
@@ -110,7 +115,7 @@ def answer_categories(_command: CategoriesCommand, ctx: CommandContext) -> dict[
 
 
 SUBCOMMANDS = (
-    Subcommand("help", "[command]", "Show this help, or explain one command.", parse_help, answer_help),
+    Subcommand("help", "[command]", N_("Show this help, or explain one command."), parse_help, answer_help),
     Subcommand(
         "list",
         list_command.USAGE,
@@ -121,29 +126,31 @@ SUBCOMMANDS = (
     Subcommand(
         "find",
         "<name | phone | postcode | e-mail | order number | ext id>",
-        "Find orders by who and what: a customer's name, phone, postcode or e-mail, a reference, "
-        "an order number (42 = this year's) or an external id.",
+        N_(
+            "Find orders by who and what: a customer's name, phone, postcode or e-mail, a reference, "
+            "an order number (42 = this year's) or an external id."
+        ),
         parse_find,
         answer_find,
     ),
     Subcommand(
         "show",
         "<order number like 2026-42 or 42 | orderId>",
-        "Show one order with its lines and buttons (42 means this year's order 42).",
+        N_("Show one order with its lines and buttons (42 means this year's order 42)."),
         parse_show,
         answer_show,
     ),
     Subcommand(
         "methods",
         "",
-        "List the delivery methods set up in Mplus.",
+        N_("List the delivery methods set up in Mplus."),
         no_args("methods", MethodsCommand),
         answer_methods,
     ),
     Subcommand(
         "categories",
         "",
-        "List the order categories set up in Mplus.",
+        N_("List the order categories set up in Mplus."),
         no_args("categories", CategoriesCommand),
         answer_categories,
     ),

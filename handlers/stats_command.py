@@ -15,6 +15,7 @@ from bot.mirror.sync import today_in_mplus
 from bot.orders.periods import PeriodError
 from bot.overview.charts import chart_summary, render_chart
 from bot.overview.stats import StatsRequest, parse_stats_period, stats_days
+from bot.slack.i18n import N_
 from bot.slack.views import stats as stats_views
 from handlers.command_parser import Command, Subcommand, UsageError, positive_int
 from handlers.context import CommandContext
@@ -82,8 +83,10 @@ SUBCOMMANDS = (
     Subcommand(
         "stats",
         "[today|week|month|YYYY-MM-DD..YYYY-MM-DD] [branch N] [public]",
-        "A chart of orders and revenue per day, stacked by state (default: the last 7 days); "
-        "`public` posts it in the channel.",
+        N_(
+            "A chart of orders and revenue per day, stacked by state (default: the last 7 days); "
+            "`public` posts it in the channel."
+        ),
         parse_stats,
         answer_stats,
     ),

@@ -17,6 +17,7 @@ from bot.mplus.money import MoneyError, parse_cents
 from bot.notifier import runner
 from bot.orders.permissions import Action
 from bot.slack import text
+from bot.slack.i18n import N_
 from bot.slack.views import notifications
 from bot.store.subscriptions import CONFIG_SOURCE, NotifyEvent, SubscriptionFilter, SubscriptionStore
 from handlers.command_parser import Command, Subcommand, UsageError, no_args, positive_int
@@ -230,21 +231,21 @@ SUBCOMMANDS = (
     Subcommand(
         "subscribe",
         f"{FILTER_USAGE} [digest HH:MM]",
-        "Post order changes in this channel as live cards (or one daily digest at HH:MM shop time).",
+        N_("Post order changes in this channel as live cards (or one daily digest at HH:MM shop time)."),
         parse_subscribe,
         answer_subscribe,
     ),
     Subcommand(
         "unsubscribe",
         f"<#ID | all | {FILTER_USAGE} [digest HH:MM]>",
-        "Stop one of this channel's subscriptions (by id or by the same filters), or all of them.",
+        N_("Stop one of this channel's subscriptions (by id or by the same filters), or all of them."),
         parse_unsubscribe,
         answer_unsubscribe,
     ),
     Subcommand(
         "subscriptions",
         "",
-        "List the order changes this channel follows.",
+        N_("List the order changes this channel follows."),
         no_args("subscriptions", SubscriptionsCommand),
         answer_subscriptions,
     ),

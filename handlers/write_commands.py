@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.orders.permissions import Action
 from bot.orders.service import OrderKey
+from bot.slack.i18n import N_
 from bot.slack.ids import CardLocation
 from bot.slack.text import escape
 from bot.slack.views import prompts
@@ -61,28 +62,28 @@ SUBCOMMANDS = (
     Subcommand(
         "pay",
         ORDER,
-        "Record a deposit or full payment (asks how much and how, then for confirmation).",
+        N_("Record a deposit or full payment (asks how much and how, then for confirmation)."),
         _parse_confirmed(Action.PAY),
         answer_confirmed,
     ),
     Subcommand(
         "deliver",
         ORDER,
-        "Mark an order delivered and create a packing slip (after confirmation).",
+        N_("Mark an order delivered and create a packing slip (after confirmation)."),
         _parse_confirmed(Action.DELIVER),
         answer_confirmed,
     ),
     Subcommand(
         "cancel",
         ORDER,
-        "Cancel an order (after confirmation).",
+        N_("Cancel an order (after confirmation)."),
         _parse_confirmed(Action.CANCEL),
         answer_confirmed,
     ),
     Subcommand(
         "audit",
         ORDER,
-        "Show what was done to an order through Orderbot, by whom and when.",
+        N_("Show what was done to an order through Orderbot, by whom and when."),
         parse_audit,
         answer_audit,
     ),

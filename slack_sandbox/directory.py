@@ -29,6 +29,7 @@ class User:
     team_id: str
     tz: str = "Europe/Amsterdam"
     tz_offset: int = 3600
+    locale: str = "en-US"  # Slack sends it only when users.info is asked with include_locale=true
     email: str | None = None
     is_bot: bool = False
     is_admin: bool = False

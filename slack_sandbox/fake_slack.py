@@ -31,6 +31,7 @@ DEFAULT_BOT_SCOPES = (
     "files:write",
     "channels:read",
     "groups:read",
+    "users:read",
 )
 
 

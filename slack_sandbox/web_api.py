@@ -241,7 +241,10 @@ def users_info(world: World, args: dict[str, Any]) -> dict[str, Any]:
     user = world.directory.users.get(str(args.get("user") or ""))
     if user is None:
         raise ApiError("user_not_found")
-    return {"user": user.to_dict()}
+    data = user.to_dict()
+    if str(args.get("include_locale") or "").lower() in ("1", "true"):
+        data["locale"] = user.locale
+    return {"user": data}
 
 
 def conversations_info(world: World, args: dict[str, Any]) -> dict[str, Any]:

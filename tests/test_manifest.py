@@ -44,6 +44,7 @@ def test_manifest_matches_the_bot() -> None:
         "files:write",
         "channels:read",
         "groups:read",
+        "users:read",  # issue #14: users.info with include_locale
     ]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]

@@ -39,6 +39,7 @@ REQUIRED_SCOPES = (
     "files:write",
     "channels:read",
     "groups:read",
+    "users:read",
 )
 # Every Mplus operation MplusClient calls (tests/ops/test_check.py keeps this in step with the client).
 OPERATIONS_USED = (

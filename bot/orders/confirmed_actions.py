@@ -15,10 +15,11 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.marks import N_
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import MplusError, NotFound, OutcomeUnknown, Refused, Unavailable
 from bot.mplus.gate import CallWithdrawn, send_only_if
@@ -73,26 +74,56 @@ class ConfirmResult(BaseModel):
     written as soon as the store answers again."""
 
 
-def why_not(action: Action, order: Order, categories: list[OrderCategory]) -> str | None:
-    """The reason ``action`` cannot apply to ``order`` now, in plain words; None if it can."""
+class NotApplicable(NamedTuple):
+    """Why an action cannot apply now: an English sentence (also its gettext msgid) and its values,
+    so the Slack layer can say it in the reader's language; ``str()`` is the English, for the audit."""
+
+    template: str
+    values: dict[str, str]
+
+    def __str__(self) -> str:
+        return self.template.format(**self.values)
+
+
+NOT_APPLICABLE_CANCELLED = N_("Order {number} is cancelled.")
+NOT_APPLICABLE_DELIVERED = N_("Order {number} is already delivered.")
+NOT_APPLICABLE_PAID = N_("Order {number} is already paid in full.")
+NOT_APPLICABLE_NOTHING_OPEN = N_("Order {number} has nothing outstanding.")
+NOT_APPLICABLE_CANCEL_DELIVERED = N_("Order {number} is delivered, so it cannot be cancelled.")
+NOT_APPLICABLE_CANCEL_INVOICED = N_("Order {number} is invoiced, so it cannot be cancelled.")
+NOT_APPLICABLE_CATEGORY = N_("Orders in category {category} cannot be cancelled.")
+
+
+def why_not_applicable(
+    action: Action, order: Order, categories: list[OrderCategory]
+) -> NotApplicable | None:
+    """The reason ``action`` cannot apply to ``order`` now; None if it can."""
+    number = {"number": order.number}
     if order.is_cancelled:
-        return f"Order {order.number} is cancelled."
+        return NotApplicable(NOT_APPLICABLE_CANCELLED, number)
     if action == Action.DELIVER and order.is_delivered:
-        return f"Order {order.number} is already delivered."
+        return NotApplicable(NOT_APPLICABLE_DELIVERED, number)
     if action == Action.PAY:
         if order.is_invoiced or order.fully_paid:
-            return f"Order {order.number} is already paid in full."
+            return NotApplicable(NOT_APPLICABLE_PAID, number)
         if order.outstanding_cents <= 0:
-            return f"Order {order.number} has nothing outstanding."
+            return NotApplicable(NOT_APPLICABLE_NOTHING_OPEN, number)
     if action == Action.CANCEL:
         if order.is_delivered:
-            return f"Order {order.number} is delivered, so it cannot be cancelled."
+            return NotApplicable(NOT_APPLICABLE_CANCEL_DELIVERED, number)
         if order.is_invoiced:
-            return f"Order {order.number} is invoiced, so it cannot be cancelled."
+            return NotApplicable(NOT_APPLICABLE_CANCEL_INVOICED, number)
         category = next((c for c in categories if c.number == order.order_category_number), None)
         if category is not None and not category.allow_cancel:
-            return f"Orders in category {category.description} cannot be cancelled."
+            # The category's description is Mplus's own word: shown as Mplus gives it.
+            return NotApplicable(NOT_APPLICABLE_CATEGORY, {"category": category.description})
     return None
+
+
+def why_not(action: Action, order: Order, categories: list[OrderCategory]) -> str | None:
+    """The reason ``action`` cannot apply to ``order`` now, in plain English words; None if it can."""
+    reason = why_not_applicable(action, order, categories)
+    return None if reason is None else str(reason)
 
 
 _CLAIM_OUTCOMES = {

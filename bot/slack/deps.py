@@ -9,6 +9,7 @@ from bot.orders.confirmed_actions import ConfirmedActions
 from bot.orders.permissions import Permissions
 from bot.orders.recovery import Recovery
 from bot.orders.service import OrderService
+from bot.slack.language import Languages
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationStore
 from bot.store.db import Database
@@ -37,3 +38,5 @@ class Deps:
     """SLACK_TEAM_ID; None: learned from auth.test in the background."""
     home_stale_days: int = 14
     home_refresh_s: float = 60.0
+    languages: Languages = field(default_factory=lambda: Languages(None))
+    """Which language each person reads (issue #14)."""

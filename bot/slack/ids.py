@@ -136,6 +136,8 @@ class PayFormMeta(SlackValue):
     order_id: str = Field(alias="o", min_length=1, max_length=64)
     outstanding_cents: int = Field(alias="a", ge=0)
     card: CardLocation = Field(alias="l")
+    language: str = Field("en", alias="g", pattern=r"^[a-z]{2}$")
+    """The language the form was opened in: its field errors are said in it, on the ack path."""
 
 
 MAX_FORM_LINES = 10

@@ -6,6 +6,7 @@ from bot.store import (  # noqa: F401
     confirmations,
     form_origins,
     idempotency,
+    languages,
     leases,
     mirror_tables,
     overview_tables,

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionB
 
 from bot.mplus.models import MPLUS_TZ, Order
 from bot.slack import messages, text
+from bot.slack.i18n import ENGLISH, Translator
 from bot.slack.ids import ActionId, OrderRef
 from bot.slack.views._common import finish, money, one_line
 
@@ -77,14 +78,14 @@ def _who(event: OrderEvent) -> str:
     return f"<@{text.safe(event.user_id, ID_MAX)}>" if event.user_id else "Mplus"
 
 
-def _left(order: Order) -> str:
+def _left(order: Order, tr: Translator = ENGLISH) -> str:
     if order.is_cancelled:
-        return messages.LEFT_NOTHING
+        return tr(messages.LEFT_NOTHING)
     if order.fully_paid:
-        return messages.LEFT_PAID
+        return tr(messages.LEFT_PAID)
     if order.outstanding_cents <= 0:
-        return messages.LEFT_PAID if order.prepaid_amount else messages.LEFT_NOTHING
-    return messages.LEFT_OPEN.format(amount=money(order.outstanding_cents))
+        return tr(messages.LEFT_PAID) if order.prepaid_amount else tr(messages.LEFT_NOTHING)
+    return tr(messages.LEFT_OPEN, amount=money(order.outstanding_cents))
 
 
 def _amount(event: OrderEvent, order: Order) -> str:
@@ -93,47 +94,46 @@ def _amount(event: OrderEvent, order: Order) -> str:
     return money(order.prepaid_amount if event.kind == "deposit" else order.total_incl_amount)
 
 
-def note_text(order: Order, event: OrderEvent) -> str:
-    """One mrkdwn line naming the order, the customer, who, what and what is left."""
+def note_text(order: Order, event: OrderEvent, tr: Translator = ENGLISH) -> str:
+    """One mrkdwn line naming the order, the customer, who, what and what is left (words in the
+    reader's language; amounts as the shop writes them, like the card)."""
     templates = messages.NOTE_BY_USER if event.user_id else messages.NOTE_IN_MPLUS
-    template = templates.get(event.kind) or messages.NOTE_IN_MPLUS["changed"]
+    template = tr(templates.get(event.kind) or messages.NOTE_IN_MPLUS["changed"])
     line = template.format(
         who=_who(event),
         amount=_amount(event, order),
         number=text.literal(one_line(order.number), NUMBER_MAX) or "?",
         customer=text.literal(one_line(order.relation_name), CUSTOMER_MAX) or "—",
-        left=_left(order),
+        left=_left(order, tr),
     )
     if event.kind == "cancelled" and order.prepaid_amount > 0:
-        line += messages.NOTE_DEPOSIT_TO_REFUND.format(amount=money(order.prepaid_amount))
+        line += tr(messages.NOTE_DEPOSIT_TO_REFUND, amount=money(order.prepaid_amount))
     if event.old_total_cents is not None and event.old_total_cents != order.total_incl_amount:
-        line += messages.NOTE_TOTAL_CHANGED.format(
-            old=money(event.old_total_cents), new=money(order.total_incl_amount)
-        )
+        old, new = money(event.old_total_cents), money(order.total_incl_amount)
+        line += tr(messages.NOTE_TOTAL_CHANGED, old=old, new=new)
     if event.packing_slip_id:
-        line += messages.NOTE_PACKING_SLIP.format(number=text.literal(event.packing_slip_id, ID_MAX))
+        line += tr(messages.NOTE_PACKING_SLIP, number=text.literal(event.packing_slip_id, ID_MAX))
     if event.invoice_id:
-        line += messages.NOTE_INVOICE.format(number=text.literal(event.invoice_id, ID_MAX))
-    also = [messages.EVENT_WORD[k] for k in event.also if k != event.kind]
+        line += tr(messages.NOTE_INVOICE, number=text.literal(event.invoice_id, ID_MAX))
+    also = [tr(messages.EVENT_WORD[k]) for k in event.also if k != event.kind]
     if also:
-        line += messages.NOTE_ALSO.format(what=", ".join(also))
+        line += tr(messages.NOTE_ALSO, what=", ".join(also))
     if event.price_notes:
         listed = "; ".join(text.safe(one_line(note), 200) for note in event.price_notes[:10])
-        line += "\n" + messages.NOTE_PRICES_OFF_CATALOGUE.format(notes=listed)
+        line += "\n" + tr(messages.NOTE_PRICES_OFF_CATALOGUE, notes=listed)
     return line[:NOTE_MAX]
 
 
-def event_line(event: OrderEvent, order: Order) -> str:
+def event_line(event: OrderEvent, order: Order, tr: Translator = ENGLISH) -> str:
     """The card's top line: the latest event, who and when."""
-    what = messages.EVENT_WHAT.get(event.kind, messages.EVENT_WHAT["changed"]).format(
-        amount=_amount(event, order)
-    )
+    kind = messages.EVENT_WHAT.get(event.kind, messages.EVENT_WHAT["changed"])
+    what = tr(kind, amount=_amount(event, order))
     template = messages.EVENT_BY_USER if event.user_id else messages.EVENT_IN_MPLUS
-    return template.format(what=what, who=_who(event), when=slack_date(event.at))
+    return tr(template, what=what, who=_who(event), when=slack_date(event.at))
 
 
-def as_of_line(at: datetime) -> str:
-    return messages.AS_OF.format(when=slack_date(at, "{time}"))
+def as_of_line(at: datetime, tr: Translator = ENGLISH) -> str:
+    return tr(messages.AS_OF, when=slack_date(at, "{time}"))
 
 
 def show_button(order: Order) -> ButtonElement | None:
@@ -150,9 +150,11 @@ def show_button(order: Order) -> ButtonElement | None:
     )
 
 
-def note_message(order: Order, event: OrderEvent, *, with_show: bool = False) -> dict[str, Any]:
+def note_message(
+    order: Order, event: OrderEvent, *, with_show: bool = False, tr: Translator = ENGLISH
+) -> dict[str, Any]:
     """The note: threaded under a card, or (``with_show``) on its own with a Show button."""
-    line = note_text(order, event)
+    line = note_text(order, event, tr)
     blocks: list[Block] = [SectionBlock(block_id=BLOCK_NOTE, text=line)]
     if with_show and (button := show_button(order)):
         blocks.append(ActionsBlock(block_id=BLOCK_NOTE_ACTIONS, elements=[button]))

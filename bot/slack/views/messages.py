@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.slack import messages, text
+from bot.slack.i18n import ENGLISH, SOURCE_LANGUAGE, Translator
 from bot.slack.ids import ActionId
 from bot.slack.views._common import EMPTY, SECTION_TEXT_MAX, TOTAL_TEXT_BUDGET, finish, pack_rows, safe_line
 
@@ -37,33 +38,47 @@ class HelpEntry(NamedTuple):
     description: str
 
 
-def help_view(command: str, entries: Sequence[HelpEntry]) -> list[dict]:
-    """Usage of every sub-command of ``command`` (e.g. ``/order``), one row per entry."""
+def help_view(
+    command: str,
+    entries: Sequence[HelpEntry],
+    tr: Translator = ENGLISH,
+    aliases: dict[str, str] | None = None,
+) -> list[dict]:
+    """Usage of every sub-command of ``command`` (e.g. ``/order``), one row per entry; in Dutch, the
+    Dutch command words (``aliases``: word → subcommand) as a last row."""
     shown = safe_line(command, COMMAND_MAX)
-    rows = [f"`{shown} {text.escape(entry.usage)}` — {text.escape(entry.description)}" for entry in entries]
+    rows = [
+        f"`{shown} {text.escape(entry.usage)}` — {text.escape(tr(entry.description))}" for entry in entries
+    ]
+    if aliases and tr.language != SOURCE_LANGUAGE:
+        words = ", ".join(f"`{text.escape(word)}` = `{text.escape(name)}`" for word, name in aliases.items())
+        rows.append(tr(messages.HELP_ALIASES, words=words))
+    title = tr(messages.HELP_HEADER)
     blocks: list[Block] = [
-        HeaderBlock(block_id=f"{BLOCK_HELP}_header", text=PlainTextObject(text="Orderbot help", emoji=True)),
+        HeaderBlock(block_id=f"{BLOCK_HELP}_header", text=PlainTextObject(text=title, emoji=True)),
         # Packed like any list so a longer table still splits into valid sections.
         *pack_rows(rows, block_id=BLOCK_HELP, max_rows=len(rows), budget=TOTAL_TEXT_BUDGET // 2).sections,
     ]
     if any(entry.usage.split(maxsplit=1)[:1] == ["new"] for entry in entries):
         # Only offered where `new` exists: the button opens the same form as the command.
-        new_order = ButtonElement(text="➕ New order", action_id=ActionId.NEW_ORDER.value, value="new")
+        new_order = ButtonElement(
+            text=tr(messages.NEW_ORDER_BUTTON), action_id=ActionId.NEW_ORDER.value, value="new"
+        )
         blocks.append(ActionsBlock(block_id=BLOCK_HELP_ACTIONS, elements=[new_order]))
     return finish(blocks)
 
 
-def help_topic_view(command: str, name: str, entry: HelpEntry) -> list[dict]:
+def help_topic_view(command: str, name: str, entry: HelpEntry, tr: Translator = ENGLISH) -> list[dict]:
     """``/order help pay``: one command's usage, what it does, and examples."""
     shown = safe_line(command, COMMAND_MAX)
-    body = f"`{shown} {text.escape(entry.usage)}`\n{text.escape(entry.description)}"
+    body = f"`{shown} {text.escape(entry.usage)}`\n{text.escape(tr(entry.description))}"
     if details := messages.HELP_DETAILS.get(name):
-        body += f"\n\n{text.escape(details)}"
+        body += f"\n\n{text.escape(tr(details))}"
     examples = [e.format(command=command) for e in messages.HELP_EXAMPLES.get(name, ())]
     if examples:
         rows = "\n".join(f"• `{text.escape(e)}`" for e in examples)
-        body += f"\n\n*{messages.HELP_EXAMPLES_TITLE}*\n{rows}"
-    title = messages.HELP_TITLE.format(name=name)
+        body += f"\n\n*{tr(messages.HELP_EXAMPLES_TITLE)}*\n{rows}"
+    title = tr(messages.HELP_TITLE, name=name)
     blocks: list[Block] = [
         HeaderBlock(block_id=f"{BLOCK_HELP}_header", text=PlainTextObject(text=title[:150], emoji=True)),
         SectionBlock(block_id=BLOCK_HELP, text=MarkdownTextObject(text=body[:SECTION_TEXT_MAX])),

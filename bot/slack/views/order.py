@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import (
 from bot.mplus.models import CompleteState, DeliveryMethod, DeliveryState, Order, OrderCategory, OrderLine
 from bot.mplus.money import format_cents, format_quantity
 from bot.slack import messages, text
+from bot.slack.i18n import ENGLISH, Translator
 from bot.slack.ids import ActionId, OrderRef
 from bot.slack.views._common import (
     EMPTY,
@@ -165,31 +166,25 @@ def card_buttons(order: Order, catalogue: Catalogue) -> list[ActionId]:
     return [*available_actions(order, catalogue), ActionId.MORE]
 
 
-_BUTTON_TEXT = {
-    ActionId.PAY: "💶 Pay",
-    ActionId.DELIVER: "📦 Deliver",
-    ActionId.CANCEL: "Cancel order",
-    ActionId.EDIT: "✏️ Edit",
-    ActionId.REFRESH: "🔄 Refresh",
-    ActionId.MORE: "More",
-}
 _BUTTON_STYLE = {ActionId.PAY: "primary", ActionId.CANCEL: "danger"}
 
 
-def _button(action: ActionId, value: str, number: str) -> ButtonElement:
+def _button(action: ActionId, value: str, number: str, tr: Translator = ENGLISH) -> ButtonElement:
     confirm = None
     if action is ActionId.CANCEL:
         # Cancelling cannot be undone in Mplus; one stray click must not do it.
         confirm = ConfirmObject(
-            title="Cancel this order?",
-            text=f"Order {number} will be cancelled in Mplus. This cannot be undone.",
-            confirm="Cancel order",
-            deny="Keep order",
+            title=tr(messages.CANCEL_DIALOG_TITLE),
+            text=tr(messages.CANCEL_DIALOG_TEXT, number=number),
+            confirm=tr(messages.CANCEL_DIALOG_CONFIRM),
+            deny=tr(messages.CANCEL_DIALOG_DENY),
             style="danger",
         )
-    label = messages.BUTTON_LABELS.get(action.value, "{number}").format(number=number)
+    labels = messages.BUTTON_LABELS
+    label = tr(labels[action.value], number=number) if action.value in labels else number
+    shown = tr(messages.CARD_BUTTONS[action.value]) if action.value in messages.CARD_BUTTONS else action.value
     return ButtonElement(
-        text=_BUTTON_TEXT.get(action, action.value),
+        text=shown,
         action_id=action.value,
         value=value,
         style=_BUTTON_STYLE.get(action),
@@ -198,14 +193,16 @@ def _button(action: ActionId, value: str, number: str) -> ButtonElement:
     )
 
 
-def _actions_block(order: Order, catalogue: Catalogue, number: str) -> ActionsBlock | None:
+def _actions_block(
+    order: Order, catalogue: Catalogue, number: str, tr: Translator = ENGLISH
+) -> ActionsBlock | None:
     try:
         value = OrderRef(order_id=order.order_id).encode()
     except ValidationError:
         # An id OrderRef cannot carry (empty or absurdly long) cannot be acted on from a button;
         # show the card without buttons rather than no card at all.
         return None
-    buttons = [_button(action, value, number) for action in card_buttons(order, catalogue)]
+    buttons = [_button(action, value, number, tr) for action in card_buttons(order, catalogue)]
     return ActionsBlock(block_id=BLOCK_ORDER_ACTIONS, elements=buttons)
 
 
@@ -216,9 +213,9 @@ def _number(order: Order) -> str:
     return text.literal(one_line(order.number), NUMBER_MAX) or "?"
 
 
-def _header_text(order: Order) -> str:
+def _header_text(order: Order, tr: Translator = ENGLISH) -> str:
     # Plain text, but escaped all the same: the rule is one escaping path for every Mplus string.
-    header = f"Order {_number(order)}"
+    header = tr(messages.CARD_HEADER, number=_number(order))
     if order.relation_name.strip():
         header += " · " + text.literal(one_line(order.relation_name), max(HEADER_MAX - len(header) - 3, 10))
     return header[:HEADER_MAX]
@@ -246,51 +243,53 @@ def _ids(values: list[str]) -> str:
     return ", ".join(text.literal(one_line(v), 40) for v in values[:5]) + (" …" if len(values) > 5 else "")
 
 
-def money_line(order: Order) -> str:
-    """Money and state in one glance, in words (emoji only decorate): what is open, paid, delivered."""
+def money_line(order: Order, tr: Translator = ENGLISH) -> str:
+    """Money and state in one glance, in words (emoji only decorate): what is open, paid, delivered.
+
+    Words in the reader's language; amounts still as the shop writes them (``money``) on cards."""
     total = money(order.total_incl_amount)
     parts: list[str] = []
     if order.is_cancelled:
-        parts.append(messages.CARD_CANCELLED.format(total=total))
+        parts.append(tr(messages.CARD_CANCELLED, total=total))
         if order.prepaid_amount > 0:
-            parts.append(messages.CARD_CANCELLED_DEPOSIT.format(amount=money(order.prepaid_amount)))
+            parts.append(tr(messages.CARD_CANCELLED_DEPOSIT, amount=money(order.prepaid_amount)))
     elif order.fully_paid:  # not "invoiced": an invoice on account is not paid
-        parts.append(messages.CARD_PAID.format(total=total))
+        parts.append(tr(messages.CARD_PAID, total=total))
     elif order.outstanding_cents <= 0:
         parts.append(
-            messages.CARD_PAID.format(total=total)
+            tr(messages.CARD_PAID, total=total)
             if order.prepaid_amount
-            else messages.CARD_NOTHING_TO_PAY.format(total=total)
+            else tr(messages.CARD_NOTHING_TO_PAY, total=total)
         )
     elif order.prepaid_amount > 0:
-        parts.append(messages.CARD_OPEN_OF.format(open=money(order.outstanding_cents), total=total))
-        parts.append(messages.CARD_DEPOSIT.format(amount=money(order.prepaid_amount)))
+        parts.append(tr(messages.CARD_OPEN_OF, open=money(order.outstanding_cents), total=total))
+        parts.append(tr(messages.CARD_DEPOSIT, amount=money(order.prepaid_amount)))
     else:
-        parts.append(messages.CARD_OPEN.format(open=total))
+        parts.append(tr(messages.CARD_OPEN, open=total))
     if not order.is_cancelled:
         if order.is_delivered:
-            delivered = messages.CARD_DELIVERED
+            delivered = tr(messages.CARD_DELIVERED)
         elif order.delivery_state == DeliveryState.PARTIAL:
-            delivered = messages.CARD_PARTLY_DELIVERED
+            delivered = tr(messages.CARD_PARTLY_DELIVERED)
         else:
-            delivered = messages.CARD_NOT_DELIVERED
+            delivered = tr(messages.CARD_NOT_DELIVERED)
         if order.packing_slip_ids:
-            delivered += " (" + messages.CARD_PACKING_SLIP.format(numbers=_ids(order.packing_slip_ids)) + ")"
+            delivered += " (" + tr(messages.CARD_PACKING_SLIP, numbers=_ids(order.packing_slip_ids)) + ")"
         parts.append(delivered)
     if order.invoice_ids:
-        parts.append(messages.CARD_INVOICE.format(numbers=_ids(order.invoice_ids)))
+        parts.append(tr(messages.CARD_INVOICE, numbers=_ids(order.invoice_ids)))
     if order.complete_state == CompleteState.COMPLETE:
-        parts.append(messages.CARD_COMPLETE)
+        parts.append(tr(messages.CARD_COMPLETE))
     return " · ".join(parts)
 
 
-def _secondary(order: Order, catalogue: Catalogue) -> list[str]:
+def _secondary(order: Order, catalogue: Catalogue, tr: Translator = ENGLISH) -> list[str]:
     """Facts that matter less often, for the small context line under the lines."""
     found: list[str] = []
     if order.relation_number is not None:
-        found.append(f"relation #{order.relation_number}")
+        found.append(tr(messages.CARD_RELATION, number=order.relation_number))
     if order.ext_order_id.strip():
-        found.append(f"ext id {safe_line(order.ext_order_id, EXT_ID_MAX)}")
+        found.append(tr(messages.CARD_EXT_ID, id=safe_line(order.ext_order_id, EXT_ID_MAX)))
     order_string = one_line(order.order_string)
     if order_string and order_string != one_line(order.number):
         found.append(text.literal(order_string, ORDER_STRING_MAX))
@@ -298,18 +297,22 @@ def _secondary(order: Order, catalogue: Catalogue) -> list[str]:
         method = catalogue.delivery_description(order.delivery_method) or order.delivery_method
         found.append(safe_line(method, DESCRIPTION_MAX))
     if delivery := format_date(order.delivery_date):
-        found.append(f"delivery {delivery}")
+        found.append(tr(messages.CARD_DELIVERY_ON, date=delivery))
     if category := _category_text(order, catalogue):
         found.append(category)
     if order.reference.strip():
-        found.append(f"ref {safe_line(order.reference, REFERENCE_MAX)}")
+        found.append(tr(messages.CARD_REFERENCE, reference=safe_line(order.reference, REFERENCE_MAX)))
     if financial := format_date(order.financial_date):
-        found.append(f"financial date {financial}")
+        found.append(tr(messages.CARD_FINANCIAL_DATE, date=financial))
     return found
 
 
-def _line_row(line: OrderLine) -> str:
-    label = safe_line(line.text, LINE_TEXT_MAX) if line.text.strip() else f"article {line.article_number}"
+def _line_row(line: OrderLine, tr: Translator = ENGLISH) -> str:
+    label = (
+        safe_line(line.text, LINE_TEXT_MAX)
+        if line.text.strip()
+        else tr(messages.CARD_ARTICLE, number=line.article_number)
+    )
     return (
         f"{format_quantity(line.quantity)} × {label} · {money(line.price)}"
         f" = *{money(line.total_incl_amount)}*"
@@ -327,6 +330,7 @@ def order_card(
     with_actions: bool = True,
     event: OrderEvent | None = None,
     as_of: datetime | None = None,
+    tr: Translator = ENGLISH,
 ) -> list[dict]:
     """The order card: latest event, number and customer, money and state, lines, details, buttons.
 
@@ -337,58 +341,63 @@ def order_card(
     """
     blocks: list[Block] = []
     if event is not None:
-        blocks.append(_context(BLOCK_ORDER_EVENT, event_line(event, order)))
+        blocks.append(_context(BLOCK_ORDER_EVENT, event_line(event, order, tr)))
+    header = PlainTextObject(text=_header_text(order, tr), emoji=True)
+    blocks.append(HeaderBlock(block_id=BLOCK_ORDER_HEADER, text=header))
     blocks.append(
-        HeaderBlock(block_id=BLOCK_ORDER_HEADER, text=PlainTextObject(text=_header_text(order), emoji=True))
+        SectionBlock(block_id=BLOCK_ORDER_STATE, text=MarkdownTextObject(text=money_line(order, tr)))
     )
-    blocks.append(SectionBlock(block_id=BLOCK_ORDER_STATE, text=MarkdownTextObject(text=money_line(order))))
     if order.lines:
         packed = pack_rows(
-            [_line_row(line) for line in order.lines],
+            [_line_row(line, tr) for line in order.lines],
             block_id=BLOCK_ORDER_LINES,
             max_rows=CARD_LINES_MAX,
             budget=CARD_LINES_BUDGET,
-            more=messages.CARD_MORE_LINES,
+            more=tr(messages.CARD_MORE_LINES),
         )
         blocks.extend(packed.sections)
     else:
-        blocks.append(
-            SectionBlock(block_id=BLOCK_ORDER_LINES, text=MarkdownTextObject(text=messages.CARD_NO_LINES))
-        )
-    meta = " · ".join(_secondary(order, catalogue))
+        no_lines = MarkdownTextObject(text=tr(messages.CARD_NO_LINES))
+        blocks.append(SectionBlock(block_id=BLOCK_ORDER_LINES, text=no_lines))
+    meta = " · ".join(_secondary(order, catalogue, tr))
     if as_of is not None:
-        meta = f"{meta}\n{as_of_line(as_of)}" if meta else as_of_line(as_of)
+        meta = f"{meta}\n{as_of_line(as_of, tr)}" if meta else as_of_line(as_of, tr)
     if meta:
         blocks.append(_context(BLOCK_ORDER_META, meta))
-    if with_actions and (actions := _actions_block(order, catalogue, _number(order))):
+    if with_actions and (actions := _actions_block(order, catalogue, _number(order), tr)):
         blocks.append(actions)
     return finish(blocks)
 
 
-def order_details(order: Order, catalogue: Catalogue) -> list[dict]:
+def order_details(order: Order, catalogue: Catalogue, tr: Translator = ENGLISH) -> list[dict]:
     """Everything the card keeps small, behind its More button: ids and secondary fields."""
-    fields = [_field("Relation", _relation(order)), _field("Order id", safe_line(order.order_id, 64))]
+    label = {key: tr(words) for key, words in messages.DETAIL_LABELS.items()}
+    fields = [
+        _field(label["relation"], _relation(order)),
+        _field(label["order_id"], safe_line(order.order_id, 64)),
+    ]
     if order.ext_order_id.strip():
-        fields.append(_field("Ext id", safe_line(order.ext_order_id, EXT_ID_MAX)))
+        fields.append(_field(label["ext_id"], safe_line(order.ext_order_id, EXT_ID_MAX)))
     if financial := format_date(order.financial_date):
-        fields.append(_field("Financial date", financial))
+        fields.append(_field(label["financial_date"], financial))
     if delivery := format_date(order.delivery_date):
-        fields.append(_field("Delivery date", delivery))
+        fields.append(_field(label["delivery_date"], delivery))
     if order.delivery_method:
         method = catalogue.delivery_description(order.delivery_method) or order.delivery_method
-        fields.append(_field("Delivery method", safe_line(method, DESCRIPTION_MAX)))
+        fields.append(_field(label["delivery_method"], safe_line(method, DESCRIPTION_MAX)))
     if category := _category_text(order, catalogue):
-        fields.append(_field("Category", category))
+        fields.append(_field(label["category"], category))
     if order.packing_slip_ids:
-        fields.append(_field("Packing slip", _ids(order.packing_slip_ids)))
+        fields.append(_field(label["packing_slip"], _ids(order.packing_slip_ids)))
     if order.invoice_ids:
-        fields.append(_field("Invoice", _ids(order.invoice_ids)))
+        fields.append(_field(label["invoice"], _ids(order.invoice_ids)))
     if order.reference.strip():
-        fields.append(_field("Reference", text.literal(order.reference.strip(), REFERENCE_MAX)))
+        fields.append(_field(label["reference"], text.literal(order.reference.strip(), REFERENCE_MAX)))
+    header = PlainTextObject(text=_header_text(order, tr), emoji=True)
     blocks: list[Block] = [
-        HeaderBlock(block_id=BLOCK_ORDER_HEADER, text=PlainTextObject(text=_header_text(order), emoji=True)),
+        HeaderBlock(block_id=BLOCK_ORDER_HEADER, text=header),
         SectionBlock(block_id=BLOCK_ORDER_DETAILS, fields=fields[:SECTION_FIELDS_MAX]),
-        SectionBlock(block_id=BLOCK_ORDER_STATE, text=MarkdownTextObject(text=money_line(order))),
+        SectionBlock(block_id=BLOCK_ORDER_STATE, text=MarkdownTextObject(text=money_line(order, tr))),
     ]
     return finish(blocks)
 

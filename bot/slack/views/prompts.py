@@ -26,7 +26,9 @@ from slack_sdk.models.views import View
 from bot.mplus.models import Order, PaymentMethod
 from bot.mplus.money import MoneyError, parse_cents
 from bot.orders.permissions import Action
+from bot.slack import confirm_messages as said_to
 from bot.slack import messages, text
+from bot.slack.i18n import ENGLISH, Translator
 from bot.slack.ids import ActionId, CallbackId, ConfirmRef, PayFormMeta
 from bot.slack.views._common import finish, money, one_line
 from bot.slack.views.events import slack_date
@@ -53,86 +55,72 @@ BLOCK_PAY_REMAINS = "pay_remains"
 NAME_MAX = 120
 
 
-def _who(order: Order) -> str:
-    return text.safe(one_line(order.relation_name), NAME_MAX) or "no relation"
+def _who(order: Order, tr: Translator = ENGLISH) -> str:
+    return text.safe(one_line(order.relation_name), NAME_MAX) or tr(said_to.NO_RELATION)
 
 
-def _amounts(order: Order) -> str:
-    parts = [f"*{money(order.outstanding_cents)} open*", f"total {money(order.total_incl_amount)}"]
+def _amounts(order: Order, tr: Translator = ENGLISH) -> str:
+    parts = [
+        tr(said_to.AMOUNT_OPEN, amount=tr.money(order.outstanding_cents)),
+        tr(said_to.AMOUNT_TOTAL, amount=tr.money(order.total_incl_amount)),
+    ]
     if order.prepaid_amount:
-        parts.append(f"paid so far {money(order.prepaid_amount)}")
+        parts.append(tr(said_to.AMOUNT_PAID_SO_FAR, amount=tr.money(order.prepaid_amount)))
     return " · ".join(parts)
 
 
-def what_will_happen(action: Action, order: Order, params: dict[str, Any]) -> str:
-    """The exact consequence of confirming, in plain words (mrkdwn, escaped)."""
+def what_will_happen(action: Action, order: Order, params: dict[str, Any], tr: Translator = ENGLISH) -> str:
+    """The exact consequence of confirming, in plain words (mrkdwn, escaped); the wording is
+    ``bot.slack.confirm_messages``."""
     number = text.safe(order.number, 40)
     if action == Action.CANCEL:
-        said = f"Order *{number}* will be *cancelled* in Mplus. This cannot be undone from Orderbot."
+        said = tr(said_to.CANCEL_WILL, number=number)
         if order.prepaid_amount > 0:
-            said += "\n" + messages.CANCEL_WITH_DEPOSIT.format(amount=money(order.prepaid_amount))
+            said += "\n" + tr(messages.CANCEL_WITH_DEPOSIT, amount=tr.money(order.prepaid_amount))
         return said
     if action == Action.DELIVER:
-        return (
-            f"Order *{number}* will be marked *delivered* and Mplus will create a *packing slip*. "
-            "Payment is not touched."
-        )
-    amount = money(int(params["amount_cents"]))
+        return tr(said_to.DELIVER_WILL, number=number)
+    amount = tr.money(int(params["amount_cents"]))
+    # The method is Mplus's own word ("Contant"): shown as Mplus gives it.
     method = text.safe(params.get("method_description") or params["method"], 60)
-    remains = remains_after(order, int(params["amount_cents"]))
+    remains = remains_after(order, int(params["amount_cents"]), tr)
     over = int(params.get("overpayment_cents") or 0)
-    said_over = (
-        f"\n:warning: That is *{money(over)} more* than the outstanding balance: the "
-        "overpayment is recorded as paid (change given to the customer)."
-        if over > 0
-        else ""
-    )
+    said_over = "\n" + tr(said_to.OVERPAID_WILL, over=tr.money(over)) if over > 0 else ""
     if params.get("prepay"):
-        return (
-            f"A *deposit* of *{amount}* ({method}) will be recorded on order *{number}*. Nothing is shipped. "
-            f"{remains}{said_over}"
-        )
-    extra = (
-        "an *invoice*"
-        if order.is_delivered
-        else "a *packing slip* (the order counts as delivered) and an *invoice*"
-    )
-    return (
-        f"A *full payment* of *{amount}* ({method}) will be recorded on order *{number}*; "
-        f"Mplus also creates {extra}. {remains}{said_over}"
-    )
+        wording = said_to.DEPOSIT_WILL
+    else:
+        wording = said_to.REST_WILL if order.is_delivered else said_to.FULL_WILL
+    return tr(wording, amount=amount, method=method, number=number, remains=remains) + said_over
 
 
-def remains_after(order: Order, cents: int) -> str:
+def remains_after(order: Order, cents: int, tr: Translator = ENGLISH) -> str:
     """What is left to pay once ``cents`` is paid, as a sentence."""
     left = max(order.outstanding_cents - cents, 0)
-    what = messages.LEFT_OPEN.format(amount=money(left)) if left else "nothing is left to pay"
-    return messages.PAY_REMAINS.format(left=what)
-
-
-_CONFIRM_TEXT = {
-    Action.CANCEL: "Confirm cancel",
-    Action.DELIVER: "Confirm delivery",
-    Action.PAY: "Confirm payment",
-}
+    what = tr(messages.LEFT_OPEN, amount=tr.money(left)) if left else tr(said_to.NOTHING_LEFT)
+    return tr(messages.PAY_REMAINS, left=what)
 
 
 def confirmation_prompt(
-    action: Action, order: Order, params: dict[str, Any], token: str, ttl_minutes: int
+    action: Action,
+    order: Order,
+    params: dict[str, Any],
+    token: str,
+    ttl_minutes: int,
+    tr: Translator = ENGLISH,
 ) -> list[dict]:
     ref = ConfirmRef(token=token).encode()
     blocks: list[Block] = [
         SectionBlock(
             block_id=BLOCK_PROMPT,
             text=MarkdownTextObject(
-                text=f"{what_will_happen(action, order, params)}\n*{_who(order)}* · {_amounts(order)}"
+                text=f"{what_will_happen(action, order, params, tr)}\n*{_who(order, tr)}* · "
+                f"{_amounts(order, tr)}"
             ),
         ),
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"Nothing happens until you press Confirm. This prompt works once and expires in "
-                    f"{ttl_minutes} minutes."
+                    text=tr(said_to.PROMPT_WORKS_ONCE, minutes=ttl_minutes)
                 )
             ]
         ),
@@ -140,48 +128,50 @@ def confirmation_prompt(
             block_id=BLOCK_PROMPT_ACTIONS,
             elements=[
                 ButtonElement(
-                    text=_CONFIRM_TEXT[action],
+                    text=tr(said_to.CONFIRM_BUTTON[action]),
                     action_id=ActionId.CONFIRM.value,
                     value=ref,
                     style="danger" if action == Action.CANCEL else "primary",
                 ),
-                ButtonElement(text="Back", action_id=ActionId.BACK.value, value=ref),
+                ButtonElement(text=tr(said_to.BACK), action_id=ActionId.BACK.value, value=ref),
             ],
         ),
     ]
     return finish(blocks)
 
 
-def prompt_fallback_text(action: Action, order: Order) -> str:
-    return f"Confirm: {action.value} order {text.escape(order.number)}"
+def prompt_fallback_text(action: Action, order: Order, tr: Translator = ENGLISH) -> str:
+    return tr(said_to.FALLBACK[action], number=text.escape(order.number))
 
 
-def loading_modal(title: str) -> dict[str, Any]:
+def loading_modal(title: str, tr: Translator = ENGLISH) -> dict[str, Any]:
     return View(
         type="modal",
         title=PlainTextObject(text=title[:24]),
-        close=PlainTextObject(text="Close"),
-        blocks=[SectionBlock(text=MarkdownTextObject(text=":hourglass_flowing_sand: Loading from Mplus…"))],
+        close=PlainTextObject(text=tr(said_to.CLOSE)),
+        blocks=[SectionBlock(text=MarkdownTextObject(text=tr(said_to.LOADING)))],
     ).to_dict()
 
 
-def notice_modal(title: str, message: str) -> dict[str, Any]:
+def notice_modal(title: str, message: str, tr: Translator = ENGLISH) -> dict[str, Any]:
     return View(
         type="modal",
         title=PlainTextObject(text=title[:24]),
-        close=PlainTextObject(text="Close"),
+        close=PlainTextObject(text=tr(said_to.CLOSE)),
         blocks=[SectionBlock(text=MarkdownTextObject(text=text.safe(message, 2900)))],
     ).to_dict()
 
 
-def pay_kinds(order: Order) -> list[Option]:
+def pay_kinds(order: Order, tr: Translator = ENGLISH) -> list[Option]:
     """The kinds of payment that fit the order's state: a delivered order can only be paid in full."""
     if order.is_delivered:
-        return [Option(value=KIND_FULL, text=messages.PAY_KIND_REST)]
-    return [Option(value=kind, text=label) for kind, label in KIND_LABELS.items()]
+        return [Option(value=KIND_FULL, text=tr(messages.PAY_KIND_REST))]
+    return [Option(value=kind, text=tr(label)) for kind, label in KIND_LABELS.items()]
 
 
-def pay_modal(order: Order, methods: Sequence[PaymentMethod], meta: PayFormMeta) -> dict[str, Any]:
+def pay_modal(
+    order: Order, methods: Sequence[PaymentMethod], meta: PayFormMeta, tr: Translator = ENGLISH
+) -> dict[str, Any]:
     """Amount, method and kind of payment. Nothing is guessed: method and kind are chosen by the
     person (only a single possible kind is preselected); the amount starts at what is open."""
     options = [
@@ -189,20 +179,20 @@ def pay_modal(order: Order, methods: Sequence[PaymentMethod], meta: PayFormMeta)
         for m in methods
         if m.active
     ][:100]
-    kinds = pay_kinds(order)
-    outstanding = format_cents_plain(order.outstanding_cents)
+    kinds = pay_kinds(order, tr)
+    outstanding = tr.amount_plain(order.outstanding_cents)
     remains = (
-        messages.PAY_REMAINS.format(left="nothing is left to pay")
+        tr(messages.PAY_REMAINS, left=tr(said_to.NOTHING_LEFT))
         if order.is_delivered
-        else messages.PAY_AMOUNT_HINT.format(open=money(order.outstanding_cents))
+        else tr(messages.PAY_AMOUNT_HINT, open=tr.money(order.outstanding_cents))
     )
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=f"Order {text.safe(order.number, 40)}")),
-        SectionBlock(text=MarkdownTextObject(text=f"*{_who(order)}*\n{_amounts(order)}")),
+        HeaderBlock(text=PlainTextObject(text=tr(said_to.PAY_HEADER, number=text.safe(order.number, 40)))),
+        SectionBlock(text=MarkdownTextObject(text=f"*{_who(order, tr)}*\n{_amounts(order, tr)}")),
         InputBlock(
             block_id=BLOCK_PAY_AMOUNT,
-            label="Amount (€)",
-            hint="For example 12,50. Starts at the open amount.",
+            label=tr(said_to.PAY_AMOUNT_LABEL),
+            hint=tr(said_to.PAY_AMOUNT_FIELD_HINT),
             # Typing (or choosing a kind) updates the line saying what remains after this payment.
             dispatch_action=True,
             element=PlainTextInputElement(
@@ -214,16 +204,16 @@ def pay_modal(order: Order, methods: Sequence[PaymentMethod], meta: PayFormMeta)
         ),
         InputBlock(
             block_id=BLOCK_PAY_METHOD,
-            label="Payment method",
+            label=tr(said_to.PAY_METHOD_LABEL),
             element=StaticSelectElement(
                 action_id=ACTION_PAY_METHOD,
                 options=options,
-                placeholder="How did the customer pay?",
+                placeholder=tr(said_to.PAY_METHOD_PLACEHOLDER),
             ),
         ),
         InputBlock(
             block_id=BLOCK_PAY_KIND,
-            label="Kind of payment",
+            label=tr(said_to.PAY_KIND_LABEL),
             dispatch_action=True,
             element=RadioButtonsElement(
                 action_id=ACTION_PAY_KIND,
@@ -233,13 +223,13 @@ def pay_modal(order: Order, methods: Sequence[PaymentMethod], meta: PayFormMeta)
         ),
         InputBlock(
             block_id=BLOCK_PAY_OVER,
-            label="More than outstanding?",
+            label=tr(said_to.PAY_OVER_LABEL),
             optional=True,
-            hint="Only amounts up to the outstanding balance are accepted unless this is ticked.",
+            hint=tr(said_to.PAY_OVER_HINT),
             element=CheckboxesElement(
                 action_id=ACTION_PAY_OVER,
                 options=[
-                    Option(value=OVER_CHOSEN, text="The customer paid more: change given / overpayment")
+                    Option(value=OVER_CHOSEN, text=tr(said_to.PAY_OVER_OPTION))
                 ],
             ),
         ),
@@ -248,26 +238,28 @@ def pay_modal(order: Order, methods: Sequence[PaymentMethod], meta: PayFormMeta)
     return View(
         type="modal",
         callback_id=CallbackId.PAY_FORM.value,
-        title=PlainTextObject(text="Pay order"),
-        submit=PlainTextObject(text="Continue"),
-        close=PlainTextObject(text="Back"),
+        title=PlainTextObject(text=tr(said_to.PAY_TITLE)),
+        submit=PlainTextObject(text=tr(said_to.CONTINUE)),
+        close=PlainTextObject(text=tr(said_to.BACK)),
         private_metadata=meta.encode(),
         blocks=blocks,
     ).to_dict()
 
 
-def pay_remains_line(outstanding_cents: int, amount: str, kind: str | None) -> str:
+def pay_remains_line(
+    outstanding_cents: int, amount: str, kind: str | None, tr: Translator = ENGLISH
+) -> str:
     """What remains after the payment typed so far (mrkdwn), for the pay form's last line."""
     try:
         cents = parse_cents(amount)
     except MoneyError:
-        return messages.PAY_AMOUNT_HINT.format(open=money(outstanding_cents))
+        return tr(messages.PAY_AMOUNT_HINT, open=tr.money(outstanding_cents))
     if kind == KIND_FULL or cents >= outstanding_cents:
         if cents > outstanding_cents and kind != KIND_FULL:
-            return messages.PAY_MORE_THAN_OPEN.format(open=money(outstanding_cents))
-        return messages.PAY_REMAINS.format(left="nothing is left to pay")
-    left = messages.LEFT_OPEN.format(amount=money(max(outstanding_cents - cents, 0)))
-    return messages.PAY_REMAINS.format(left=left)
+            return tr(messages.PAY_MORE_THAN_OPEN, open=tr.money(outstanding_cents))
+        return tr(messages.PAY_REMAINS, left=tr(said_to.NOTHING_LEFT))
+    left = tr(messages.LEFT_OPEN, amount=tr.money(max(outstanding_cents - cents, 0)))
+    return tr(messages.PAY_REMAINS, left=left)
 
 
 def with_pay_remains(view: dict[str, Any], line: str) -> dict[str, Any]:
@@ -278,11 +270,6 @@ def with_pay_remains(view: dict[str, Any], line: str) -> dict[str, Any]:
     ]
     keep = ("type", "callback_id", "title", "submit", "close", "private_metadata")
     return {**{k: view[k] for k in keep if k in view}, "blocks": blocks}
-
-
-def format_cents_plain(cents: int) -> str:
-    """Amount for an input field, without the euro sign: ``12,50``."""
-    return money(cents).split("\u00a0", 1)[-1]
 
 
 def audit_details(entry: AuditEntry) -> str:

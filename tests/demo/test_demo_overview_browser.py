@@ -1,6 +1,6 @@
 """The App Home tab and `/order stats` in the browser sandbox, against `orderbot demo`.
 
-Their screenshots (test-artifacts/demo/) are the README.s pictures (docs/app-home.png, docs/stats-chart.png).
+Their screenshots (test-artifacts/demo/) are the README's pictures (docs/app-home.png, docs/stats-chart.png).
 """
 
 from __future__ import annotations

@@ -44,7 +44,8 @@ def test_notification_card_pay_confirm_and_audit_note(page: Page, demo: Demo) ->
     card.get_by_test_id("button-order_pay").click()
     modal = page.get_by_test_id("modal")
     expect(modal.get_by_test_id("modal-title")).to_have_text("Pay order")
-    expect(modal.get_by_test_id("input-pay_amount").locator("input")).to_have_value("37,50")
+    # The demo user reads English: the amount is written the way they read it (a Dutch reader: 37,50).
+    expect(modal.get_by_test_id("input-pay_amount").locator("input")).to_have_value("37.50")
     # Nothing is guessed: how the customer paid and the kind of payment are chosen.
     modal.get_by_test_id("select-method").select_option(label="Contant")
     modal.get_by_test_id("radios-kind").get_by_test_id("option-full").check()

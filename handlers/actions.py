@@ -21,8 +21,8 @@ from bot.slack.i18n import Translator, translator
 from bot.slack.ids import ActionId, InvalidValue, OrderRef, PayFormMeta
 from bot.slack.messages import STALE_BUTTON
 from bot.slack.views import prompts
-from handlers.confirm_flow import _pay_values as pay_values  # the pay form's one reader
 from handlers.order_cards import card_reply
+from handlers.pay_form_values import pay_values  # the pay form's one reader
 from handlers.replies import catalogue, reply_on_failure
 
 log = logging.getLogger(__name__)

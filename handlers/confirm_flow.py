@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 
 from bot.mplus.errors import MplusError
 from bot.mplus.models import Order
-from bot.mplus.money import MoneyError, parse_cents
+from bot.mplus.money import parse_cents
 from bot.notifier.live import LiveCards
 from bot.orders.confirmed_actions import ConfirmResult, NotApplicable, Outcome, why_not_applicable
 from bot.orders.permissions import Action
@@ -45,6 +45,7 @@ from bot.store.db import utcnow
 from handlers.authorise import authorised
 from handlers.form_state import FORGED_FORM, state_values
 from handlers.order_cards import latest_event
+from handlers.pay_form_values import pay_form_errors, pay_values
 from handlers.replies import catalogue, reply_on_failure
 from handlers.surface import view_reply
 
@@ -409,55 +410,6 @@ def announce_settled(deps: Deps, client: WebClient, settled: SettledClaim) -> No
         ConfirmFlow(deps)._update_card(card, settled.order, escape(_settled_text(settled)), client)
 
 
-def _pay_values(view: dict[str, Any]) -> dict[str, Any]:
-    state = (view.get("state") or {}).get("values") or {}
-    amount = (state.get(prompts.BLOCK_PAY_AMOUNT) or {}).get(prompts.ACTION_PAY_AMOUNT) or {}
-    method = (state.get(prompts.BLOCK_PAY_METHOD) or {}).get(prompts.ACTION_PAY_METHOD) or {}
-    kind = (state.get(prompts.BLOCK_PAY_KIND) or {}).get(prompts.ACTION_PAY_KIND) or {}
-    over = (state.get(prompts.BLOCK_PAY_OVER) or {}).get(prompts.ACTION_PAY_OVER) or {}
-    return {
-        "amount": amount.get("value") or "",
-        "method": (method.get("selected_option") or {}).get("value"),
-        "method_description": ((method.get("selected_option") or {}).get("text") or {}).get("text"),
-        "kind": (kind.get("selected_option") or {}).get("value"),
-        "over": any(o.get("value") == prompts.OVER_CHOSEN for o in over.get("selected_options") or []),
-    }
-
-
-TYPO_FACTOR = 10
-"""An amount this many times the outstanding balance is refused as a probable typo."""
-
-
-def pay_form_errors(
-    values: dict[str, Any], outstanding_cents: int, tr: Translator = ENGLISH
-) -> dict[str, str]:
-    """Field errors for the pay modal, keyed by block id; empty when the form is fine."""
-    errors: dict[str, str] = {}
-    try:
-        cents = parse_cents(values["amount"])
-        outstanding = tr.money(outstanding_cents)
-        if cents <= 0:
-            errors[prompts.BLOCK_PAY_AMOUNT] = tr(said_to.PAY_NOT_POSITIVE, zero=tr.money(0))
-        elif outstanding_cents > 0 and cents >= TYPO_FACTOR * outstanding_cents:
-            # 2990 typed for € 29,90: far more likely a missing comma than a real payment.
-            errors[prompts.BLOCK_PAY_AMOUNT] = tr(
-                said_to.PAY_TYPO, amount=tr.money(cents), times=cents // outstanding_cents, open=outstanding
-            )
-        elif cents > outstanding_cents and not values.get("over"):
-            errors[prompts.BLOCK_PAY_AMOUNT] = tr(
-                said_to.PAY_OVER_NOT_TICKED, amount=tr.money(cents), open=outstanding
-            )
-        elif values["kind"] == prompts.KIND_FULL and cents < outstanding_cents:
-            errors[prompts.BLOCK_PAY_AMOUNT] = tr(said_to.PAY_FULL_TOO_LITTLE, open=outstanding)
-    except MoneyError as err:
-        errors[prompts.BLOCK_PAY_AMOUNT] = str(err)  # the money parser's own (English) explanation
-    if not values["method"]:
-        errors[prompts.BLOCK_PAY_METHOD] = tr(said_to.PAY_CHOOSE_METHOD)
-    if values["kind"] not in prompts.KIND_LABELS:
-        errors[prompts.BLOCK_PAY_KIND] = tr(said_to.PAY_CHOOSE_KIND)
-    return errors
-
-
 def register(app: App, deps: Deps) -> None:
     flow = ConfirmFlow(deps)
 
@@ -522,7 +474,7 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={prompts.BLOCK_PAY_AMOUNT: FORGED_FORM})
             return
         # The ack path: no users.info here; the form carries the language it was opened in.
-        errors = pay_form_errors(_pay_values(view), meta.outstanding_cents, translator(meta.language))
+        errors = pay_form_errors(pay_values(view), meta.outstanding_cents, translator(meta.language))
         if errors:
             ack(response_action="errors", errors=errors)
             return
@@ -532,7 +484,7 @@ def register(app: App, deps: Deps) -> None:
         meta = PayFormMeta.decode(view.get("private_metadata"))
         if state_values(view) is None:
             return  # refused in the ack
-        values = _pay_values(view)
+        values = pay_values(view)
         origin = deps.form_origins.get(view.get("id")) if deps.form_origins is not None else None
         if pay_form_errors(values, meta.outstanding_cents, translator(meta.language)) or (
             deps.form_origins and origin is None

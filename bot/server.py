@@ -222,6 +222,9 @@ def make_http_server(runtime: Runtime, host: str, port: int) -> Any:
         threads=runtime.settings.bot.workers,
         ident="orderbot",
         max_request_body_size=runtime.settings.bot.max_request_bytes,
+        # poll(), not select(): closing the server from another thread then ends its loop quietly
+        # instead of select() raising "Bad file descriptor" in the server's thread.
+        asyncore_use_poll=True,
     )
 
 

@@ -116,7 +116,9 @@ class OpsServer:
     def __init__(self, app: WSGIApp, host: str, port: int, threads: int = 2) -> None:
         import waitress.server
 
-        self._server: Any = waitress.server.create_server(app, host=host, port=port, threads=threads)
+        self._server: Any = waitress.server.create_server(
+            app, host=host, port=port, threads=threads, asyncore_use_poll=True  # see bot.server
+        )
         self.port = int(self._server.effective_port)
         self._thread = threading.Thread(target=self._server.run, name="ops-http", daemon=True)
 

@@ -78,37 +78,32 @@ class Runtime:
         self.deps.db.dispose()
 
     def shutdown_steps(self, stop_intake: Callable[[], None]) -> Steps:
-        def stop_background(timeout: float) -> None:
-            if self.recovery_loop is not None:
-                self.recovery_loop.stop()
-            if self.notifier is not None:
-                self.notifier.stop(timeout)
-
         return Steps(
             stop_intake=stop_intake,
             wait_idle=self.pools.in_flight.wait_idle,
             in_flight=lambda: self.pools.in_flight.count,
-            stop_background=stop_background,
+            stop_background=self.stop_background,
             close=self.close,
         )
 
     def start_background(self) -> Callable[[], None]:
         """Start the notifier (it stays idle while no channel is configured or subscribed) and the
         recovery of work a previous process left running (at once, then every half bound), and the
-        background readiness checks."""
+        background readiness checks; returns ``stop_background``."""
         if self.readiness is not None:
             self.readiness.start()
         self.notifier = start_in_background(
             self.settings, self.mplus, self.slack, self.deps.db, self.deps.audit
         )
-        recovery = self.recovery_loop = start_recovery(self)
-        notifier = self.notifier
+        self.recovery_loop = start_recovery(self)
+        return self.stop_background
 
-        def stop() -> None:
-            recovery.stop()
-            notifier.stop()
-
-        return stop
+    def stop_background(self, timeout: float = 15.0) -> None:
+        """The one way the background work stops, for a graceful shutdown and for the demo alike."""
+        if self.recovery_loop is not None:
+            self.recovery_loop.stop()
+        if self.notifier is not None:
+            self.notifier.stop(timeout)
 
 
 def healthz_progress(db: Database) -> dict[str, Any]:

@@ -63,6 +63,7 @@ from handlers.form_commands import (
     user_of,
 )
 from handlers.form_state import FORGED_FORM, state_values
+from handlers.order_cards import live_cards
 from handlers.replies import catalogue
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ REFUSED_SEE_FIELDS = "Mplus refused: see the marked fields."
 
 
 def _live(deps: Deps, client: WebClient) -> LiveCards:
-    return LiveCards(deps.db, client, lambda: catalogue(deps))
+    return live_cards(deps, client)
 
 
 def _done_text(headline: str, posted: bool, channel: str, result: Result) -> str:

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from bot.mirror.overview_queries import daily_states
-from bot.mplus.money import format_cents
 from bot.overview.charts import chart_summary, render_chart
+from bot.slack import channel_messages as said
+from bot.slack.i18n import ENGLISH, Translator
 from bot.store.db import Database
 from bot.store.subscriptions import SubscriptionFilter
 
@@ -15,26 +16,26 @@ DIGEST_DAYS = 7
 
 Upload = Callable[[str, bytes, str, str, str], None]
 """(channel, png, filename, title, summary) → shares the file in the channel."""
-DigestChart = Callable[[str, SubscriptionFilter | None, date], None]
-"""(channel, the digest's filter or None for every order, the digest's day)."""
+DigestChart = Callable[[str, SubscriptionFilter | None, date, Translator], None]
+"""(channel, the digest's filter or None for every order, the digest's day, the channel's words)."""
 
 
-def filter_words(flt: SubscriptionFilter | None) -> str:
+def filter_words(flt: SubscriptionFilter | None, tr: Translator = ENGLISH) -> str:
     if flt is None:
         return ""
     parts = [
-        f"branch {flt.branch}" if flt.branch else "",
-        f"category {flt.category}" if flt.category else "",
-        f"method {flt.method}" if flt.method else "",
-        f"{format_cents(flt.min_cents)} or more" if flt.min_cents else "",
+        tr(said.FILTER_BRANCH, number=flt.branch) if flt.branch else "",
+        tr(said.FILTER_CATEGORY, number=flt.category) if flt.category else "",
+        tr(said.FILTER_METHOD, code=flt.method) if flt.method else "",
+        tr(said.CHART_MIN, amount=tr.money(flt.min_cents)) if flt.min_cents else "",
     ]
     return "".join(f", {part}" for part in parts if part)
 
 
 def digest_chart(db: Database, upload: Upload) -> DigestChart:
-    def send(channel: str, flt: SubscriptionFilter | None, day: date) -> None:
+    def send(channel: str, flt: SubscriptionFilter | None, day: date, tr: Translator = ENGLISH) -> None:
         start = day - timedelta(days=DIGEST_DAYS - 1)
-        what = "the last 7 days" + filter_words(flt)
+        what = tr(said.CHART_LAST_DAYS, days=DIGEST_DAYS) + filter_words(flt, tr)
         days = daily_states(
             db,
             start,
@@ -44,9 +45,8 @@ def digest_chart(db: Database, upload: Upload) -> DigestChart:
             method=flt.method if flt else None,
             min_cents=flt.min_cents if flt else None,
         )
-        title = f"Orders and revenue, {what}"
-        upload(
-            channel, render_chart(days, title), f"orders-{day:%Y%m%d}.png", title, chart_summary(days, what)
-        )
+        title = tr(said.CHART_TITLE, what=what)
+        png = render_chart(days, title, tr)
+        upload(channel, png, f"orders-{day:%Y%m%d}.png", title, chart_summary(days, what, tr))
 
     return send

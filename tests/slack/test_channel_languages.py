@@ -6,12 +6,14 @@ in its own words and money format, the person's own replies in theirs."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
 
 from bot.notifier.engine import PassStatus
 from bot.notifier.runner import build_notifier
+from bot.slack.i18n import translator
 from bot.store.subscriptions import ChannelLanguages
 from tests.notifier.conftest import Shop
 from tests.slack.conftest import ALICE, CHANNEL, BotRig, wait_for
@@ -140,3 +142,14 @@ def test_lang_needs_a_language_orderbot_speaks(rig: BotRig) -> None:
     said = shown(command(rig, "subscribe lang de", CHANNEL))
     assert "`lang` needs en or nl" in said
     assert ChannelLanguages(rig.runtime.deps.db).all() == {}
+
+
+def test_dates_are_written_the_readers_way() -> None:
+    nl, en = translator("nl"), translator("en")
+    # Dutch shortens months with CLDR's traditional full stop; May (mei) is not shortened, so has none.
+    assert [nl.date(date(2026, month, 1)) for month in range(1, 13)] == [
+        "1 jan. 2026", "1 feb. 2026", "1 mrt. 2026", "1 apr. 2026", "1 mei 2026", "1 jun. 2026",
+        "1 jul. 2026", "1 aug. 2026", "1 sep. 2026", "1 okt. 2026", "1 nov. 2026", "1 dec. 2026",
+    ]  # fmt: skip
+    assert nl.date(date(2026, 12, 31)) == "31 dec. 2026"
+    assert en.date(date(2026, 12, 1)) == "1 Dec 2026" and en.date(date(2026, 3, 9)) == "9 Mar 2026"

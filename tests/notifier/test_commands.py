@@ -30,17 +30,18 @@ def audited(rig: BotRig) -> list[tuple[str, str]]:
         return [(row.action, row.result) for row in rows if "subscribe" in row.action]
 
 
-def reply(rig: BotRig, text: str, user: str = ALICE) -> dict[str, Any]:
-    """Run ``/order text``; the first thing the user then sees: an ephemeral or a channel message."""
-    ephemerals, messages = len(rig.ephemerals(user)), len(rig.fake.messages(CHANNEL))
-    result = rig.slack.command("/order", text, user=user, channel=CHANNEL)
+def reply(rig: BotRig, text: str, user: str = ALICE, channel: str = CHANNEL) -> dict[str, Any]:
+    """Run ``/order text`` in ``channel``; the first thing the user then sees: an ephemeral or a
+    channel message."""
+    ephemerals, messages = len(rig.ephemerals(user)), len(rig.fake.messages(channel))
+    result = rig.slack.command("/order", text, user=user, channel=channel)
     assert result.status == 200, result.body
 
     def shown() -> dict[str, Any] | None:
-        fresh = rig.ephemerals(user)[ephemerals:] + rig.fake.messages(CHANNEL)[messages:]
+        fresh = rig.ephemerals(user)[ephemerals:] + rig.fake.messages(channel)[messages:]
         return fresh[0] if fresh else None
 
-    return wait_for(shown, what=f"a reply to /order {text}")
+    return wait_for(shown, what=f"a reply to /order {text} in {channel}")
 
 
 def test_subscribe_list_and_unsubscribe(rig: BotRig) -> None:

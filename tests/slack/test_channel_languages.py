@@ -16,6 +16,7 @@ from bot.notifier.runner import build_notifier
 from bot.slack.i18n import translator
 from bot.store.subscriptions import ChannelLanguages
 from tests.notifier.conftest import Shop
+from tests.notifier.test_commands import reply
 from tests.slack.conftest import ALICE, CHANNEL, BotRig, wait_for
 from tests.slack.test_confirm_flow import last_ephemeral_with, pay_values
 from tests.slack.test_read_path import buttons, shown
@@ -26,16 +27,7 @@ pytestmark = pytest.mark.bot_settings(allow_pay="*", allow_subscribe="*", notify
 
 
 def command(rig: BotRig, text: str, channel: str, user: str = ALICE) -> dict[str, Any]:
-    """``/order text`` typed in ``channel``; the first thing then seen: an ephemeral or a channel post."""
-    ephemerals, posts = len(rig.ephemerals(user)), len(rig.fake.messages(channel))
-    result = rig.slack.command("/order", text, user=user, channel=channel)
-    assert result.status == 200, result.body
-
-    def seen() -> dict[str, Any] | None:
-        fresh = rig.ephemerals(user)[ephemerals:] + rig.fake.messages(channel)[posts:]
-        return fresh[0] if fresh else None
-
-    return wait_for(seen, what=f"a reply to /order {text} in {channel}")
+    return reply(rig, text, user=user, channel=channel)
 
 
 def card_in(rig: BotRig, channel: str, number: str) -> dict[str, Any] | None:

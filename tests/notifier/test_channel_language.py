@@ -9,6 +9,8 @@ from typing import Any
 
 from bot.mplus.models import MPLUS_TZ
 from bot.notifier.engine import PassStatus
+from bot.slack.i18n import translator
+from bot.slack.views.notifications import DigestLine, digest_message
 from bot.store.subscriptions import ChannelLanguages
 from tests.notifier.conftest import GENERAL, OPS, NotifierRig, all_text, notify_rig  # noqa: F401
 from tests.slack.conftest import ALICE
@@ -107,3 +109,18 @@ def test_orderbot_language_is_what_a_channel_without_its_own_reads(notify_rig: N
     assert "*€ 24,95 open* · nog niets betaald · 📦 niet geleverd" in all_text(dutch)
     assert "*€24.95 open* · nothing paid yet · 📦 not delivered" in all_text(english)
     assert dutch["text"].startswith("🆕 Nieuwe order") and english["text"].startswith("🆕 New order")
+
+
+def test_a_digest_counts_and_states_the_readers_way() -> None:
+    line = {"relation": "Zoë", "total_cents": 123456, "state": "paid"}
+    lines = [DigestLine(number=f"2026-{n}", **line) for n in range(5)]
+    dutch = digest_message(
+        title="t", total=12_345, by_state={"open": 12_000, "paid": 345}, first=lines, footer="f",
+        tr=translator("nl"),
+    )  # fmt: skip
+    said = all_text(dutch)
+    assert "*12.345 orders* · 🚚 12.000 open · 💶 345 betaald" in said
+    assert "*2026-0* · Zoë · € 1.234,56 · betaald" in said and "… en nog 12.340 orders" in said
+    english = all_text(digest_message(title="t", total=6, by_state={"paid": 6}, first=lines, footer="f"))
+    assert "*6 orders* · 💶 6 paid" in english and "€1,234.56 · paid" in english
+    assert "… and 1 more order" in english and "more orders" not in english

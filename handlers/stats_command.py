@@ -15,7 +15,7 @@ from bot.mirror.sync import today_in_mplus
 from bot.orders.periods import PeriodError
 from bot.overview.charts import chart_summary, render_chart
 from bot.overview.stats import StatsRequest, parse_stats_period, stats_days
-from bot.slack.i18n import N_
+from bot.slack.i18n import N_, Said
 from bot.slack.views import stats as stats_views
 from handlers.command_parser import Command, Subcommand, UsageError, positive_int
 from handlers.context import CommandContext
@@ -42,11 +42,11 @@ def parse_stats(args: list[str], today: date | None) -> Command:
         elif word == "public":
             public = True
         else:
-            raise UsageError(f"`{word[:40]}` is not a stats option", "stats")
+            raise UsageError(Said(N_("`{word}` is not a stats option"), word=word[:40]), "stats")
     try:
         period = parse_stats_period(period_text, today or today_in_mplus())
     except PeriodError as err:
-        raise UsageError(str(err), "stats") from None
+        raise UsageError(err.args[0], "stats") from None
     return StatsCommand(request=StatsRequest(period=period, branch=branch, public=public))
 
 

@@ -65,7 +65,7 @@ def register(app: App, deps: Deps) -> None:
             respond=respond,
             client=client,
         )
-        with reply_on_failure(respond, f"{deps.command} {text[:80]}"):
+        with reply_on_failure(respond, f"{deps.command} {text[:80]}", ctx.reader):
             reply = row.answer(parsed, ctx)
             if reply is not None:
                 respond(response_type="ephemeral", **reply)

@@ -208,7 +208,7 @@ def register(app: App, deps: Deps) -> None:
         except InvalidValue:
             _stale(respond, tr)
             return
-        with reply_on_failure(respond, "list page"):
+        with reply_on_failure(respond, "list page", lambda: tr):
             respond(replace_original=True, **list_reply(query, deps, user, tr))
 
     def show_pressed(body: dict[str, Any], respond: Respond | None, client: WebClient) -> None:
@@ -219,7 +219,7 @@ def register(app: App, deps: Deps) -> None:
         except InvalidValue:
             _stale(respond, tr)
             return
-        with reply_on_failure(respond, f"show {ref.order_id}"):
+        with reply_on_failure(respond, f"show {ref.order_id}", lambda: tr):
             # The card is the order as Mplus has it now; the list stays where it was.
             order = deps.orders.get(ref.order_id)
             card = message(views.order_card(order, catalogue(deps), tr=tr), views.order_summary_text(order))

@@ -165,6 +165,18 @@ def test_the_app_home_in_each_readers_language(rig: BotRig, anneke: str, quintij
     assert "Needs action" in english and "Actie nodig" not in english
 
 
+@SMALL_PAGES
+def test_stats_and_methods_in_each_readers_language(rig: BotRig, anneke: str, quintijn: list[Order]) -> None:
+    stats = rig.run("stats week", user=anneke)
+    assert header(stats) == "Orders en omzet, de afgelopen 7 dagen"
+    assert " orders, omzet €\u00a0" in stats["text"] and "in de afgelopen 7 dagen (" in stats["text"]
+    assert "Drukste dag: " in stats["text"]
+    assert header(rig.run("stats week")) == "Orders and revenue, the last 7 days"
+    methods = rig.run("methods", user=anneke)
+    assert header(methods) == "Verzendmethoden" and "— code " in shown(methods)
+    assert header(rig.run("categories", user=anneke)) == "Ordercategorieën"
+
+
 def test_a_usage_error_is_said_in_the_ack_in_the_persons_language(rig: BotRig, anneke: str) -> None:
     # The ack does not wait for users.info: a person never seen before reads the default (English)…
     first = rig.slack.command("/order", "lijst vanmorgen", user=anneke, channel=CHANNEL)

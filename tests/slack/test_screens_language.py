@@ -166,7 +166,7 @@ def test_the_app_home_in_each_readers_language(rig: BotRig, anneke: str, quintij
 
 
 @SMALL_PAGES
-def test_stats_and_methods_in_each_readers_language(rig: BotRig, anneke: str, quintijn: list[Order]) -> None:
+def test_stats_methods_and_history_in_each_readers_language(rig: BotRig, anneke: str, quintijn: list[Order]) -> None:
     stats = rig.run("stats week", user=anneke)
     assert header(stats) == "Orders en omzet, de afgelopen 7 dagen"
     assert " orders, omzet €\u00a0" in stats["text"] and "in de afgelopen 7 dagen (" in stats["text"]
@@ -175,6 +175,10 @@ def test_stats_and_methods_in_each_readers_language(rig: BotRig, anneke: str, qu
     methods = rig.run("methods", user=anneke)
     assert header(methods) == "Verzendmethoden" and "— code " in shown(methods)
     assert header(rig.run("categories", user=anneke)) == "Ordercategorieën"
+    number = quintijn[0].number
+    history = rig.run(f"audit {number}", user=anneke)
+    assert header(history) == f"Geschiedenis van order {number}"
+    assert "Orderbot heeft voor deze order nog niets vastgelegd." in shown(history)
 
 
 def test_a_usage_error_is_said_in_the_ack_in_the_persons_language(rig: BotRig, anneke: str) -> None:

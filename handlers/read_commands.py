@@ -55,7 +55,7 @@ def parse_find(args: list[str], _today: date | None) -> Command:
 
 def parse_order_key(args: list[str], subcommand: str) -> OrderKey:
     try:
-        return OrderKey.parse(one_arg(args, subcommand, N_("order number or id")))
+        return OrderKey.parse(one_arg(args, subcommand, Said(N_("order number or id"))))
     except OrderKeyError as err:
         raise UsageError(err.args[0], subcommand) from None
 

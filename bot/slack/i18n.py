@@ -77,9 +77,9 @@ class Translator:
     def said(self, text: str) -> str:
         """A text a lower layer said (``bot.marks.Said``: its msgid and values) in this reader's
         language; a plain ``str`` is looked up as a msgid and otherwise shown as it is (Mplus's own
-        words, something typed)."""
+        words). Only values that are ``Said`` themselves are translated: a typed word stays as typed."""
         if isinstance(text, Said):
-            values = {k: self.said(v) if isinstance(v, str) else v for k, v in text.values.items()}
+            values = {k: self.said(v) if isinstance(v, Said) else v for k, v in text.values.items()}
             return self(text.msgid, **values) if values else self.gettext(text.msgid)
         return self.gettext(text) if text else text
 

@@ -166,7 +166,9 @@ def test_the_app_home_in_each_readers_language(rig: BotRig, anneke: str, quintij
 
 
 @SMALL_PAGES
-def test_stats_methods_and_history_in_each_readers_language(rig: BotRig, anneke: str, quintijn: list[Order]) -> None:
+def test_stats_methods_and_history_in_each_readers_language(
+    rig: BotRig, anneke: str, quintijn: list[Order]
+) -> None:
     stats = rig.run("stats week", user=anneke)
     assert header(stats) == "Orders en omzet, de afgelopen 7 dagen"
     assert " orders, omzet €\u00a0" in stats["text"] and "in de afgelopen 7 dagen (" in stats["text"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
 
 import matplotlib
 
@@ -16,6 +18,7 @@ matplotlib.use("Agg")  # headless: no display, no GUI toolkit, before pyplot is 
 
 from matplotlib.figure import Figure
 
+from bot.marks import N_
 from bot.mirror.overview_queries import DayStates, StateBucket
 from bot.mplus.money import format_cents
 
@@ -72,20 +75,66 @@ def render_chart(days: Sequence[DayStates], title: str) -> bytes:
     return out.getvalue()
 
 
-def chart_summary(days: Sequence[DayStates], what: str) -> str:
-    """Plain words for the chart: ``what`` is e.g. "the last 7 days, branch 2"."""
+class Words(Protocol):
+    """How a reader is told things: ``bot.slack.i18n.Translator`` is one (the Slack layer passes it)."""
+
+    def __call__(self, message: str, **values: object) -> str: ...
+    def money(self, cents: int) -> str: ...
+    def number(self, value: int) -> str: ...
+    def date(self, value: date) -> str: ...
+
+
+class AsWritten:
+    """The marked English texts as they are, amounts and dates as the shop writes them."""
+
+    def __call__(self, message: str, **values: object) -> str:
+        return message.format(**values) if values else message
+
+    def money(self, cents: int) -> str:
+        return format_cents(cents)
+
+    def number(self, value: int) -> str:
+        return str(value)
+
+    def date(self, value: date) -> str:
+        return f"{value:%d-%m-%Y}"
+
+
+AS_WRITTEN = AsWritten()
+NO_ORDERS = N_("No orders in {what}.")
+SUMMARY = N_(
+    "{orders} orders, revenue {revenue} in {what} ({states}). Busiest day: {day} with {busiest} orders, "
+    "{busiest_revenue}."
+)
+STATE_COUNTS = {
+    StateBucket.OPEN: N_("{n} open"),
+    StateBucket.PAID: N_("{n} paid, not delivered"),
+    StateBucket.DELIVERED: N_("{n} delivered, not paid"),
+    StateBucket.COMPLETE: N_("{n} complete"),
+    StateBucket.CANCELLED: N_("{n} cancelled"),
+}
+
+
+def chart_summary(days: Sequence[DayStates], what: str, words: Words = AS_WRITTEN) -> str:
+    """Plain words for the chart: ``what`` is e.g. "the last 7 days, branch 2"; in the reader's
+    ``words`` (English as written for a channel's digest)."""
     orders = sum(d.orders for d in days)
     revenue = sum(d.revenue for d in days)
     if orders == 0:
-        return f"No orders in {what}."
+        return words(NO_ORDERS, what=what)
     per_state = []
     for state in StateBucket:
         count = sum(d.counts.get(state, 0) for d in days)
         if count:
-            per_state.append(f"{count} {STATE_LABELS[state]}")
+            per_state.append(words(STATE_COUNTS[state], n=words.number(count)))
     busiest = max(days, key=lambda d: (d.orders, d.revenue))
-    return (
-        f"{orders} orders, revenue {format_cents(revenue)} in {what} "
-        f"({', '.join(per_state)}). Busiest day: {busiest.day:%d-%m-%Y} with {busiest.orders} orders, "
-        f"{format_cents(busiest.revenue)}."
+    return words(
+        SUMMARY,
+        orders=words.number(orders),
+        revenue=words.money(revenue),
+        what=what,
+        states=", ".join(per_state),
+        day=words.date(busiest.day),
+        busiest=words.number(busiest.orders),
+        busiest_revenue=words.money(busiest.revenue),
     )

@@ -100,19 +100,36 @@ def bot_client(url: str, wsdl: Path, tmp: Path):
     return MplusClient(_rig.mplus_settings(url, tmp / "wsdl.sqlite", wsdl=str(wsdl), max_response_mb=512))
 
 
-def bot_timer(url: str, wsdl: Path, tmp: Path, limit: int):
+def bot_timer(url: str, wsdl: Path, tmp: Path, limit: int, python_shaper: bool = False):
+    """Times ``get_orders``; ``python_shaper`` makes it read orders with ``order_xml`` (the fallback
+    used where the compiled walk was not built) instead of ``_order_walk``."""
+    from bot.mplus import envelope, order_xml
     from bot.mplus.models import OrderQuery
 
     client = bot_client(url, wsdl, tmp)
     query = OrderQuery(sync_marker=1, sync_marker_limit=limit)
-    client.get_orders(query)  # warm-up: WSDL, connection, caches
+    installed = envelope.shape_order
+    shaper = order_xml.order if python_shaper else installed
 
     def run() -> tuple[float, int]:
-        started = time.perf_counter()
-        count = len(client.get_orders(query))
-        return time.perf_counter() - started, count
+        envelope.shape_order = shaper
+        try:
+            started = time.perf_counter()
+            count = len(client.get_orders(query))
+            return time.perf_counter() - started, count
+        finally:
+            envelope.shape_order = installed
 
+    run()  # warm-up: WSDL, connection, caches
     return run
+
+
+def shaper_in_use() -> str:
+    from bot.mplus import envelope, order_xml
+
+    if envelope.shape_order is order_xml.order:
+        return "python shaper (bot.mplus._order_walk is not built: no C compiler at install?)"
+    return "compiled walk (bot.mplus._order_walk)"
 
 
 def _status(field: str) -> int:
@@ -201,12 +218,15 @@ def main() -> None:
             # Interleaved rounds (bot call, then one PHP process: warm-up call + timed call), so both
             # clients see the same machine load; a shared 2-core machine swings ±50 % in minutes.
             run_bot = bot_timer(server.url, wsdl, tmp, orders)
+            run_python = bot_timer(server.url, wsdl, tmp, orders, python_shaper=True)
             bot_times: list[float] = []
+            python_times: list[float] = []
             php_runs: list[dict[str, object]] = []
             php: dict[str, object] | str = ""
             for _ in range(args.runs):
                 seconds, bot_count = run_bot()
                 bot_times.append(seconds)
+                python_times.append(run_python()[0])
                 php = time_php(server.url, wsdl, orders, 1)
                 if isinstance(php, str):
                     continue
@@ -218,7 +238,9 @@ def main() -> None:
             memory = bot_memory(server.url, wsdl, orders)
         finally:
             server.close()
+    print(f"# bot reads orders with the {shaper_in_use()}")
     print(f"# bot rounds (s): {[round(t, 3) for t in bot_times]}")
+    print(f"# bot with the python shaper, rounds (s): {[round(t, 3) for t in python_times]}")
     if not isinstance(php, str):
         print(f"# PHP rounds (s): {php['rounds']}")
     rows: list[list[object]] = [
@@ -228,7 +250,14 @@ def main() -> None:
             f"{bot_s:.3f} s",
             f"{bot_count / bot_s:,.0f}",
             f"{memory['peak_growth'] / 1e6:.1f} MB RSS ({memory['peak_growth'] / len(page):.2f}x page)",
-        ]
+        ],
+        [
+            "bot, python shaper (fallback)",
+            bot_count,
+            f"{min(python_times):.3f} s",
+            f"{bot_count / min(python_times):,.0f}",
+            "",
+        ],
     ]
     if isinstance(php, str):
         print(f"skipped: PHP SoapClient ({php})")
@@ -244,6 +273,7 @@ def main() -> None:
             ]
         )
         rows.append(["ratio bot / PHP (orders/s)", "", "", f"{php_s / bot_s:.2f}x", ""])
+        rows.append(["ratio python shaper / PHP", "", "", f"{php_s / min(python_times):.2f}x", ""])
     _rig.print_table(["client", "orders", "best wall", "orders/s", "peak memory for the page"], rows)
     _rig.leftover_threads(threads)
 

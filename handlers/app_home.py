@@ -83,7 +83,8 @@ def register(app: App, deps: Deps) -> None:
             can_pay=deps.permissions.allows(user_id, Action.PAY),
             can_deliver=deps.permissions.allows(user_id, Action.DELIVER),
         )
-        client.views_publish(user_id=user_id, view=home_views.home_view(data))
+        tr = deps.languages.for_user(user_id, client)
+        client.views_publish(user_id=user_id, view=home_views.home_view(data, tr))
 
     refresher = HomeRefresher(
         publish,
@@ -113,7 +114,8 @@ def register(app: App, deps: Deps) -> None:
             log.warning("App Home: a Show all button with an unknown value")
             return
         group = need_list(deps.db, kind, today_in_mplus(), deps.home_stale_days, ALL_ROWS)
-        view = home_views.need_modal(group, deps.home_stale_days, more=group.count - len(group.orders))
+        tr = deps.languages.for_user((body.get("user") or {}).get("id"), client)
+        view = home_views.need_modal(group, deps.home_stale_days, more=group.count - len(group.orders), tr=tr)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     app.event("app_home_opened")(ack=ack_event, lazy=[home_opened])

@@ -35,6 +35,8 @@ def authorised(
         order_number=order_number,
         channel_id=channel_id,
     )
-    text = not_allowed(action.value, action.setting, deps.permissions.configured(action))
+    # No Web API call here (the chosen language, else what is known of the person, else the default).
+    tr = deps.languages.for_user(user_id, None)
+    text = not_allowed(action.value, action.setting, deps.permissions.configured(action), tr)
     tell(text, views.error_view(text))
     return False

@@ -17,16 +17,23 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.orders.chars import CONTROL_CHAR_TEXT, has_control_chars, strip_bidi
 from bot.slack import messages
+from bot.slack.i18n import ENGLISH, N_, Said, Translator
 from bot.slack.text import ZERO_WIDTH_SPACE
 from bot.slack.views import HelpEntry
 
 
 class UsageError(ValueError):
+    """``problem`` is a marked sentence (a ``Said`` with its values, or a plain marked msgid): the
+    ack says it in the reader's language."""
+
     def __init__(self, problem: str, subcommand: str | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
         self.subcommand = subcommand
         """The subcommand whose usage to show: the one typed, or the one meant by a typo."""
+
+
+USAGE_LINE = N_("Usage: {usage}")
 
 
 class Command(BaseModel):
@@ -85,8 +92,8 @@ class Subcommands:
         word = word[:40]
         close = difflib.get_close_matches(word.lower(), list(self._rows), n=1, cutoff=0.6)
         if close:
-            return UsageError(messages.DID_YOU_MEAN.format(word=word, suggestion=close[0]), close[0])
-        return UsageError(messages.NOT_A_COMMAND.format(word=word, names=", ".join(self._rows)))
+            return UsageError(Said(messages.DID_YOU_MEAN, word=word, suggestion=close[0]), close[0])
+        return UsageError(Said(messages.NOT_A_COMMAND, word=word, names=", ".join(self._rows)))
 
     def parse(self, text: str, today: date | None = None) -> tuple[Subcommand, Command]:
         if has_control_chars(text):
@@ -99,19 +106,21 @@ class Subcommands:
             raise self.unknown(name)
         return row, row.parse(args, today)
 
-    def usage_text(self, err: UsageError, command: str) -> str:
-        """The problem, then the right way to write the command meant."""
-        problem = err.problem if err.problem.endswith((".", "?", "!")) else f"{err.problem}."
+    def usage_text(self, err: UsageError, command: str, tr: Translator = ENGLISH) -> str:
+        """The problem, then the right way to write the command meant, in the reader's language."""
+        problem = tr.said(err.problem)
+        problem = problem if problem.endswith((".", "?", "!")) else f"{problem}."
         row = self._rows.get(err.subcommand or "")
         if row is not None:
-            return f"{problem}\nUsage: {command} {row.name} {row.usage}".rstrip()
-        return f"{problem}\n{messages.HELP_ONE.format(command=command)}"
+            usage = f"{command} {row.name} {row.usage}".rstrip()
+            return f"{problem}\n{tr(USAGE_LINE, usage=usage)}"
+        return f"{problem}\n{tr(messages.HELP_ONE, command=command)}"
 
 
 def no_args(name: str, factory: Callable[[], Command]) -> Parse:
     def parse(args: list[str], _today: date | None) -> Command:
         if args:
-            raise UsageError(f"`{name}` takes no arguments", name)
+            raise UsageError(Said(N_("`{name}` takes no arguments"), name=name), name)
         return factory()
 
     return parse
@@ -119,11 +128,12 @@ def no_args(name: str, factory: Callable[[], Command]) -> Parse:
 
 def positive_int(value: str | None, what: str, subcommand: str) -> int:
     if value is None or not value.isdigit() or int(value) <= 0 or len(value) > 12:
-        raise UsageError(f"`{what}` needs a positive number, e.g. `{what} 2`", subcommand)
+        raise UsageError(Said(N_("`{what}` needs a positive number, e.g. `{what} 2`"), what=what), subcommand)
     return int(value)
 
 
 def one_arg(args: Sequence[str], subcommand: str, what: str) -> str:
     if len(args) != 1:
-        raise UsageError(f"`{subcommand}` needs exactly one {what}", subcommand)
+        problem = Said(N_("`{subcommand}` needs exactly one {what}"), subcommand=subcommand, what=what)
+        raise UsageError(problem, subcommand)
     return args[0]

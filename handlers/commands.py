@@ -37,11 +37,13 @@ SUBCOMMANDS = Subcommands(
 
 def register(app: App, deps: Deps) -> None:
     def ack_order_command(ack: Ack, command: dict[str, Any]) -> None:
-        # Parsing is pure and fast, so bad input is answered in the ack itself.
+        # Parsing is pure and fast, so bad input is answered in the ack itself, in the language known
+        # for this person from memory (no store, no users.info on the ack path).
         try:
             SUBCOMMANDS.parse(command.get("text", ""))
         except UsageError as err:
-            text = SUBCOMMANDS.usage_text(err, deps.command)
+            tr = deps.languages.cached(command.get("user_id"))
+            text = SUBCOMMANDS.usage_text(err, deps.command, tr)
             ack(response_type="ephemeral", text=escape(text), blocks=views.error_view(text))
             return
         ack()
@@ -51,7 +53,9 @@ def register(app: App, deps: Deps) -> None:
         try:
             row, parsed = SUBCOMMANDS.parse(text)
         except UsageError:
-            return  # already answered in the ack
+            # Already answered in the ack; learn the person's language now, so the next ack speaks it.
+            deps.languages.language_of_user(command.get("user_id"), client)
+            return
         ctx = CommandContext(
             deps=deps,
             subcommands=SUBCOMMANDS,
@@ -61,7 +65,7 @@ def register(app: App, deps: Deps) -> None:
             respond=respond,
             client=client,
         )
-        with reply_on_failure(respond, f"{deps.command} {text[:80]}"):
+        with reply_on_failure(respond, f"{deps.command} {text[:80]}", ctx.reader):
             reply = row.answer(parsed, ctx)
             if reply is not None:
                 respond(response_type="ephemeral", **reply)

@@ -24,8 +24,10 @@ from bot.mplus.errors import MplusError, OutcomeUnknown, Refused
 from bot.orders.customers import CustomerDraft, check_customer
 from bot.orders.drafts import NEW_CUSTOMER_VALUE, LineDraft, OrderDraft, RelationChoice, relation_label
 from bot.orders.permissions import Action
+from bot.slack import form_messages as say
 from bot.slack import text
 from bot.slack.deps import Deps
+from bot.slack.i18n import ENGLISH, Said, Translator
 from bot.slack.ids import ActionId, CallbackId, InvalidValue, NewCustomerMeta, OrderFormMeta
 from bot.slack.messages import for_mplus_error
 from bot.slack.views import customer_modal, modals
@@ -50,6 +52,14 @@ def _parent(meta: NewCustomerMeta) -> tuple[OrderFormMeta, OrderDraft]:
             draft = None
     # Without the captured draft, Slack's kept state of the form's inputs still shows what was typed.
     return form, draft or OrderDraft(lines=tuple(LineDraft(key=k) for k in form.lines))
+
+
+def _reader(meta: NewCustomerMeta) -> Translator:
+    """The order form's language: the modal was pushed over it and speaks as it does."""
+    try:
+        return modals.reader_of(OrderFormMeta.decode(meta.form))
+    except InvalidValue:
+        return ENGLISH
 
 
 def _redraw(
@@ -83,8 +93,10 @@ def register(app: App, deps: Deps) -> None:
             return
         trigger = body.get("trigger_id")
 
+        tr = modals.reader_of(form)
+
         def tell(message: str, _blocks: list[dict]) -> None:
-            refused = notice(customer_modal.TITLE, f"🚫 {text.escape(message)}")
+            refused = notice(customer_modal.TITLE, f"🚫 {text.escape(message)}", tr=tr)
             client.views_push(trigger_id=trigger, view=refused)
 
         if not authorised(deps, user_of(body), Action.CREATE, tell, channel_id=form.channel or None):
@@ -96,17 +108,20 @@ def register(app: App, deps: Deps) -> None:
         if len(draft_json) <= DRAFT_MAX and len(with_draft.encode()) <= METADATA_MAX:
             meta = with_draft  # else Slack's kept state of the form's inputs has to do
         start = CustomerDraft.from_typed(value[len(NEW_CUSTOMER_VALUE):])
-        client.views_push(trigger_id=trigger, view=customer_modal.new_customer_modal(meta, start))
+        client.views_push(trigger_id=trigger, view=customer_modal.new_customer_modal(meta, start, tr=tr))
 
     def ack_customer(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         try:
             meta = NewCustomerMeta.decode(view.get("private_metadata"))
         except InvalidValue:
-            ack(response_action="update", view=notice(customer_modal.TITLE, text.escape(STALE)))
+            tr = deps.languages.cached(user_of(body))
+            ack(response_action="update", view=notice(customer_modal.TITLE, text.escape(tr(STALE)), tr=tr))
             return
+        tr = _reader(meta)
         refusal: list[str] = []
         if not authorised(deps, user_of(body), Action.CREATE, lambda m, _b: refusal.append(m)):
-            ack(response_action="update", view=notice(customer_modal.TITLE, f"🚫 {text.escape(refusal[0])}"))
+            said = f"🚫 {text.escape(refusal[0])}"
+            ack(response_action="update", view=notice(customer_modal.TITLE, said, tr=tr))
             return
         typed, choice = customer_modal.read_customer((view.get("state") or {}).get("values") or {})
         if customer_modal.chosen_relation(choice) is not None:
@@ -114,7 +129,7 @@ def register(app: App, deps: Deps) -> None:
             return
         relation, errors = check_customer(typed)
         if errors:
-            ack(response_action="errors", errors=customer_modal.field_errors(errors))
+            ack(response_action="errors", errors=customer_modal.field_errors(errors, tr))
             return
         assert relation is not None
         if not meta.checked:
@@ -123,7 +138,7 @@ def register(app: App, deps: Deps) -> None:
             if found:
                 checked = meta.model_copy(update={"checked": True})
                 ack(response_action="update",
-                    view=customer_modal.new_customer_modal(checked, typed, duplicates=found))
+                    view=customer_modal.new_customer_modal(checked, typed, duplicates=found, tr=tr))
                 return
         ack()
 
@@ -141,7 +156,7 @@ def register(app: App, deps: Deps) -> None:
             existing = queries.get_relation(deps.db, chosen)
             label = relation_label(existing.name if existing else "", chosen)
             _redraw(deps, client, meta, RelationChoice(number=chosen, label=label),
-                    f"Using the existing customer {label}.")
+                    Said(say.CUSTOMER_USING, customer=label))
             return
         relation, errors = check_customer(typed)
         if relation is None or errors:
@@ -162,27 +177,25 @@ def register(app: App, deps: Deps) -> None:
         except Refused as err:
             _record(deps, user, "refused", None, err.message or err.result)
             said = err.message or err.result
-            _redraw(deps, client, meta, None, f"Mplus did not create the customer: {said}")
+            _redraw(deps, client, meta, None, Said(say.CUSTOMER_REFUSED, message=said))
             return
         except MplusError as err:
             _record(deps, user, "failed", None, str(err))
-            _redraw(deps, client, meta, None, f"{for_mplus_error(err)} The customer was not created.")
+            error = for_mplus_error(err, _reader(meta))
+            _redraw(deps, client, meta, None, Said(say.CUSTOMER_FAILED, error=error))
             return
         _record(deps, user, "ok", number, None)
         label = relation_label(relation.name, number)
         _redraw(deps, client, meta, RelationChoice(number=number, label=label),
-                f"New customer {label} was created in Mplus and is selected.")
+                Said(say.CUSTOMER_CREATED, customer=label))
 
     # Every pick in the relation field comes here (dispatch_action); only "New customer" does anything.
     app.action(ActionId.FORM_RELATION.value)(ack=ack, lazy=[relation_picked])
     app.view(CallbackId.NEW_CUSTOMER.value)(ack=ack_customer, lazy=[process_customer])
 
 
-STALE = "This form is out of date. Close it and pick “➕ New customer…” again."
-UNKNOWN = (
-    "Mplus did not answer while creating the customer, so it may or may not exist now. Search for it "
-    "in the relation field before creating it again."
-)
+STALE = say.CUSTOMER_STALE
+UNKNOWN = say.CUSTOMER_UNKNOWN
 
 
 def _record(deps: Deps, user: str, result: str, number: int | None, error: str | None) -> None:

@@ -20,6 +20,7 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.mplus.errors import MplusError
 from bot.mplus.models import Order
 from bot.orders.drafts import (
     OrderDraft,
@@ -31,11 +32,12 @@ from bot.orders.drafts import (
 from bot.orders.editing import OrderEditor, RelationDirectory
 from bot.orders.permissions import Action
 from bot.orders.service import OrderKey
+from bot.slack import form_messages as say
 from bot.slack import text, views
 from bot.slack.deps import Deps
-from bot.slack.i18n import N_
+from bot.slack.i18n import ENGLISH, N_, Translator
 from bot.slack.ids import CardLocation, OrderFormMeta
-from bot.slack.messages import describe_failure
+from bot.slack.messages import UNEXPECTED, describe_failure, for_mplus_error
 from bot.slack.views import modals
 from handlers.authorise import authorised
 from handlers.command_parser import Command, Subcommand, no_args
@@ -48,7 +50,6 @@ log = logging.getLogger(__name__)
 Tell = Callable[[str, list[dict]], object]
 
 _CHANNEL = re.compile(r"[CGD][A-Z0-9]{2,30}")
-OPEN_FAILED = "Slack did not let Orderbot open the form in time. Please try again."
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ def user_of(body: dict[str, Any]) -> str:
 
 
 def notice(title: str, message: str, **kwargs: Any) -> dict[str, Any]:
+    """A message in the modal; ``tr`` (else the language of ``meta``) says its title and buttons."""
+    kwargs.setdefault("tr", modals.reader_of(kwargs.get("meta")))
     return modals.notice_view(title, message, **kwargs)
 
 
@@ -117,13 +120,22 @@ def form_title(meta: OrderFormMeta) -> str:
 
 
 def _open_loading(
-    deps: Deps, client: WebClient, trigger_id: str | None, title: str, tell: Tell, *, user: str, channel: str
+    deps: Deps,
+    client: WebClient,
+    trigger_id: str | None,
+    title: str,
+    tell: Tell,
+    *,
+    user: str,
+    channel: str,
+    tr: Translator,
 ) -> str | None:
     try:
-        opened = client.views_open(trigger_id=trigger_id or "", view=modals.loading_view(title))
+        opened = client.views_open(trigger_id=trigger_id or "", view=modals.loading_view(title, tr))
     except SlackApiError as err:
         log.warning("views.open for the order form failed: %s", err.response.get("error"))
-        tell(OPEN_FAILED, views.error_view(OPEN_FAILED))
+        said = tr(say.OPEN_FAILED)
+        tell(said, views.error_view(said))
         return None
     view_id = str(opened["view"]["id"])
     if deps.form_origins is not None:  # where the result goes, whatever the form later claims
@@ -131,13 +143,21 @@ def _open_loading(
     return view_id
 
 
-def fill_view(client: WebClient, view_id: str, title: str, build: Callable[[], dict[str, Any]]) -> None:
+def failure_notice(title: str, err: Exception, context: str, tr: Translator) -> dict[str, Any]:
+    """What went wrong, in the modal, with the error id to give on-call."""
+    _english, error_id = describe_failure(err, context)
+    message = for_mplus_error(err, tr) if isinstance(err, MplusError) else tr(UNEXPECTED)
+    return notice(title, f"⚠️ {text.escape(message)}\n_{tr(say.ERROR_ID, error_id=error_id)}_", tr=tr)
+
+
+def fill_view(
+    client: WebClient, view_id: str, title: str, build: Callable[[], dict[str, Any]], tr: Translator
+) -> None:
     """Replace the loading view with ``build()``, or with a clear failure if that goes wrong."""
     try:
         view = build()
     except Exception as err:  # the person is looking at "Loading…": they must hear what happened
-        message, error_id = describe_failure(err, "opening the order form")
-        view = notice(title, f"⚠️ {text.escape(message)}\n_error id: {error_id}_")
+        view = failure_notice(title, err, "opening the order form", tr)
     try:
         client.views_update(view_id=view_id, view=view)
     except SlackApiError as err:  # e.g. the person closed the loading modal meanwhile
@@ -157,23 +177,25 @@ def open_new_form(
     """The new-order form; ``relation`` already chosen (e.g. "New order for this customer")."""
     if not authorised(deps, user_id, Action.CREATE, tell, channel_id=channel_id):
         return
+    tr = deps.languages.for_user(user_id, client)
     view_id = _open_loading(
-        deps, client, trigger_id, modals.TITLE_NEW, tell, user=user_id, channel=channel_id
+        deps, client, trigger_id, modals.TITLE_NEW, tell, user=user_id, channel=channel_id, tr=tr
     )
     if view_id is None:
         return
     forms_for(deps).relations.warm()  # type-ahead answers from this cache within Slack's 3 s
-    meta = OrderFormMeta(channel=card_channel(channel_id))
+    meta = OrderFormMeta(channel=card_channel(channel_id), language=tr.language)
     draft = OrderDraft(ext_order_id=suggest_ext_order_id(), relation=relation)
-    fill_view(client, view_id, modals.TITLE_NEW, lambda: modals.order_form(draft, meta, catalogue(deps)))
+    fill_view(client, view_id, modals.TITLE_NEW, lambda: modals.order_form(draft, meta, catalogue(deps)), tr)
 
 
 def edit_form_view(
-    deps: Deps, order: Order, channel_id: str, card: CardLocation | None = None
+    deps: Deps, order: Order, channel_id: str, card: CardLocation | None = None, tr: Translator = ENGLISH
 ) -> dict[str, Any]:
-    """The form filled with ``order``, or why it cannot be edited (with the card)."""
+    """The form filled with ``order`` (in the reader's language), or why it cannot be edited."""
     if problem := edit_problem(order):
-        return notice(modals.TITLE_EDIT, f"🚫 {text.escape(problem)}", order=order, catalogue=catalogue(deps))
+        said = f"🚫 {text.escape(tr.said(problem))}"
+        return notice(modals.TITLE_EDIT, said, order=order, catalogue=catalogue(deps), tr=tr)
     draft = draft_from_order(order)
     ext = order.ext_order_id if len(order.ext_order_id) <= 100 else None  # too long: sent empty = kept
     meta = OrderFormMeta(
@@ -187,6 +209,7 @@ def edit_form_view(
         lines=tuple(line.key for line in draft.lines),
         next_line=len(draft.lines),
         card=card,
+        language=tr.language,
     )
     return modals.order_form(draft, meta, catalogue(deps))
 
@@ -210,13 +233,15 @@ def open_edit_form(
     )
     if not allowed:
         return
+    tr = deps.languages.for_user(user_id, client)
     view_id = _open_loading(
-        deps, client, trigger_id, modals.TITLE_EDIT, tell, user=user_id, channel=channel_id
+        deps, client, trigger_id, modals.TITLE_EDIT, tell, user=user_id, channel=channel_id, tr=tr
     )
     if view_id is None:
         return
     forms_for(deps).relations.warm()
-    fill_view(client, view_id, modals.TITLE_EDIT, lambda: edit_form_view(deps, fetch(), channel_id, card))
+    build = lambda: edit_form_view(deps, fetch(), channel_id, card, tr)  # noqa: E731
+    fill_view(client, view_id, modals.TITLE_EDIT, build, tr)
 
 
 # ------------------------------------------------------------------------------ commands

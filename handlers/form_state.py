@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-FORGED_FORM = "This form sent values Orderbot cannot read. Close it and open it again."
+from bot.slack.i18n import N_
+
+FORGED_FORM = N_("This form sent values Orderbot cannot read. Close it and open it again.")
 
 _SHAPES: dict[str, tuple[type, ...]] = {
     "type": (str,),

@@ -20,8 +20,9 @@ from bot.mirror.models import MirrorRelation
 from bot.mirror.normalise import query_tokens, words
 from bot.mplus.models import Relation
 from bot.slack.deps import Deps
-from bot.slack.ids import ActionId
-from bot.slack.views import form_options
+from bot.slack.i18n import ENGLISH, Translator
+from bot.slack.ids import ActionId, InvalidValue, OrderFormMeta
+from bot.slack.views import form_options, modals
 from handlers.form_commands import forms_for
 
 log = logging.getLogger(__name__)
@@ -56,18 +57,25 @@ def find_relations(deps: Deps, typed: str, fallback: Any) -> list[Relation | Mir
     return found[:RELATION_RESULTS]
 
 
-def article_options(deps: Deps, typed: str) -> list[dict[str, Any]]:
+def article_options(deps: Deps, typed: str, tr: Translator = ENGLISH) -> list[dict[str, Any]]:
     found = queries.search_articles(deps.db, typed, limit=ARTICLE_RESULTS)
-    options = [form_options.article_option(a) for a in found]
+    options = [form_options.article_option(a, tr) for a in found]
     wanted = typed.strip().lstrip("#")
     if wanted.isdigit() and wanted[0] != "0" and len(wanted) <= NUMBER_DIGITS_MAX \
             and all(a.article_number != int(wanted) for a in found):
-        options.append(form_options.unknown_article_option(int(wanted)))
+        options.append(form_options.unknown_article_option(int(wanted), tr))
     return options[: form_options.MAX_OPTIONS]
 
 
 def register(app: App, deps: Deps) -> None:
     forms = forms_for(deps)
+
+    def reader(body: dict[str, Any]) -> Translator:
+        """The form's own language (from its metadata): the options are the ack, nobody is asked."""
+        try:
+            return modals.reader_of(OrderFormMeta.decode((body.get("view") or {}).get("private_metadata")))
+        except InvalidValue:
+            return deps.languages.cached((body.get("user") or {}).get("id"))
 
     def relation_options(ack: Ack, body: dict[str, Any]) -> None:
         typed = str(body.get("value") or "")
@@ -76,12 +84,13 @@ def register(app: App, deps: Deps) -> None:
         except Exception:  # Slack shows nothing after 3 s: answer with what we can, never hang
             log.exception("relation type-ahead failed")
             found = []
-        ack(options=form_options.relation_options(found, typed, offer_new=bool(typed.strip())))
+        offer_new = bool(typed.strip())
+        ack(options=form_options.relation_options(found, typed, offer_new=offer_new, tr=reader(body)))
 
     def article_choices(ack: Ack, body: dict[str, Any]) -> None:
         typed = str(body.get("value") or "")
         try:
-            options = article_options(deps, typed)
+            options = article_options(deps, typed, reader(body))
         except Exception:
             log.exception("article type-ahead failed")
             options = []

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from bot.slack import messages, views
-from bot.slack.i18n import LANGUAGES, N_, language_of, translator
+from bot.slack.i18n import LANGUAGES, N_, Said, language_of, translator
 from bot.slack.text import escape
 from handlers.command_parser import Command, Subcommand, UsageError
 from handlers.context import CommandContext
@@ -20,13 +20,13 @@ class LanguageCommand(Command):
 
 def parse_language(args: list[str], _today: date | None) -> Command:
     if len(args) > 1:
-        raise UsageError("`language` takes one language: nl or en", "language")
+        raise UsageError(N_("`language` takes one language: nl or en"), "language")
     if not args:
         return LanguageCommand()
     chosen = language_of(args[0])
     if chosen is None:
         # Said in the ack, before any lookup of the person's language: English, the msgid itself.
-        raise UsageError(messages.LANGUAGE_UNKNOWN.format(word=args[0][:20]), "language")
+        raise UsageError(Said(messages.LANGUAGE_UNKNOWN, word=args[0][:20]), "language")
     return LanguageCommand(language=chosen)
 
 

@@ -15,8 +15,9 @@ from bot.mirror.models import OrderCursor, OrderFilters
 from bot.orders.periods import PERIOD_WORDS, Period, PeriodError, parse_period
 from bot.orders.permissions import Action
 from bot.slack import messages, views
+from bot.slack import screen_messages as say
 from bot.slack.deps import Deps
-from bot.slack.i18n import N_
+from bot.slack.i18n import ENGLISH, N_, Said, Translator
 from bot.slack.ids import ActionId, InvalidValue, ListRowRef, OrderListQuery
 from bot.slack.text import escape
 from handlers.command_parser import Command, UsageError, positive_int
@@ -71,9 +72,12 @@ def _text_after(name: str, rest: list[str], today: date | None) -> str:
     value = " ".join(words).strip("\"'“”").strip()
     if not value:
         example = "zoe berg" if name == "customer" else "koffiemolen"
-        raise UsageError(f"`{name}` needs some text, e.g. `{name} {example}`", "list")
+        problem = Said(N_("`{name}` needs some text, e.g. `{name} {example}`"), name=name, example=example)
+        raise UsageError(problem, "list")
     if len(value) > MAX_FILTER_TEXT:
-        raise UsageError(f"the `{name}` text is longer than {MAX_FILTER_TEXT} characters", "list")
+        raise UsageError(
+            Said(N_("the `{name}` text is longer than {n} characters"), name=name, n=MAX_FILTER_TEXT), "list"
+        )
     return value
 
 
@@ -93,7 +97,7 @@ def parse_list(args: list[str], today: date | None) -> Command:
         elif period_word is None and (word == ANY_DATE or word in PERIOD_WORDS or word[:1].isdigit()):
             period_word = raw
         else:
-            raise UsageError(f"`{raw[:40]}` is not a list filter", "list")
+            raise UsageError(Said(N_("`{word}` is not a list filter"), word=raw[:40]), "list")
     narrowed = any(fields.get(name) for name in (*STATES, *TEXT_FILTERS))
     # With a state, customer or article filter and no period, look at any date: the caller's open
     # order from last month is exactly what such a list is for.
@@ -101,25 +105,30 @@ def parse_list(args: list[str], today: date | None) -> Command:
     try:
         period = _period(period_word, today)
     except PeriodError as err:
-        raise UsageError(str(err), "list") from None
+        raise UsageError(err.args[0], "list") from None
     if period is not None:
         fields.update(start=period.start, end=period.end, label=period.label)
     else:
-        fields["label"] = "any date"
+        fields["label"] = say.ANY_DATE
     return ListCommand(query=OrderListQuery(**fields))
 
 
-def title_of(query: OrderListQuery) -> str:
-    parts = [f"Orders {query.label}" if query.label != "any date" else "Orders (any date)"]
-    parts.extend(name for name in STATES if getattr(query, name))
+def title_of(query: OrderListQuery, tr: Translator = ENGLISH) -> str:
+    """``Orders the last 7 days · open · customer “bakker”``; a period word (a marked label) in the
+    reader's language, a date range as typed."""
+    if query.label == say.ANY_DATE:
+        parts = [tr(say.LIST_TITLE_ANY_DATE)]
+    else:
+        parts = [tr(say.LIST_TITLE, period=tr.said(query.label))]
+    parts.extend(tr(say.LIST_FILTER_WORDS[name]) for name in STATES if getattr(query, name))
     if query.customer:
-        parts.append(f"customer “{query.customer}”")
+        parts.append(tr(say.LIST_CUSTOMER, text=query.customer))
     if query.article:
-        parts.append(f"article “{query.article}”")
+        parts.append(tr(say.LIST_ARTICLE, text=query.article))
     if query.branch:
-        parts.append(f"branch {query.branch}")
+        parts.append(tr(say.LIST_BRANCH, n=query.branch))
     if query.relation:
-        parts.append(f"relation {query.relation}")
+        parts.append(tr(say.LIST_RELATION, n=query.relation))
     return " · ".join(parts)
 
 
@@ -138,21 +147,21 @@ def _cursor(query: OrderListQuery) -> OrderCursor | None:
                        before=query.before)
 
 
-def _mirror_state(deps: Deps) -> tuple[bool, str]:
+def _mirror_state(deps: Deps, tr: Translator) -> tuple[bool, str]:
     """(ready, what to tell people): lists need the mirror's first order sync to be complete."""
     streams = {s.stream: s for s in queries.status(deps.db)}
     orders = streams.get("orders")
     if orders is None:
-        return False, messages.MIRROR_NOT_STARTED
+        return False, tr(say.MIRROR_NOT_STARTED)
     if not orders.initial_done:
-        return False, messages.mirror_loading(orders.next_marker, orders.top_marker)
+        return False, say.mirror_loading(orders.next_marker, orders.top_marker, tr)
     behind = orders.behind or 0
-    return True, messages.mirror_as_of(orders.last_pass_at, behind)
+    return True, say.mirror_as_of(orders.last_pass_at, behind, tr)
 
 
-def list_reply(query: OrderListQuery, deps: Deps, user_id: str) -> dict[str, Any]:
-    ready, note = _mirror_state(deps)
-    title = title_of(query)
+def list_reply(query: OrderListQuery, deps: Deps, user_id: str, tr: Translator = ENGLISH) -> dict[str, Any]:
+    ready, note = _mirror_state(deps, tr)
+    title = title_of(query, tr)
     if not ready:
         return message(views.notice_view(note), escape(note))
     page = queries.list_orders(
@@ -164,18 +173,20 @@ def list_reply(query: OrderListQuery, deps: Deps, user_id: str) -> dict[str, Any
         page, base, title=title, as_of=note,
         may_pay=deps.permissions.allows(user_id, Action.PAY),
         may_deliver=deps.permissions.allows(user_id, Action.DELIVER),
+        tr=tr,
     )
     count = len(page.orders)
+    said = tr(say.LIST_TEXT_ONE, title=title) if count == 1 else tr(say.LIST_TEXT_MANY, title=title, n=count)
     # The title carries what was typed after `customer`/`article`: escaped in `text` as in the blocks.
-    return message(blocks, escape(f"{title}: {count} order{'s' if count != 1 else ''} on this page"))
+    return message(blocks, escape(said))
 
 
 def answer_list(command: ListCommand, ctx: CommandContext) -> dict[str, Any]:
-    return list_reply(command.query, ctx.deps, ctx.user_id)
+    return list_reply(command.query, ctx.deps, ctx.user_id, ctx.reader())
 
 
-def _stale(respond: Respond | Callable[..., Any]) -> None:
-    text = messages.STALE_BUTTON
+def _stale(respond: Respond | Callable[..., Any], tr: Translator = ENGLISH) -> None:
+    text = tr(messages.STALE_BUTTON)
     respond(text=text, blocks=views.error_view(text), response_type="ephemeral", replace_original=False)
 
 
@@ -189,33 +200,37 @@ def register(app: App, deps: Deps) -> None:
     def ack(ack: Ack) -> None:
         ack()
 
-    def page_pressed(body: dict[str, Any], respond: Respond) -> None:
+    def page_pressed(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        user = body["user"]["id"]
+        tr = deps.languages.for_user(user, client)
         try:
             query = OrderListQuery.decode(_action(body).get("value"))
         except InvalidValue:
-            _stale(respond)
+            _stale(respond, tr)
             return
-        with reply_on_failure(respond, "list page"):
-            respond(replace_original=True, **list_reply(query, deps, body["user"]["id"]))
+        with reply_on_failure(respond, "list page", lambda: tr):
+            respond(replace_original=True, **list_reply(query, deps, user, tr))
 
     def show_pressed(body: dict[str, Any], respond: Respond | None, client: WebClient) -> None:
         respond, _dm = view_reply(body, respond, client)  # from the App Home: the card comes in the DM
+        tr = deps.languages.for_user((body.get("user") or {}).get("id"), client)
         try:
             ref = ListRowRef.decode(_action(body).get("value"))
         except InvalidValue:
-            _stale(respond)
+            _stale(respond, tr)
             return
-        with reply_on_failure(respond, f"show {ref.order_id}"):
+        with reply_on_failure(respond, f"show {ref.order_id}", lambda: tr):
             # The card is the order as Mplus has it now; the list stays where it was.
             order = deps.orders.get(ref.order_id)
-            card = message(views.order_card(order, catalogue(deps)), views.order_summary_text(order))
+            blocks = views.order_card(order, catalogue(deps), tr=tr)
+            card = message(blocks, views.order_summary_text(order, tr))
             respond(replace_original=False, response_type="ephemeral", **card)
 
     def menu_chosen(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         try:
             ref = ListRowRef.decode((_action(body).get("selected_option") or {}).get("value"))
         except InvalidValue:
-            _stale(respond)
+            _stale(respond, deps.languages.for_user((body.get("user") or {}).get("id"), client))
             return
         if ref.action == "show":
             show_pressed({**body, "actions": [{"value": ref.encode()}]}, respond, client)

@@ -26,8 +26,10 @@ from bot.orders.drafts import FieldRef, FormField, OrderDraft, RelationChoice, r
 from bot.orders.editing import Outcome, Result
 from bot.orders.permissions import Action
 from bot.orders.price_check import CatalogueEntry, price_differences
+from bot.slack import form_messages as say
 from bot.slack import text, views
 from bot.slack.deps import Deps
+from bot.slack.i18n import ENGLISH, Said, Translator
 from bot.slack.ids import (
     ActionId,
     CallbackId,
@@ -54,6 +56,7 @@ from handlers.form_commands import (
     channel_of,
     edit_form_view,
     ephemeral_teller,
+    failure_notice,
     fill_view,
     form_title,
     forms_for,
@@ -72,12 +75,6 @@ log = logging.getLogger(__name__)
 # Keeping the progress view up this long lets the ack land first (and avoids a flicker).
 MIN_PROGRESS_S = 0.4
 
-CREATING = "⏳ Creating the order in Mplus …"
-SAVING = "⏳ Saving the changes in Mplus …"
-NOT_REACHED = "Mplus could not be reached, so nothing was saved. Check the form and submit it again."
-EXT_ID_BUSY = "Another submission with this external id is being processed right now. Wait a moment."
-EDIT_BUSY = "Someone is saving changes to this order right now. Wait a moment, then reopen it."
-REFUSED_SEE_FIELDS = "Mplus refused: see the marked fields."
 
 # ------------------------------------------------------------------------------ outcome
 
@@ -86,21 +83,21 @@ def _live(deps: Deps, client: WebClient) -> LiveCards:
     return live_cards(deps, client)
 
 
-def _done_text(headline: str, posted: bool, channel: str, result: Result) -> str:
-    where = f"The order card is posted in <#{channel}>." if posted else "The order card could not be posted."
-    late = f"\n{unrecorded_note(result.unrecorded_error_id)}" if result.unrecorded_error_id else ""
+def _done_text(headline: str, posted: bool, channel: str, result: Result, tr: Translator) -> str:
+    where = tr(say.CARD_POSTED, channel=f"<#{channel}>") if posted else tr(say.CARD_NOT_POSTED)
+    late = f"\n{unrecorded_note(result.unrecorded_error_id, tr)}" if result.unrecorded_error_id else ""
     return f"{headline}\n{where}{late}"
 
 
-def outcome_line(result: Result, error_id: str) -> str:
+def outcome_line(result: Result, error_id: str, tr: Translator = ENGLISH) -> str:
     """The plain outcome, for when the full outcome view could not be built."""
     said = {
-        Outcome.CREATED: f"✅ The order was created in Mplus (id {text.escape(result.order_id or '?')}).",
-        Outcome.UPDATED: "✅ The changes were saved in Mplus.",
-        Outcome.UNKNOWN: "⚠️ Orderbot sent this to Mplus but could not tell whether it was done.",
-    }.get(result.outcome, f"Mplus answered: {result.outcome.value.replace('_', ' ')}.")
-    late = f"\n{unrecorded_note(result.unrecorded_error_id)}" if result.unrecorded_error_id else ""
-    return f"{said}\nOrderbot could not show the details here (error id {error_id}).{late}"
+        Outcome.CREATED: tr(say.CREATED_ID, id=text.escape(result.order_id or "?")),
+        Outcome.UPDATED: tr(say.SAVED),
+        Outcome.UNKNOWN: tr(say.SENT_UNKNOWN),
+    }.get(result.outcome) or tr(say.MPLUS_ANSWERED, outcome=result.outcome.value.replace("_", " "))
+    late = f"\n{unrecorded_note(result.unrecorded_error_id, tr)}" if result.unrecorded_error_id else ""
+    return f"{said}\n{tr(say.DETAILS_NOT_SHOWN, error_id=error_id)}{late}"
 
 
 def price_notes(deps: Deps, draft: OrderDraft, meta: OrderFormMeta) -> list[str]:
@@ -120,41 +117,42 @@ def price_notes(deps: Deps, draft: OrderDraft, meta: OrderFormMeta) -> list[str]
     return [str(note) for note in price_differences(checked, entries)]
 
 
-def _with_prices(headline: str, notes: list[str]) -> str:
+def _with_prices(headline: str, notes: list[str], tr: Translator) -> str:
     if not notes:
         return headline
     listed = "\n".join(f"• {text.escape(n)}" for n in notes)
-    return f"{headline}\n💶 Prices that differ from the catalogue:\n{listed}"
+    return f"{headline}\n{tr(say.PRICES_OFF)}\n{listed}"
 
 
 def _created_view(
     deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str, notes: list[str]
 ) -> dict:
-    order = result.order
+    order, tr = result.order, modals.reader_of(meta)
     if order is None:  # created, but Mplus did not show it to us just now
         ref = text.escape(result.order_id or "?")
-        return notice(modals.TITLE_NEW, f"✅ The order was created in Mplus (id {ref}).")
+        return notice(modals.TITLE_NEW, tr(say.CREATED_ID, id=ref), tr=tr)
     number = text.escape(order.number)
-    headline = f"✅ Order *{number}* was created in Mplus."
+    headline = tr(say.CREATED, number=number)
     if result.recovered:
-        headline += " (Mplus's answer got lost on the way; Orderbot checked: the order exists, once.)"
+        headline += " " + tr(say.CREATED_RECOVERED)
     event = views.event_of_action("create", user, utcnow(), {"price_notes": notes})
     posted = bool(meta.channel) and _live(deps, client).post_card(order, event, meta.channel)
     return notice(
         modals.TITLE_NEW,
-        _with_prices(_done_text(headline, posted, meta.channel, result), notes),
+        _with_prices(_done_text(headline, posted, meta.channel, result, tr), notes, tr),
         order=order,
         catalogue=catalogue(deps),
+        tr=tr,
     )
 
 
 def _updated_view(
     deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str, notes: list[str]
 ) -> dict:
-    order = result.order
+    order, tr = result.order, modals.reader_of(meta)
     if order is None:
-        return notice(modals.TITLE_EDIT, "✅ The changes were saved in Mplus.")
-    headline = f"✅ The changes to order *{text.escape(order.number)}* were saved in Mplus."
+        return notice(modals.TITLE_EDIT, tr(say.SAVED), tr=tr)
+    headline = tr(say.SAVED_ORDER, number=text.escape(order.number))
     details = {"old_total_cents": result.old_total_cents, "price_notes": notes}
     event = views.event_of_action("edit", user, utcnow(), details)
     live = _live(deps, client)
@@ -164,9 +162,10 @@ def _updated_view(
         posted = live.post_card(order, event, meta.channel)
     return notice(
         modals.TITLE_EDIT,
-        _with_prices(_done_text(headline, posted, meta.channel, result), notes),
+        _with_prices(_done_text(headline, posted, meta.channel, result, tr), notes, tr),
         order=order,
         catalogue=catalogue(deps),
+        tr=tr,
     )
 
 
@@ -185,7 +184,7 @@ def outcome_view(
     deps: Deps, client: WebClient, meta: OrderFormMeta, draft: OrderDraft, result: Result, user: str
 ) -> dict[str, Any] | None:
     """What the modal shows after the Mplus work; None leaves it alone (a duplicate submission)."""
-    title, order = form_title(meta), result.order
+    title, order, tr = form_title(meta), result.order, modals.reader_of(meta)
     number = text.escape(order.number if order else meta.number or "")
     shown = {"order": order, "catalogue": catalogue(deps) if order else None, "meta": meta}
     ext = FieldRef(FormField.EXT_ORDER_ID)
@@ -197,45 +196,35 @@ def outcome_view(
         case Outcome.UPDATED:
             return _updated_view(deps, client, meta, result, user, price_notes(deps, draft, meta))
         case Outcome.NO_CHANGES:
-            return notice(
-                title,
-                f"No changes: the form matches order *{number}* in Mplus, so nothing was saved.",
-                **shown,
-            )
+            return notice(title, tr(say.NO_CHANGES, number=number), **shown)
         case Outcome.CHANGED_MEANWHILE:
-            message = (
-                f"⚠️ Order *{number}* was changed in Mplus after you opened the form, so your changes "
-                "were *not* saved. This is the order as it is now:"
-            )
-            return notice(title, message, edit_again=True, **shown)
+            return notice(title, tr(say.CHANGED_MEANWHILE, number=number), edit_again=True, **shown)
         case Outcome.BLOCKED:
-            return notice(title, f"🚫 {text.escape(result.message)}", **shown)
+            return notice(title, f"🚫 {text.escape(tr.said(result.message))}", **shown)
         case Outcome.NOT_FOUND:
-            return notice(title, f"🚫 Order {number} is no longer in Mplus, so nothing was saved.")
+            return notice(title, tr(say.GONE, number=number), meta=meta)
         case Outcome.UNKNOWN:
-            hint = (
-                f" Check with `{text.escape(deps.command)} find {text.escape(draft.ext_order_id)}`."
-                if not meta.editing
-                else ""
-            )
-            return notice(title, f"⚠️ {text.escape(result.message)}{hint}")
+            command = f"{text.escape(deps.command)} find {text.escape(draft.ext_order_id)}"
+            hint = " " + tr(say.CHECK_WITH_FIND, command=command) if not meta.editing else ""
+            return notice(title, f"⚠️ {text.escape(tr.said(result.message))}{hint}", meta=meta)
         case Outcome.EXT_ID_USED:
-            used = f" by order {number}" if order else ""
-            message = (
-                f"This external id is already used{used}. External ids can never be reused; choose another."
-            )
+            message = Said(say.EXT_ID_USED_BY, number=number) if order else say.EXT_ID_USED
             return _back_to_form(deps, draft, meta, notes={ext: message})
         case Outcome.BUSY:
             if meta.editing:
-                return _back_to_form(deps, draft, meta, banner=EDIT_BUSY)
-            return _back_to_form(deps, draft, meta, notes={ext: EXT_ID_BUSY})
+                return _back_to_form(deps, draft, meta, banner=say.EDIT_BUSY)
+            return _back_to_form(deps, draft, meta, notes={ext: say.EXT_ID_BUSY})
         case Outcome.REFUSED:
-            verb = "save the changes" if meta.editing else "create the order"
-            said = f": {result.message}" if result.message else "."
-            banner = REFUSED_SEE_FIELDS if result.fields else f"Mplus did not {verb}{said}"
+            if result.fields:
+                banner = say.REFUSED_SEE_FIELDS
+            elif result.message:  # Mplus's own words, as Mplus gives them
+                said = say.NOT_SAVED_SAYS if meta.editing else say.NOT_CREATED_SAYS
+                banner = Said(said, message=result.message)
+            else:
+                banner = say.NOT_SAVED if meta.editing else say.NOT_CREATED
             return _back_to_form(deps, draft, meta, notes=result.fields, banner=banner)
         case _:  # Outcome.NOT_DONE
-            return _back_to_form(deps, draft, meta, banner=NOT_REACHED)
+            return _back_to_form(deps, draft, meta, banner=say.NOT_REACHED)
 
 
 # ------------------------------------------------------------------------------ listeners
@@ -250,8 +239,9 @@ def posted_where_opened(deps: Deps, meta: OrderFormMeta, view: dict[str, Any]) -
 
 
 def _refusal_view(deps: Deps, meta: OrderFormMeta, action: Action) -> dict[str, Any]:
-    message = not_allowed(action.value, action.setting, deps.permissions.configured(action))
-    return notice(form_title(meta), f"🚫 {text.escape(message)}")
+    tr = modals.reader_of(meta)
+    message = not_allowed(action.value, action.setting, deps.permissions.configured(action), tr)
+    return notice(form_title(meta), f"🚫 {text.escape(message)}", tr=tr)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -264,16 +254,20 @@ def register(app: App, deps: Deps) -> None:
         try:
             meta = OrderFormMeta.decode(view.get("private_metadata"))
         except InvalidValue:
-            ack(response_action="update", view=notice(modals.TITLE_NEW, text.escape(STALE_BUTTON)))
+            tr = deps.languages.cached(user_of(body))
+            ack(response_action="update", view=notice(modals.TITLE_NEW, text.escape(tr(STALE_BUTTON)), tr=tr))
             return
+        tr = modals.reader_of(meta)
         # A primary-key read of the form's origin: WAL readers never wait on a writer.
         if deps.form_origins is not None and deps.form_origins.get(view.get("id")) is None:
-            ack(response_action="update", view=notice(form_title(meta), text.escape(FORM_ORIGIN_UNKNOWN)))
+            said = text.escape(tr(FORM_ORIGIN_UNKNOWN))
+            ack(response_action="update", view=notice(form_title(meta), said, tr=tr))
             return
         meta = posted_where_opened(deps, meta, view)
         state = state_values(view)
         if state is None:
-            ack(response_action="update", view=notice(form_title(meta), text.escape(FORGED_FORM)))
+            said = text.escape(tr(FORGED_FORM))
+            ack(response_action="update", view=notice(form_title(meta), said, tr=tr))
             return
         action = Action.EDIT if meta.editing else Action.CREATE
         # From memory only: nothing on the ack path waits on Slack's Web API or a store write. The refusal
@@ -291,8 +285,8 @@ def register(app: App, deps: Deps) -> None:
                 form = modals.order_form(draft, meta, views.Catalogue(), notes=checked.errors)
                 ack(response_action="update", view=form)
             return
-        progress = SAVING if meta.editing else CREATING
-        ack(response_action="update", view=notice(form_title(meta), progress, meta=meta, close="Close"))
+        progress = tr(say.SAVING if meta.editing else say.CREATING)
+        ack(response_action="update", view=notice(form_title(meta), progress, meta=meta))
 
     def process_submission(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         started = time.monotonic()
@@ -338,14 +332,14 @@ def register(app: App, deps: Deps) -> None:
                     checked.order, user_id=user, channel_id=meta.channel, view_id=view_id
                 )
         except Exception as err:  # whatever it is, the modal must not stay on "Creating…"
-            message, error_id = describe_failure(err, "order form submission")
-            shown = notice(form_title(meta), f"⚠️ {text.escape(message)}\n_error id: {error_id}_")
+            shown = failure_notice(form_title(meta), err, "order form submission", modals.reader_of(meta))
         else:
             try:
                 shown = outcome_view(deps, client, meta, draft, result, user)
             except Exception as err:  # Mplus's answer is known: tell it, never "nothing changed"
                 _, error_id = describe_failure(err, "showing the order form outcome")
-                shown = notice(form_title(meta), outcome_line(result, error_id))
+                tr = modals.reader_of(meta)
+                shown = notice(form_title(meta), outcome_line(result, error_id, tr), tr=tr)
         if shown is None:
             return
         time.sleep(max(0.0, MIN_PROGRESS_S - (time.monotonic() - started)))
@@ -388,16 +382,18 @@ def register(app: App, deps: Deps) -> None:
         except InvalidValue:
             return
 
+        tr = deps.languages.for_user(user, client)
+
         def tell(message: str, _blocks: list[dict]) -> None:
             client.views_update(
-                view_id=view["id"], view=notice(modals.TITLE_EDIT, f"🚫 {text.escape(message)}")
+                view_id=view["id"], view=notice(modals.TITLE_EDIT, f"🚫 {text.escape(message)}", tr=tr)
             )
 
         if authorised(deps, user, Action.EDIT, tell, order_id=ref.order_id, channel_id=meta.channel or None):
             fetch = lambda: edit_form_view(  # noqa: E731
-                deps, deps.orders.get(ref.order_id), meta.channel, meta.card
+                deps, deps.orders.get(ref.order_id), meta.channel, meta.card, tr
             )
-            fill_view(client, view["id"], modals.TITLE_EDIT, fetch)
+            fill_view(client, view["id"], modals.TITLE_EDIT, fetch, tr)
 
     def new_from_button(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         relation = None
@@ -407,8 +403,9 @@ def register(app: App, deps: Deps) -> None:
             try:
                 ref = RelationRef.decode(action.get("value"))
             except InvalidValue:
-                stale = views.error_view(STALE_BUTTON)
-                respond(text=STALE_BUTTON, blocks=stale, response_type="ephemeral", replace_original=False)
+                said = deps.languages.for_user(user_of(body), client)(STALE_BUTTON)
+                stale = views.error_view(said)
+                respond(text=said, blocks=stale, response_type="ephemeral", replace_original=False)
                 return
             relation = RelationChoice(
                 number=ref.relation_number, label=relation_label(ref.name, ref.relation_number)
@@ -427,12 +424,9 @@ def register(app: App, deps: Deps) -> None:
         try:
             ref = OrderRef.decode((body.get("actions") or [{}])[0].get("value"))
         except InvalidValue:
-            respond(
-                text=STALE_BUTTON,
-                blocks=views.error_view(STALE_BUTTON),
-                response_type="ephemeral",
-                replace_original=False,
-            )
+            said = deps.languages.for_user(user_of(body), client)(STALE_BUTTON)
+            stale = views.error_view(said)
+            respond(text=said, blocks=stale, response_type="ephemeral", replace_original=False)
             return
         open_edit_form(
             deps,

@@ -54,7 +54,7 @@ def pay_form_errors(
         elif values["kind"] == prompts.KIND_FULL and cents < outstanding_cents:
             errors[prompts.BLOCK_PAY_AMOUNT] = tr(said_to.PAY_FULL_TOO_LITTLE, open=outstanding)
     except MoneyError as err:
-        errors[prompts.BLOCK_PAY_AMOUNT] = str(err)  # the money parser's own (English) explanation
+        errors[prompts.BLOCK_PAY_AMOUNT] = tr.error(err)  # the money parser's own explanation, translated
     if not values["method"]:
         errors[prompts.BLOCK_PAY_METHOD] = tr(said_to.PAY_CHOOSE_METHOD)
     if values["kind"] not in prompts.KIND_LABELS:

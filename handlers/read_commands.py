@@ -9,7 +9,8 @@ from bot.mirror.find import FindKind, find
 from bot.mirror.sync import today_in_mplus
 from bot.orders.service import OrderKey, OrderKeyError
 from bot.slack import messages, text, views
-from bot.slack.i18n import N_
+from bot.slack import screen_messages as say
+from bot.slack.i18n import N_, Said
 from bot.slack.views import search as search_views
 from handlers import list_command
 from handlers.command_parser import Command, Subcommand, UsageError, no_args, one_arg
@@ -45,18 +46,18 @@ def parse_find(args: list[str], _today: date | None) -> Command:
     query = " ".join(args)
     if not query:
         raise UsageError(
-            "`find` needs something to look for: a name, phone, postcode or order number", "find"
+            N_("`find` needs something to look for: a name, phone, postcode or order number"), "find"
         )
     if len(query) > MAX_FIND_TEXT:
-        raise UsageError(f"that search is longer than {MAX_FIND_TEXT} characters", "find")
+        raise UsageError(Said(N_("that search is longer than {n} characters"), n=MAX_FIND_TEXT), "find")
     return FindCommand(text=query)
 
 
 def parse_order_key(args: list[str], subcommand: str) -> OrderKey:
     try:
-        return OrderKey.parse(one_arg(args, subcommand, "order number or id"))
+        return OrderKey.parse(one_arg(args, subcommand, Said(N_("order number or id"))))
     except OrderKeyError as err:
-        raise UsageError(str(err), subcommand) from None
+        raise UsageError(err.args[0], subcommand) from None
 
 
 def parse_show(args: list[str], _today: date | None) -> Command:
@@ -65,7 +66,7 @@ def parse_show(args: list[str], _today: date | None) -> Command:
 
 def parse_help(args: list[str], _today: date | None) -> Command:
     if len(args) > 1:
-        raise UsageError("`help` takes at most one command name, e.g. `help pay`", "help")
+        raise UsageError(N_("`help` takes at most one command name, e.g. `help pay`"), "help")
     return HelpCommand(topic=args[0].lower() if args else None)
 
 
@@ -77,7 +78,7 @@ def answer_help(command: HelpCommand, ctx: CommandContext) -> dict[str, Any]:
         return message(blocks, tr(messages.HELP_HEADER))
     row = subcommands.get(command.topic)
     if row is None:
-        said = subcommands.usage_text(subcommands.unknown(command.topic), ctx.deps.command)
+        said = subcommands.usage_text(subcommands.unknown(command.topic), ctx.deps.command, tr)
         return message(views.error_view(said), text.escape(said))  # the topic is what was typed
     entry = views.HelpEntry(f"{row.name} {row.usage}".strip(), row.description)
     title = tr(messages.HELP_TITLE, name=row.name)
@@ -85,21 +86,25 @@ def answer_help(command: HelpCommand, ctx: CommandContext) -> dict[str, Any]:
 
 
 def answer_find(command: FindCommand, ctx: CommandContext) -> dict[str, Any]:
-    deps = ctx.deps
+    deps, tr = ctx.deps, ctx.reader()
     found = find(deps.db, deps.orders.client, command.text, today_in_mplus())
     if found.kind is FindKind.ORDER and found.order is not None:
-        return card_reply(found.order, deps, tr=ctx.reader())
+        return card_reply(found.order, deps, tr=tr)
     incomplete = found.mirror_incomplete
+    query = text.safe(found.query, 80)
     if found.kind is FindKind.ORDERS:
-        blocks = search_views.order_results(found.orders, found.query, more=found.more, incomplete=incomplete)
-        return message(blocks, f"{len(found.orders)} orders for {text.safe(found.query, 80)}")
+        blocks = search_views.order_results(
+            found.orders, found.query, more=found.more, incomplete=incomplete, tr=tr
+        )
+        count = search_views.order_count(len(found.orders), tr)
+        return message(blocks, tr(say.FIND_ORDERS_TEXT, count=count, query=query))
     if found.kind is FindKind.CUSTOMERS:
         blocks = search_views.customer_results(
-            found.relations, found.query, more=found.more, incomplete=incomplete
+            found.relations, found.query, more=found.more, incomplete=incomplete, tr=tr
         )
-        return message(blocks, f"Customers for {text.safe(found.query, 80)}, no orders")
-    blocks = search_views.nothing_found(found.query, found.searched, incomplete=incomplete)
-    return message(blocks, search_views.nothing_found_text(found.query))
+        return message(blocks, tr(say.FIND_CUSTOMERS_TEXT, query=query))
+    blocks = search_views.nothing_found(found.query, found.searched, incomplete=incomplete, tr=tr)
+    return message(blocks, search_views.nothing_found_text(found.query, tr))
 
 
 def answer_show(command: ShowCommand, ctx: CommandContext) -> dict[str, Any]:
@@ -107,11 +112,13 @@ def answer_show(command: ShowCommand, ctx: CommandContext) -> dict[str, Any]:
 
 
 def answer_methods(_command: MethodsCommand, ctx: CommandContext) -> dict[str, Any]:
-    return message(views.delivery_methods_view(ctx.deps.orders.delivery_methods()), "Delivery methods")
+    tr = ctx.reader()
+    return message(views.delivery_methods_view(ctx.deps.orders.delivery_methods(), tr), tr(say.METHODS_TITLE))
 
 
 def answer_categories(_command: CategoriesCommand, ctx: CommandContext) -> dict[str, Any]:
-    return message(views.categories_view(ctx.deps.orders.categories()), "Order categories")
+    tr = ctx.reader()
+    return message(views.categories_view(ctx.deps.orders.categories(), tr), tr(say.CATEGORIES_TITLE))
 
 
 SUBCOMMANDS = (

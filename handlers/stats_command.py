@@ -15,10 +15,11 @@ from bot.mirror.sync import today_in_mplus
 from bot.orders.periods import PeriodError
 from bot.overview.charts import chart_summary, render_chart
 from bot.overview.stats import StatsRequest, parse_stats_period, stats_days
-from bot.slack.i18n import N_
+from bot.slack.i18n import ENGLISH, N_, Said, Translator
 from bot.slack.views import stats as stats_views
 from handlers.command_parser import Command, Subcommand, UsageError, positive_int
 from handlers.context import CommandContext
+from handlers.order_cards import channel_reader
 from handlers.replies import message
 
 DEFAULT_PERIOD = "week"
@@ -27,6 +28,8 @@ DEFAULT_PERIOD = "week"
 class StatsCommand(Command):
     request: StatsRequest
 
+
+BRANCH_PERIOD = N_("{period}, branch {branch}")
 
 def parse_stats(args: list[str], today: date | None) -> Command:
     rest = [a.lower() for a in args]
@@ -42,25 +45,29 @@ def parse_stats(args: list[str], today: date | None) -> Command:
         elif word == "public":
             public = True
         else:
-            raise UsageError(f"`{word[:40]}` is not a stats option", "stats")
+            raise UsageError(Said(N_("`{word}` is not a stats option"), word=word[:40]), "stats")
     try:
         period = parse_stats_period(period_text, today or today_in_mplus())
     except PeriodError as err:
-        raise UsageError(str(err), "stats") from None
+        raise UsageError(err.args[0], "stats") from None
     return StatsCommand(request=StatsRequest(period=period, branch=branch, public=public))
 
 
-def describe(request: StatsRequest) -> str:
-    return request.period.label + (f", branch {request.branch}" if request.branch else "")
+def describe(request: StatsRequest, tr: Translator = ENGLISH) -> str:
+    """``the last 7 days, branch 2``: a period word in the reader's language, a date range as typed."""
+    period = tr.said(request.period.label)
+    return tr(BRANCH_PERIOD, period=period, branch=request.branch) if request.branch else period
 
 
 def answer_stats(command: StatsCommand, ctx: CommandContext) -> dict[str, Any] | None:
     request = command.request
-    what = describe(request)
+    # A public chart is a channel post: the channel's language; otherwise the asker's.
+    tr = channel_reader(ctx.deps, ctx.channel_id) if request.public else ctx.reader()
+    what = describe(request, tr)
     days = stats_days(ctx.deps.db, request)
-    title = stats_views.stats_title(what)
-    summary = chart_summary(days, what)
-    png = render_chart(days, title)
+    title = stats_views.stats_title(what, tr)
+    summary = chart_summary(days, what, tr)
+    png = render_chart(days, title, tr)
     filename = f"orders-{request.period.start:%Y%m%d}-{request.period.end:%Y%m%d}.png"
     if request.public:
         ctx.client.files_upload_v2(

@@ -54,7 +54,9 @@ def answer_confirmed(command: ConfirmedCommand, ctx: CommandContext) -> None:
 def answer_audit(command: AuditCommand, ctx: CommandContext) -> dict[str, Any]:
     order = ctx.deps.orders.show(command.key)
     entries = ctx.deps.audit.for_order(order.order_id)
-    return message(prompts.audit_history(order, entries), f"History of order {escape(order.number)}")
+    tr = ctx.reader()
+    said = tr(prompts.AUDIT_TITLE, number=escape(order.number))
+    return message(prompts.audit_history(order, entries, tr), said)
 
 
 ORDER = "<orderId | order number like 2026-42>"

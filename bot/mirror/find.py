@@ -17,8 +17,9 @@ import re
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SkipValidation
 
+from bot.marks import N_, Said
 from bot.mirror import queries
 from bot.mirror.health import health
 from bot.mirror.models import MirrorOrder, MirrorRelation
@@ -48,8 +49,9 @@ class FindOutcome(BaseModel):
 
     kind: FindKind
     query: str
-    searched: list[str]
-    """What was looked for, in words ("order number 2026-42", "customers and references …")."""
+    searched: list[SkipValidation[str]]  # kept as given: each a ``Said``
+    """What was looked for, in words ("order number 2026-42", "customers and references …"): marked
+    texts (``Said``), so the reply says them in the reader's language."""
     order: Order | None = None
     orders: list[MirrorOrder] = []
     relations: list[MirrorRelation] = []
@@ -65,19 +67,19 @@ def find(db: Database, mplus: MplusClient, text: str, today: date) -> FindOutcom
     full = FULL_NUMBER.match(text)
     if full:
         number = YearNumber(year=int(full[1]), number=int(full[2]))
-        searched.append(f"order number {number}")
+        searched.append(Said(N_("order number {number}"), number=number))
         return _one(text, searched, _by_number(db, mplus, number))
     if SHORT_NUMBER.match(text):
         number = YearNumber(year=today.year, number=int(text))
-        searched.append(f"order number {number}")
+        searched.append(Said(N_("order number {number}"), number=number))
         order = _by_number(db, mplus, number)
         if order is not None:
             return _one(text, searched, order)
     elif ORDER_ID.match(text):
-        searched.append("order id")
+        searched.append(N_("order id"))
         return _one(text, searched, _by_id(mplus, text.lower()))
     if " " not in text and len(text) <= MAX_EXT_ID:
-        searched.append("external order id")
+        searched.append(N_("external order id"))
         order = _by_ext_id(db, mplus, text, ask_mplus=not looks_like_phone(text))
         if order is not None:
             return _one(text, searched, order)
@@ -88,7 +90,9 @@ def _free_text(db: Database, mplus: MplusClient, text: str, searched: list[str])
     incomplete = health(db)["first_sync"] != "done"
     if not query_tokens(text):
         return FindOutcome(kind=FindKind.NOTHING, query=text, searched=searched, mirror_incomplete=incomplete)
-    searched.append("customers (name, company, contact, e-mail, phone, postcode, city) and order references")
+    searched.append(
+        N_("customers (name, company, contact, e-mail, phone, postcode, city) and order references")
+    )
     orders = queries.search_orders(db, text, FIND_LIMIT + 1)
     more = len(orders) > FIND_LIMIT
     orders = orders[:FIND_LIMIT]

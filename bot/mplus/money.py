@@ -18,6 +18,8 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.marks import N_, Said
+
 __all__ = [
     "MAX_CENTS",
     "MAX_QUANTITY",
@@ -61,7 +63,8 @@ class MoneyError(ValueError):
     """An amount or quantity the user typed could not be accepted.
 
     ``str()`` is meant to be shown to the user as-is, so it always says what was
-    wrong and, where possible, how to write it instead.
+    wrong and, where possible, how to write it instead. Its argument is a ``Said`` (a marked
+    sentence and its values), so the Slack layer can say it in the reader's language.
     """
 
 
@@ -82,18 +85,20 @@ def _group_thousands(digits: str) -> str:
 
 
 def _not_an_amount(text: str) -> MoneyError:
-    return MoneyError(f"{_quote(text)} is not an amount — use e.g. 12,50")
+    return MoneyError(Said(N_("{text} is not an amount — use e.g. 12,50"), text=_quote(text)))
 
 
 def _misplaced(text: str) -> MoneyError:
-    return MoneyError(
-        f"{_quote(text)} is not a valid amount — thousands separators must group digits by 3, "
+    return MoneyError(Said(N_(
+        "{text} is not a valid amount — thousands separators must group digits by 3, "
         "e.g. 1.234,56 or 1234,56"
-    )
+    ), text=_quote(text)))
 
 
 def _too_many_decimals(text: str) -> MoneyError:
-    return MoneyError(f"{_quote(text)} has too many decimals — amounts have at most 2 decimals (cents)")
+    return MoneyError(
+        Said(N_("{text} has too many decimals — amounts have at most 2 decimals (cents)"), text=_quote(text))
+    )
 
 
 def _join_groups(text: str, int_part: str, sep: str) -> str:
@@ -146,11 +151,11 @@ def _split_amount(text: str, body: str) -> tuple[str, str]:
             # "1.234" is €1234 to a Dutch reader and €1.234 to an English one; the
             # second is invalid (3 decimals) but may just be a typo for €1,23. Don't guess.
             euros = int_part + frac
-            raise MoneyError(
-                f"{_quote(text)} is ambiguous — thousands separator or 3 decimals? "
-                f"Amounts have at most 2 decimals (cents); for {euros} euros write {euros} "
-                f"or {_group_thousands(euros)},00"
-            )
+            raise MoneyError(Said(N_(
+                "{text} is ambiguous — thousands separator or 3 decimals? "
+                "Amounts have at most 2 decimals (cents); for {euros} euros write {euros} "
+                "or {grouped},00"
+            ), text=_quote(text), euros=euros, grouped=_group_thousands(euros)))
         # Anything else with one separator is a decimal separator: "0,505" or "1234,567" can't
         # be grouping, and "1 234,56" already groups with spaces.
         return _join_groups(text, int_part, " "), frac
@@ -170,7 +175,7 @@ def parse_cents(text: str) -> int:
     """
     s = _WHITESPACE.sub(" ", text).strip()
     if not s:
-        raise MoneyError("No amount given — type an amount, e.g. 12,50")
+        raise MoneyError(Said(N_("No amount given — type an amount, e.g. 12,50")))
 
     negative = False
     # Accept the minus before or after the currency ("-€ 5", "€ -5") so that we can say
@@ -196,7 +201,7 @@ def parse_cents(text: str) -> int:
     if len(frac) > 2:
         raise _too_many_decimals(text)
     if negative:
-        raise MoneyError(f"{_quote(text)} is negative — amounts cannot be negative")
+        raise MoneyError(Said(N_("{text} is negative — amounts cannot be negative"), text=_quote(text)))
 
     euros = euros.lstrip("0")
     # Check the length first: int() refuses strings over 4300 digits with an unrelated error.
@@ -204,7 +209,11 @@ def parse_cents(text: str) -> int:
         cents = int(euros or "0") * 100 + int(frac.ljust(2, "0"))
         if cents <= MAX_CENTS:
             return cents
-    raise MoneyError(f"{_quote(text)} is too large — the maximum is {format_cents(MAX_CENTS)}")
+    raise MoneyError(Said(
+        N_("{text} is too large — the maximum is {maximum}"),
+        text=_quote(text),
+        maximum=format_cents(MAX_CENTS),
+    ))
 
 
 def format_cents(cents: int) -> str:
@@ -238,10 +247,10 @@ class Quantity(BaseModel):
             MoneyError: if ``d`` is not finite, needs more than 6 decimals or does not fit Mplus.
         """
         if not d.is_finite():
-            raise MoneyError(f'"{d}" is not a quantity — use e.g. 2 or 1,5')
+            raise MoneyError(Said(N_("{text} is not a quantity — use e.g. 2 or 1,5"), text=f'"{d}"'))
         # Checked before building the int: Decimal("1E+999999999") is valid and would hang.
         if d and d.adjusted() >= 19:
-            raise MoneyError(f'"{d}" is too large for a quantity')
+            raise MoneyError(Said(N_("{text} is too large for a quantity"), text=f'"{d}"'))
         # Work on the digit tuple instead of Decimal.normalize(), which rounds to the
         # context precision (28 digits) and so is not guaranteed exact.
         sign, digits, exponent = d.as_tuple()
@@ -258,13 +267,14 @@ class Quantity(BaseModel):
                 value //= 10
                 places -= 1
         if places > MAX_QUANTITY_DECIMALS:
-            raise MoneyError(
-                f'"{d}" has too many decimals — quantities have at most {MAX_QUANTITY_DECIMALS} decimals'
-            )
+            raise MoneyError(Said(
+                N_("{text} has too many decimals — quantities have at most {places} decimals"),
+                text=f'"{d}"', places=MAX_QUANTITY_DECIMALS,
+            ))
         if sign:
             value = -value
         if not _LONG_MIN <= value <= _LONG_MAX:
-            raise MoneyError(f'"{d}" is too large for a quantity')
+            raise MoneyError(Said(N_("{text} is too large for a quantity"), text=f'"{d}"'))
         return cls(quantity=value, decimal_places=places)
 
     def as_decimal(self) -> Decimal:
@@ -291,7 +301,7 @@ def format_quantity(q: Quantity) -> str:
 
 
 def _not_a_quantity(text: str) -> MoneyError:
-    return MoneyError(f"{_quote(text)} is not a quantity — use e.g. 2 or 1,5")
+    return MoneyError(Said(N_("{text} is not a quantity — use e.g. 2 or 1,5"), text=_quote(text)))
 
 
 def parse_quantity(text: str) -> Quantity:
@@ -309,7 +319,7 @@ def parse_quantity(text: str) -> Quantity:
     """
     s = _WHITESPACE.sub(" ", text).strip()
     if not s:
-        raise MoneyError("No quantity given — type a quantity, e.g. 2 or 1,5")
+        raise MoneyError(Said(N_("No quantity given — type a quantity, e.g. 2 or 1,5")))
 
     negative = s.startswith(_MINUS_SIGNS)
     if negative:
@@ -317,10 +327,10 @@ def parse_quantity(text: str) -> Quantity:
 
     separators = s.count(".") + s.count(",")
     if separators > 1 or re.fullmatch(r"[0-9.,]+(?: [0-9.,]+)+", s):
-        raise MoneyError(
-            f"{_quote(text)} is not a valid quantity — use one decimal comma and no thousands "
+        raise MoneyError(Said(N_(
+            "{text} is not a valid quantity — use one decimal comma and no thousands "
             "separators, e.g. 1250 or 1,5"
-        )
+        ), text=_quote(text)))
     m = _QUANTITY_BODY.fullmatch(s)
     if (
         m is None
@@ -335,21 +345,26 @@ def parse_quantity(text: str) -> Quantity:
         # guess. The decimal comma ("2,449" kg, as the order form itself writes a weighed
         # quantity) and "0.530" (a leading 0 is never a thousands group) stay clear.
         whole, three = m["int"], m["frac"]
-        raise MoneyError(
-            f"{_quote(text)} is ambiguous — thousands separator or 3 decimals? "
-            f"For {whole}{three} write {whole}{three}; for {whole} and {three} thousandths write "
-            f"{whole},{three.rstrip('0') or '0'}"
-        )
+        raise MoneyError(Said(N_(
+            "{text} is ambiguous — thousands separator or 3 decimals? "
+            "For {number} write {number}; for {whole} and {three} thousandths write {decimal}"
+        ), text=_quote(text), number=whole + three, whole=whole, three=three,
+            decimal=f"{whole},{three.rstrip('0') or '0'}"))
     frac = (m["frac"] or "").rstrip("0")  # "1,5000000" is exactly 1,5: trailing zeros add no precision
     if len(frac) > MAX_QUANTITY_DECIMALS:
-        raise MoneyError(
-            f"{_quote(text)} has too many decimals — quantities have at most {MAX_QUANTITY_DECIMALS} decimals"
-        )
+        raise MoneyError(Said(
+            N_("{text} has too many decimals — quantities have at most {places} decimals"),
+            text=_quote(text), places=MAX_QUANTITY_DECIMALS,
+        ))
     value = Decimal(f"{m['int'] or '0'}.{frac or '0'}")
     if negative or value == 0:
-        raise MoneyError(f"{_quote(text)} is not allowed — quantity must be more than 0")
+        raise MoneyError(Said(N_("{text} is not allowed — quantity must be more than 0"), text=_quote(text)))
     if value > MAX_QUANTITY:
-        raise MoneyError(f"{_quote(text)} is too large — the maximum quantity is {MAX_QUANTITY}")
+        raise MoneyError(Said(
+            N_("{text} is too large — the maximum quantity is {maximum}"),
+            text=_quote(text),
+            maximum=MAX_QUANTITY,
+        ))
     return Quantity.from_decimal(value)
 
 

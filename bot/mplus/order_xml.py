@@ -107,7 +107,7 @@ def _date(element: etree._Element) -> date | None:
         return None
     try:
         return date(parts["year"], parts["mon"], parts["day"])
-    except ValueError as err:
+    except (ValueError, OverflowError) as err:  # a day of 2**31 overflows before it is out of range
         raise ProtocolError(f"<{localname(element.tag)}> is not a date ({err})") from None
 
 
@@ -126,7 +126,7 @@ def _datetime(element: etree._Element) -> datetime | None:
             parts.get("sec", 0),
             tzinfo=MPLUS_TZ,
         )
-    except ValueError as err:
+    except (ValueError, OverflowError) as err:
         raise ProtocolError(f"<{localname(element.tag)}> is not a date and time ({err})") from None
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 
+from bot.marks import N_
+
 CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Control characters other than tab and line breaks."""
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-CONTROL_CHAR_TEXT = "This contains an invisible control character (e.g. NUL). Type it again without it."
+CONTROL_CHAR_TEXT = N_("This contains an invisible control character (e.g. NUL). Type it again without it.")
 
 
 def strip_bidi(text: str) -> str:

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.marks import N_, Said
 from bot.mplus.models import NewRelation
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
@@ -37,9 +38,9 @@ MAX_LENGTH: dict[CustomerField, int] = {
     CustomerField.EMAIL: 120, CustomerField.PHONE: 30, CustomerField.ADDRESS: 120,
     CustomerField.ZIPCODE: 12, CustomerField.CITY: 60, CustomerField.COUNTRY: 40,
 }
-NO_NAME = "Give the customer a name (a person's or the company's)."
-BAD_EMAIL = "That is not an e-mail address, e.g. naam@example.nl."
-BAD_PHONE = "Type a phone number with at least 6 digits, e.g. 06-12345678 or +31 20 123 4567."
+NO_NAME = N_("Give the customer a name (a person's or the company's).")
+BAD_EMAIL = N_("That is not an e-mail address, e.g. naam@example.nl.")
+BAD_PHONE = N_("Type a phone number with at least 6 digits, e.g. 06-12345678 or +31 20 123 4567.")
 
 
 class CustomerDraft(BaseModel):
@@ -74,7 +75,7 @@ def check_customer(draft: CustomerDraft) -> tuple[NewRelation | None, dict[Custo
     values = {f: " ".join(str(getattr(draft, f.value)).split()) for f in CustomerField}
     for field, limit in MAX_LENGTH.items():
         if len(values[field]) > limit:
-            errors[field] = f"At most {limit} characters."
+            errors[field] = Said(N_("At most {n} characters."), n=limit)
     if not values[CustomerField.NAME]:
         errors[CustomerField.NAME] = NO_NAME
     email = values[CustomerField.EMAIL]

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.marks import N_, Said
 from bot.mplus.models import NewOrder, NewOrderLine, Order, OrderChange
 from bot.mplus.money import MAX_QUANTITY, MoneyError, format_quantity, parse_cents, parse_quantity
 from bot.orders.chars import CONTROL_CHAR_TEXT, has_control_chars, strip_bidi
@@ -30,30 +31,34 @@ ARTICLE_DIGITS_MAX = 15
 _ARTICLE = re.compile(rf"[1-9][0-9]{{0,{ARTICLE_DIGITS_MAX - 1}}}")  # ASCII digits only
 EXT_ID_PREFIX = "SLACK"
 
-# User-facing texts of the form. Plain text: views escape whatever they show.
-NO_RELATION = "Choose a relation: type part of its name or its number, then pick it from the list."
-BAD_RELATION = "That relation is not one Orderbot offered. Pick the relation from the list again."
-NO_EXT_ID = "Give the order an external id, e.g. SLACK-20260101-AB12."
-EXT_ID_TOO_LONG = f"The external id can be at most {EXT_ID_MAX} characters."
-EXT_ID_SPACES = "The external id cannot contain spaces or line breaks."
-NO_LINES = "Add at least one line with an article number and a quantity."
-TOO_MANY_LINES = f"An order made here can have at most {MAX_FORM_LINES} lines."
-NO_ARTICLE = "Pick the article: type part of its name, its number, PLU or barcode, then choose it."
-NEW_CUSTOMER_PENDING = (
+# User-facing texts of the form: marked (``Said`` where they carry values), so the Slack layer says
+# them in the reader's language. Plain text: views escape whatever they show.
+NO_RELATION = N_("Choose a relation: type part of its name or its number, then pick it from the list.")
+BAD_RELATION = N_("That relation is not one Orderbot offered. Pick the relation from the list again.")
+NO_EXT_ID = N_("Give the order an external id, e.g. SLACK-20260101-AB12.")
+EXT_ID_TOO_LONG = Said(N_("The external id can be at most {n} characters."), n=EXT_ID_MAX)
+EXT_ID_SPACES = N_("The external id cannot contain spaces or line breaks.")
+NO_LINES = N_("Add at least one line with an article number and a quantity.")
+TOO_MANY_LINES = Said(N_("An order made here can have at most {n} lines."), n=MAX_FORM_LINES)
+NO_ARTICLE = N_("Pick the article: type part of its name, its number, PLU or barcode, then choose it.")
+NEW_CUSTOMER_PENDING = N_(
     "The new customer was not created yet. Pick “➕ New customer…” again, or an existing relation."
 )
 NEW_CUSTOMER_VALUE = "new:"
 """Value prefix of the type-ahead's "New customer" entry (what was typed follows)."""
-NO_QUANTITY = "Type a quantity, e.g. 2 or 1,5."
-LINE_TEXT_TOO_LONG = f"The line text can be at most {LINE_TEXT_MAX} characters."
-REFERENCE_TOO_LONG = f"The reference can be at most {REFERENCE_MAX} characters."
-BAD_BRANCH = f"The branch is a number from 1 to {BRANCH_MAX}, e.g. 1."
-BAD_DATE = "Pick the delivery date with the date picker."
-BAD_CATEGORY = "Pick the order category from the list again."
+NO_QUANTITY = N_("Type a quantity, e.g. 2 or 1,5.")
+LINE_TEXT_TOO_LONG = Said(N_("The line text can be at most {n} characters."), n=LINE_TEXT_MAX)
+REFERENCE_TOO_LONG = Said(N_("The reference can be at most {n} characters."), n=REFERENCE_MAX)
+BAD_BRANCH = Said(N_("The branch is a number from 1 to {n}, e.g. 1."), n=BRANCH_MAX)
+BAD_DATE = N_("Pick the delivery date with the date picker.")
+BAD_CATEGORY = N_("Pick the order category from the list again.")
 
 
 def bad_article(raw: str) -> str:
-    return f'"{raw.strip()[:30]}" is not an article number — use the number from Mplus, e.g. 1001.'
+    return Said(
+        N_("{text} is not an article number — use the number from Mplus, e.g. 1001."),
+        text=f'"{raw.strip()[:30]}"',
+    )
 
 
 class FormField(StrEnum):
@@ -187,14 +192,14 @@ def _check_line(line: LineDraft, errors: FieldErrors) -> NewOrderLine | None:
         try:
             quantity = parse_quantity(quantity_raw)
         except MoneyError as err:  # its text says what was wrong and how to write it
-            errors[FieldRef(FormField.QUANTITY, line.key)] = str(err)
+            errors[FieldRef(FormField.QUANTITY, line.key)] = err.args[0]
     price: int | None = None
     price_ok = True
     if line.price.strip():
         try:
             price = parse_cents(line.price)
         except MoneyError as err:
-            errors[FieldRef(FormField.PRICE, line.key)] = str(err)
+            errors[FieldRef(FormField.PRICE, line.key)] = err.args[0]
             price_ok = False
     text = line.text.strip()
     if len(text) > LINE_TEXT_MAX:
@@ -320,24 +325,29 @@ def price_text(cents: int) -> str:
 
 def edit_problem(order: Order) -> str | None:
     """Why this order cannot be edited with the form, or None if it can."""
+    number = order.number
     if order.is_cancelled:
-        return f"Order {order.number} is cancelled, so it can no longer be changed."
+        return Said(N_("Order {number} is cancelled, so it can no longer be changed."), number=number)
     if order.is_invoiced:
-        return f"Order {order.number} is already invoiced, so it can no longer be changed."
+        return Said(N_("Order {number} is already invoiced, so it can no longer be changed."), number=number)
     if len(order.lines) > MAX_FORM_LINES:
-        return (
-            f"Order {order.number} has {len(order.lines)} lines; the form handles at most "
-            f"{MAX_FORM_LINES}. Change it in Mplus itself."
+        return Said(
+            N_("Order {number} has {n} lines; the form handles at most {top}. Change it in Mplus itself."),
+            number=number, n=len(order.lines), top=MAX_FORM_LINES,
         )
     for line in order.lines:
         # The form could not show these faithfully, and saving would silently change them.
         if line.quantity.quantity <= 0 or line.quantity.as_decimal() > MAX_QUANTITY or line.price < 0:
-            return (
-                f"Order {order.number} has a line the form cannot show (a return or a discount line). "
+            return Said(N_(
+                "Order {number} has a line the form cannot show (a return or a discount line). "
                 "Change it in Mplus itself."
-            )
+            ), number=number)
         if len(line.text) > LINE_TEXT_MAX:
-            return f"Order {order.number} has a line text longer than {LINE_TEXT_MAX} characters."
+            return Said(
+                N_("Order {number} has a line text longer than {n} characters."),
+                number=number,
+                n=LINE_TEXT_MAX,
+            )
     return None
 
 

@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -27,8 +28,10 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import DuplicateExtOrderId, MplusError, NotFound, OutcomeUnknown, Refused, Unavailable
+from bot.mplus.gate import CallWithdrawn, send_only_if
 from bot.mplus.models import Order, OrderChange, Relation, UpdateResult
 from bot.orders.drafts import FieldErrors, ValidOrder, edit_problem, refusal_fields
+from bot.orders.key_guard import KeyGuard
 from bot.orders.late_records import LateRecords
 from bot.orders.recovery import Recovery, never_sent
 from bot.store.audit import AuditLog
@@ -37,6 +40,10 @@ from bot.store.idempotency import IdempotencyKeys
 log = logging.getLogger(__name__)
 
 ORDER_HAS_CHANGED = "UPDATE-ORDER-RESULT-ORDER-HAS-CHANGED"
+WITHDRAWN = (
+    "Mplus was busy for longer than Orderbot may wait, so nothing was sent to it and nothing changed. "
+    "Submitting again is safe."
+)
 CREATE_UNCLEAR = (
     "Mplus gave no clear answer to the create, so Orderbot cannot tell yet whether the order exists. "
     "It will check with Mplus in a minute and audit what it finds."
@@ -196,6 +203,8 @@ class _Claim(BaseModel):
 
     key: str | None
     """The key this caller won, or None."""
+    claimed_at: datetime | None = None
+    """When it was won (the owner's handle on the key, see ``KeyGuard``)."""
     other: dict[str, Any] = {}
     """When lost: the slot's record as the winner left it."""
 
@@ -229,9 +238,10 @@ class OrderEditor:
         """``context`` is kept with the key so recovery can settle it if this process dies."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             key = base if attempt == 1 else f"{base}#{attempt}"
-            if self._keys.claim(key):
+            claimed_at = self._keys.claim(key)
+            if claimed_at is not None:
                 self._keys.complete(key, {"slot": _Slot.RUNNING, "view": view_id, **context})
-                return _Claim(key=key)
+                return _Claim(key=key, claimed_at=claimed_at)
             record = self._wait(key, lambda r: r is not None, 2.0) or {"slot": _Slot.RUNNING}
             if record.get("slot") == _Slot.RUNNING:
                 record = self._settle_if_abandoned(key) or record
@@ -277,9 +287,21 @@ class OrderEditor:
         return Result(outcome=Outcome.BUSY)
 
     def _finish(
-        self, key: str, slot: _Slot, view_id: str, audit: dict[str, Any] | None = None, **extra: Any
+        self, guard: KeyGuard, slot: _Slot, view_id: str, audit: dict[str, Any] | None = None, **extra: Any
     ) -> None:
-        self._keys.complete(key, {"slot": slot, "view": view_id, **extra}, audit=audit)
+        guard.finish({"slot": slot, "view": view_id, **extra}, audit=audit)
+
+    def _guard(self, claim: _Claim) -> KeyGuard:
+        assert claim.key is not None and claim.claimed_at is not None
+        return KeyGuard(self._keys, claim.key, claim.claimed_at)
+
+    def _settled_meanwhile(self, key: str) -> Result | _DoneElsewhere:
+        """Recovery settled the key while its Mplus call waited for a slot: nothing was sent by this
+        attempt, and recovery's finding (from Mplus) is what is said."""
+        record = self._keys.result(key) or {}
+        if record.get("slot") == _Slot.DONE:
+            return _DoneElsewhere(record.get("order_id"))
+        return Result(outcome=Outcome.NOT_DONE, message=WITHDRAWN)
 
     def _reread(self, order_id: str) -> Order | None:
         try:
@@ -304,25 +326,32 @@ class OrderEditor:
                 made = self._reread(lost.order_id) if lost.order_id else None
                 return Result(outcome=Outcome.EXT_ID_USED, order=made)
             return lost
+        guard = self._guard(claim)
         try:
-            result = self._create(order)
+            with send_only_if(guard.still_mine):
+                result = self._create(order)
+        except CallWithdrawn:
+            settled = self._settled_meanwhile(guard.key)
+            if isinstance(settled, _DoneElsewhere):
+                made = self._reread(settled.order_id) if settled.order_id else None
+                return Result(outcome=Outcome.EXT_ID_USED, order=made)
+            return settled
         except BaseException:
             # Freeing the slot is safe even if the create was sent: every attempt starts with
             # findOrder, so an order that landed is found before anything is sent again.
-            self._finish(claim.key, _Slot.NOT_DONE, view_id)
+            self._finish(guard, _Slot.NOT_DONE, view_id)
             raise
         if result.outcome is Outcome.UNKNOWN:
             # The key stays running: recovery settles it with findOrder after the bound and audits it;
             # meanwhile the same ext id is "being processed", so it cannot be created twice.
             return result
         done = result.outcome is Outcome.CREATED
-        key = claim.key
         audit = self._create_audit(order, result, user_id, channel_id)
         # The key's end and its audit row land in one transaction; a failure is retried, not raised.
         error_id = self._late.write(
             f"create {order.ext_order_id}: {audit}",
             lambda: self._finish(
-                key, _Slot.DONE if done else _Slot.NOT_DONE, view_id, audit=audit, order_id=result.order_id
+                guard, _Slot.DONE if done else _Slot.NOT_DONE, view_id, audit=audit, order_id=result.order_id
             ),
         )
         return result.model_copy(update={"unrecorded_error_id": error_id}) if error_id else result
@@ -412,18 +441,25 @@ class OrderEditor:
                 now = self._reread(order_id)
                 return Result(outcome=Outcome.CHANGED_MEANWHILE, order=now, order_id=order_id)
             return lost
+        guard = self._guard(claim)
         try:
-            result = self._update(order, order_id, sync_marker, change_counter, version_number)
+            with send_only_if(guard.still_mine):
+                result = self._update(order, order_id, sync_marker, change_counter, version_number)
+        except CallWithdrawn:
+            settled = self._settled_meanwhile(guard.key)
+            if isinstance(settled, _DoneElsewhere):  # the order moved in Mplus: not saved over it
+                now = self._reread(order_id)
+                return Result(outcome=Outcome.CHANGED_MEANWHILE, order=now, order_id=order_id)
+            return settled
         except BaseException:
             # Safe to free: if the change was saved, the order's sync marker moved, and the next
             # attempt's re-read reports "changed meanwhile" instead of saving again.
-            self._finish(claim.key, _Slot.NOT_DONE, view_id)
+            self._finish(guard, _Slot.NOT_DONE, view_id)
             raise
         if result.outcome is Outcome.UNKNOWN:
             return result  # the key stays running until recovery settles it from the sync marker
         done = result.outcome is Outcome.UPDATED
         after = result.order
-        key = claim.key
         audit: dict[str, Any] = {
             "user_id": user_id,
             "action": "edit",
@@ -442,7 +478,7 @@ class OrderEditor:
         error_id = self._late.write(
             f"edit {order_id}: {audit}",
             lambda: self._finish(
-                key, _Slot.DONE if done else _Slot.NOT_DONE, view_id, audit=audit, order_id=order_id
+                guard, _Slot.DONE if done else _Slot.NOT_DONE, view_id, audit=audit, order_id=order_id
             ),
         )
         return result.model_copy(update={"unrecorded_error_id": error_id}) if error_id else result

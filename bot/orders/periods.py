@@ -6,14 +6,19 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.marks import N_, Said
 from bot.mplus.models import MPLUS_TZ
 
 PERIOD_WORDS = ("today", "yesterday", "week")
 MAX_RANGE_DAYS = 366
+# Period labels are marked texts: a list's title shows them in the reader's language.
+TODAY = N_("today")
+YESTERDAY = N_("yesterday")
+LAST_7_DAYS = N_("the last 7 days")
 
 
 class PeriodError(ValueError):
-    """The period text is not one we understand; the message says what is accepted."""
+    """The period text is not one we understand; the message (a ``Said``) says what is accepted."""
 
 
 class Period(BaseModel):
@@ -41,28 +46,35 @@ def _parse_day(text: str) -> date:
             return date.fromisoformat(text)
     except ValueError:
         pass
-    raise PeriodError(
-        f"`{text}` is not a date — use YYYY-MM-DD or DD-MM-YYYY, e.g. {shop_today():%Y-%m-%d}"
-    )
+    raise PeriodError(Said(
+        N_("`{text}` is not a date — use YYYY-MM-DD or DD-MM-YYYY, e.g. {example}"),
+        text=text, example=f"{shop_today():%Y-%m-%d}",
+    ))
 
 
 def parse_period(text: str, today: date | None = None) -> Period:
     today = today or shop_today()
     word = text.strip().lower()
     if word == "today":
-        return Period(start=today, end=today, label="today")
+        return Period(start=today, end=today, label=TODAY)
     if word == "yesterday":
         day = today - timedelta(days=1)
-        return Period(start=day, end=day, label="yesterday")
+        return Period(start=day, end=day, label=YESTERDAY)
     if word == "week":
-        return Period(start=today - timedelta(days=6), end=today, label="the last 7 days")
+        return Period(start=today - timedelta(days=6), end=today, label=LAST_7_DAYS)
     if ".." in word:
         first, _, last = word.partition("..")
         start, end = _parse_day(first), _parse_day(last)
         if end < start:
-            raise PeriodError(f"`{text}` ends before it starts — write the earlier date first")
+            raise PeriodError(
+                Said(N_("`{text}` ends before it starts — write the earlier date first"), text=text)
+            )
         if (end - start).days > MAX_RANGE_DAYS:
-            raise PeriodError(f"`{text}` spans more than {MAX_RANGE_DAYS} days — pick a shorter range")
+            raise PeriodError(Said(
+                N_("`{text}` spans more than {days} days — pick a shorter range"),
+                text=text,
+                days=MAX_RANGE_DAYS,
+            ))
         return Period(start=start, end=end, label=f"{start:%d-%m-%Y} – {end:%d-%m-%Y}")
     day = _parse_day(word)
     return Period(start=day, end=day, label=f"{day:%d-%m-%Y}")

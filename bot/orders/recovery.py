@@ -138,7 +138,11 @@ class Recovery:
             log.warning("key %s not settled yet: %s", entry.key, type(err).__name__)
             self._keys.release(guard)
             return None
-        self._keys.complete(entry.key, settled, audit=audit)
+        # Compare-and-set on the key's date: an owner still alive re-dates its key before each Mplus
+        # call (``KeyGuard``), and then this settlement must not stand.
+        if not self._keys.complete(entry.key, settled, audit=audit, since=entry.created_at):
+            self._keys.release(guard)  # settle it later, should that owner die after all
+            return None
         return settled
 
     def _settle_record(self, key: str, record: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

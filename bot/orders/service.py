@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.marks import N_, Said
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import NotFound
 from bot.mplus.models import (
@@ -49,10 +50,10 @@ class OrderKey(BaseModel):
             return cls(number=YearNumber(year=year, number=int(text)))
         if _ORDER_ID.match(text):
             return cls(order_id=text.lower())
-        raise OrderKeyError(
-            f"`{text[:40]}` is not an order number or id — use a number like 2026-42 (or 42 for this "
+        raise OrderKeyError(Said(N_(
+            "`{text}` is not an order number or id — use a number like 2026-42 (or 42 for this "
             "year's), or a 32-character id"
-        )
+        ), text=text[:40]))
 
     def __str__(self) -> str:
         return str(self.number) if self.number else str(self.order_id)

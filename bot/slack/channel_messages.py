@@ -88,25 +88,6 @@ NOTHING_TO_UNSUBSCRIBE = N_(
 )
 UNSUBSCRIBED = N_("🔕 {who} unsubscribed this channel from {what}.")
 
-# ------------------------------------------------------- the chart a digest carries (bot.overview)
-CHART_STATES: dict[str, str] = {
-    "open": N_("open"),
-    "paid": N_("paid, not delivered"),
-    "delivered": N_("delivered, not paid"),
-    "complete": N_("complete"),
-    "cancelled": N_("cancelled"),
-}
-CHART_ORDERS_AXIS = N_("orders")
-CHART_REVENUE_AXIS = N_("revenue (€)")
-CHART_TITLE = N_("Orders and revenue, {what}")
-CHART_LAST_DAYS = N_("the last {days} days")
-CHART_MIN = N_("{amount} or more")
-CHART_NONE = N_("No orders in {what}.")
-CHART_SUMMARY = N_(
-    "{orders} orders, revenue {revenue} in {what} ({per_state}). Busiest day: {day} with {day_orders} "
-    "orders, {day_revenue}."
-)
-
 # -------------------------------------------------------------------------- Mplus outage notices
 SHOP_TIME = N_("{time} on {date}")
 OUTAGE = N_(

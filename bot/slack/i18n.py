@@ -25,7 +25,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 
-from bot.marks import N_
+from bot.marks import N_, Said
 from bot.mplus.money import format_cents
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -34,7 +34,7 @@ SOURCE_LANGUAGE = "en"
 LANGUAGES = ("en", "nl")
 """What a person may choose; the first is the language the msgids are written in."""
 NBSP = "\u00a0"
-__all__ = ["ENGLISH", "LANGUAGES", "N_", "Translator", "language_of", "translator"]
+__all__ = ["ENGLISH", "LANGUAGES", "N_", "Said", "Translator", "language_of", "translator"]
 
 
 def language_of(value: str | None) -> str | None:
@@ -73,6 +73,20 @@ class Translator:
         """The translated text with its named placeholders filled: ``tr(messages.X, amount=...)``."""
         said = self._catalogue.gettext(message)
         return said.format(**values) if values else said
+
+    def said(self, text: str) -> str:
+        """A text a lower layer said (``bot.marks.Said``: its msgid and values) in this reader's
+        language; a plain ``str`` is looked up as a msgid and otherwise shown as it is (Mplus's own
+        words). Only values that are ``Said`` themselves are translated: a typed word stays as typed."""
+        if isinstance(text, Said):
+            values = {k: self.said(v) if isinstance(v, Said) else v for k, v in text.values.items()}
+            return self(text.msgid, **values) if values else self.gettext(text.msgid)
+        return self.gettext(text) if text else text
+
+    def error(self, err: BaseException) -> str:
+        """An exception's message (a ``Said`` as its first argument) in this reader's language."""
+        first = err.args[0] if len(err.args) == 1 else None
+        return self.said(first) if isinstance(first, str) else str(err)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._catalogue.ngettext(singular, plural, n)

@@ -166,6 +166,8 @@ class OrderFormMeta(SlackValue):
     keeps a select's typed state over a changed initial option for the same block id."""
     card: CardLocation | None = Field(None, alias="k")
     """For an edit from a card's button: that card, updated in place after the save."""
+    language: str = Field("en", alias="g", pattern=r"^[a-z]{2}$")
+    """The language the form was opened in: its field errors are said in it, on the ack path."""
 
     @property
     def editing(self) -> bool:

@@ -38,6 +38,8 @@ class Languages:
         self._clock = clock
         self._locales: dict[str, tuple[float, str | None]] = {}
         """user → (until when the answer holds, the Slack locale or None)."""
+        self._known: dict[str, str] = {}
+        """user → the language they were last answered in (for the ack path)."""
         self._lock = threading.Lock()
 
     def for_channel(self, language: str | None = None) -> Translator:
@@ -49,21 +51,27 @@ class Languages:
         return translator(self.language_of_user(user_id, client))
 
     def language_of_user(self, user_id: str | None, client: WebClient | None) -> str:
+        """``client`` None: no Web API call (the choice, else the last known locale, else the default)."""
         if not user_id:
             return self.default
+        language = None
         if self.chosen is not None:
             try:
-                if chosen := language_of(self.chosen.get(user_id)):
-                    return chosen
+                language = language_of(self.chosen.get(user_id))
             except Exception:  # the store down: their Slack locale still serves
                 log.warning("could not read the language chosen by %s", user_id, exc_info=True)
-        return language_of(self._slack_locale(user_id, client)) or self.default
+        language = language or language_of(self._slack_locale(user_id, client)) or self.default
+        with self._lock:
+            self._known[user_id] = language
+        return language
 
     def cached(self, user_id: str | None) -> Translator:
-        """For the ack path: only what is known already (no store, no Web API)."""
+        """For the ack path: only what is known already (no store, no Web API): the language this
+        person was last answered in (their choice included), else their cached locale, else the default."""
         with self._lock:
+            known = self._known.get(user_id or "")
             hit = self._locales.get(user_id or "")
-        return translator(language_of(hit[1] if hit else None) or self.default)
+        return translator(known or language_of(hit[1] if hit else None) or self.default)
 
     def choose(self, user_id: str, language: str) -> None:
         if self.chosen is None:
@@ -71,6 +79,7 @@ class Languages:
         self.chosen.choose(user_id, language)
         with self._lock:
             self._locales[user_id] = (self._clock() + self.cache_s, language)
+            self._known[user_id] = language
 
     def _slack_locale(self, user_id: str, client: WebClient | None) -> str | None:
         now = self._clock()
@@ -78,6 +87,8 @@ class Languages:
             hit = self._locales.get(user_id)
         if hit is not None and now < hit[0]:
             return hit[1]
+        if client is None:  # nothing to ask: the last answer, not remembered as a fresh one
+            return hit[1] if hit else None
         locale, holds = None, self.cache_s
         if client is not None:
             try:

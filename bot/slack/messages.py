@@ -6,8 +6,6 @@ Messages are plain text; views escape them. They never include stack traces or s
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.mplus.errors import (
     AuthFailed,
@@ -25,7 +23,6 @@ from bot.orders.late_records import new_error_id
 from bot.slack.i18n import ENGLISH, N_, Translator
 
 log = logging.getLogger(__name__)
-_SHOP_TZ = ZoneInfo("Europe/Amsterdam")
 
 UNEXPECTED = N_("Something went wrong inside Orderbot. Nothing was changed in Mplus by this request.")
 STALE_BUTTON = N_("That button is out of date. Run the command again to get a fresh one.")
@@ -104,27 +101,37 @@ def describe_failure(err: Exception, context: str) -> tuple[str, str]:
     return UNEXPECTED, error_id
 
 
-_ACTION_VERBS = {
-    "create": "create orders",
-    "edit": "edit orders",
-    "cancel": "cancel orders",
-    "pay": "record payments",
-    "deliver": "deliver orders",
-    "subscribe": "change this channel's order notifications",
+# Whole sentences per action (a verb fragment does not translate: Dutch puts it elsewhere).
+_NOBODY_MAY: dict[str, str] = {
+    "create": N_("Nobody may create orders with Orderbot yet."),
+    "edit": N_("Nobody may edit orders with Orderbot yet."),
+    "cancel": N_("Nobody may cancel orders with Orderbot yet."),
+    "pay": N_("Nobody may record payments with Orderbot yet."),
+    "deliver": N_("Nobody may deliver orders with Orderbot yet."),
+    "subscribe": N_("Nobody may change this channel's order notifications with Orderbot yet."),
 }
+_YOU_MAY_NOT: dict[str, str] = {
+    "create": N_("You are not allowed to create orders."),
+    "edit": N_("You are not allowed to edit orders."),
+    "cancel": N_("You are not allowed to cancel orders."),
+    "pay": N_("You are not allowed to record payments."),
+    "deliver": N_("You are not allowed to deliver orders."),
+    "subscribe": N_("You are not allowed to change this channel's order notifications."),
+}
+NOBODY_MAY_OTHER = N_("Nobody may do “{action}” with Orderbot yet.")
+YOU_MAY_NOT_OTHER = N_("You are not allowed to do “{action}”.")
+GRANT_FIRST = N_(
+    "An admin can grant it by listing Slack user ids (U…), user groups (S…) or * in the {setting} setting."
+)
+GRANT_YOU = N_("An admin can add your Slack user id, or a user group you are in, to {setting}.")
 
 
-def not_allowed(action: str, setting: str, configured: bool) -> str:
-    verb = _ACTION_VERBS.get(action, action)
+def not_allowed(action: str, setting: str, configured: bool, tr: Translator = ENGLISH) -> str:
     if not configured:
-        return (
-            f"Nobody may {verb} with Orderbot yet. An admin can grant it by listing Slack user ids "
-            f"(U…), user groups (S…) or * in the {setting} setting."
-        )
-    return (
-        f"You are not allowed to {verb}. An admin can add your Slack user id, or a user group "
-        f"you are in, to {setting}."
-    )
+        who = tr(_NOBODY_MAY[action]) if action in _NOBODY_MAY else tr(NOBODY_MAY_OTHER, action=action)
+        return f"{who} {tr(GRANT_FIRST, setting=setting)}"
+    who = tr(_YOU_MAY_NOT[action]) if action in _YOU_MAY_NOT else tr(YOU_MAY_NOT_OTHER, action=action)
+    return f"{who} {tr(GRANT_YOU, setting=setting)}"
 
 
 CHANNEL_NOT_ENABLED = N_(
@@ -232,25 +239,6 @@ def already_confirmed(result: dict | None, tr: Translator = ENGLISH) -> str:
 
 MPLUS_SLOW = "⏳ Mplus is slow to answer right now. Still working on it — the answer follows here."
 SHUTTING_DOWN = "Orderbot is restarting; please try again in a moment."
-
-
-# Lists come from the mirror (issue #9); say how current it is, and why there is no list yet.
-MIRROR_NOT_STARTED = (
-    "Order lists come from Orderbot's local copy of Mplus, which has not been filled yet. "
-    "It is filled by the notifier's pass (ORDERBOT_MIRROR must be on); try again in a minute."
-)
-
-
-def mirror_loading(marker: int, top: int | None) -> str:
-    where = f" (at change {marker:,} of {top:,})".replace(",", ".") if top else ""
-    return (f"Orderbot is still loading its local copy of Mplus orders{where}; lists work once that "
-            "first load is done. Try again in a minute.")
-
-
-def mirror_as_of(last_pass_at: datetime | None, behind: int) -> str:
-    when = f"as of {last_pass_at.astimezone(_SHOP_TZ):%H:%M:%S}" if last_pass_at else "as last synced"
-    lag = f", {behind:,} change{'s' if behind != 1 else ''} still to read".replace(",", ".") if behind else ""
-    return f"From Orderbot's copy of Mplus, {when}{lag}. Show opens the order as Mplus has it now."
 
 
 # ------------------------------------------------------------------ notes and card top lines

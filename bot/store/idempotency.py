@@ -35,21 +35,53 @@ class IdempotencyKeys:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def claim(self, key: str) -> bool:
-        """True for exactly one caller per key, across threads and processes."""
+    def claim(self, key: str) -> datetime | None:
+        """The key's date for exactly one caller per key, across threads and processes; None for
+        everyone else. The date is the caller's handle for ``touch`` and ``complete(since=…)``."""
+        now = utcnow()
         try:
             with self._db.transaction() as session:
-                session.add(IdempotencyRow(key=key, created_at=utcnow()))
+                session.add(IdempotencyRow(key=key, created_at=now))
         except IntegrityError:
-            return False
-        return True
+            return None
+        return now
 
-    def complete(self, key: str, result: dict[str, Any], audit: dict[str, Any] | None = None) -> None:
-        """Record the key's result, with its audit row in the same transaction (both or neither)."""
+    def touch(self, key: str, since: datetime) -> datetime | None:
+        """Re-date a key just before its work calls Mplus, if it still carries ``since``.
+
+        Recovery settles a key that has carried one date for longer than a call can take, and re-dates
+        it when it does; so the new date (returned) tells the owner it may send, and None tells it
+        the key was settled while it waited (for a free Mplus slot, say) and nothing may be sent."""
+        now = utcnow()
         with self._db.transaction() as session:
-            session.execute(update(IdempotencyRow).where(IdempotencyRow.key == key).values(result=result))
+            moved = session.execute(
+                update(IdempotencyRow)
+                .where(IdempotencyRow.key == key, IdempotencyRow.created_at == since)
+                .values(created_at=now)
+            ).rowcount
+        return now if moved == 1 else None
+
+    def complete(
+        self,
+        key: str,
+        result: dict[str, Any],
+        audit: dict[str, Any] | None = None,
+        *,
+        since: datetime | None = None,
+    ) -> bool:
+        """Record the key's result, with its audit row in the same transaction (both or neither).
+
+        With ``since`` it is a compare-and-set: written (and the key re-dated) only if the key still
+        carries that date; False, and nothing written, when someone else settled or re-dated it."""
+        with self._db.transaction() as session:
+            change = update(IdempotencyRow).where(IdempotencyRow.key == key)
+            if since is not None:
+                change = change.where(IdempotencyRow.created_at == since).values(created_at=utcnow())
+            if session.execute(change.values(result=result)).rowcount != 1:
+                return False  # the update matched nothing: nothing was written
             if audit is not None:
                 session.add(audit_row(**audit))
+        return True
 
     def result(self, key: str) -> dict[str, Any] | None:
         with self._db.transaction() as session:

@@ -1,4 +1,4 @@
-"""Recovery never settles a claim as "not sent" and then lets its write go out (issue #10, item 1).
+"""Recovery never settles a claim or key as "not sent" and then lets its write go out (issue #10).
 
 A confirmed write can wait a long time for a free Mplus slot (MPLUS_MAX_CONCURRENCY). If recovery
 (another process, or this one) settles the claim meanwhile, the write must not be sent afterwards:
@@ -9,6 +9,7 @@ then happened.
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -16,12 +17,19 @@ import pytest
 
 from bot.config import CLAIM_SETTLE_MARGIN_S, load_settings
 from bot.mplus.client import MplusClient
+from bot.mplus.errors import NotFound
+from bot.mplus.models import NewOrderLine
+from bot.mplus.money import Quantity
 from bot.orders.confirmed_actions import ConfirmedActions, ConfirmResult, Outcome
+from bot.orders.drafts import ValidOrder
+from bot.orders.editing import WITHDRAWN, OrderEditor, Result
+from bot.orders.editing import Outcome as EditOutcome
+from bot.orders.key_guard import KeyGuard
 from bot.orders.permissions import Action
 from bot.orders.recovery import RECOVERED_NOT_APPLIED, Recovery
 from bot.store.audit import AuditLog
 from bot.store.confirmations import ConfirmationState, ConfirmationStore
-from bot.store.db import Database
+from bot.store.db import Database, utcnow
 from bot.store.idempotency import IdempotencyKeys
 from mplus_emulator.server import EmulatorServer
 from tests.factories import create_order
@@ -155,3 +163,131 @@ def test_the_default_bound_outlasts_two_calls_of_the_call_deadline(monkeypatch: 
     assert load_settings(_env_file=None).claim_settle_after_s == 2 * 60 + CLAIM_SETTLE_MARGIN_S
     monkeypatch.delenv("MPLUS_CALL_DEADLINE_S")
     assert load_settings(_env_file=None).claim_settle_after_s == 2 * 10 + CLAIM_SETTLE_MARGIN_S
+
+
+# --- creates and edits: their idempotency keys get the same guard --------------------------------
+
+
+def _editor(client: MplusClient, database: Database) -> tuple[OrderEditor, IdempotencyKeys, AuditLog]:
+    keys, audit = IdempotencyKeys(database), AuditLog(database)
+    return OrderEditor(client, keys, audit, wait_s=0.5), keys, audit
+
+
+def _new_order(client: MplusClient) -> ValidOrder:
+    return ValidOrder(
+        relation_number=client.get_relations()[0].relation_number,
+        ext_order_id=f"GATE-{uuid.uuid4().hex[:8]}",
+        lines=(NewOrderLine(article_number=1001, quantity=Quantity(quantity=1), price_cents=1250),),
+        line_keys=(0,),
+    )
+
+
+def _settled(recovery: Recovery, keys: IdempotencyKeys, key: str) -> bool:
+    recovery.settle_stale()
+    return (keys.result(key) or {}).get("slot") == "not_done"
+
+
+def test_a_create_waiting_for_a_slot_is_not_sent_once_recovery_settled_its_key(
+    client: MplusClient, emulator: EmulatorServer, sqlite_database: Database
+) -> None:
+    slow = _single_slot_client(client)
+    editor, keys, _ = _editor(slow, sqlite_database)
+    recovery = Recovery(client, ConfirmationStore(sqlite_database), keys, settle_after=timedelta(0))
+    order = _new_order(client)
+    holder = _SlotHolder(slow)
+    holder.take()  # the create's findOrder waits for the only slot, past the settle bound
+
+    out: list[Result] = []
+    create = threading.Thread(
+        target=lambda: out.append(
+            editor.create(order, user_id="U0ALICE", channel_id="C0ORDERS", view_id="V1")
+        ),
+        daemon=True,
+    )
+    create.start()
+    key = f"create:{order.ext_order_id}"
+    wait_for(lambda: _settled(recovery, keys, key), 30, "recovery to settle the waiting create's key")
+    holder.release()
+    wait_for(lambda: out, 30, "the create to return")
+
+    assert out[0].outcome is EditOutcome.NOT_DONE and out[0].message == WITHDRAWN  # nothing sent, say so
+    creates = [c for c in emulator.calls() if c["operation"] == "createOrder"]
+    assert not [c for c in creates if c.get("extOrderId") == order.ext_order_id]
+    with pytest.raises(NotFound):
+        client.find_order(order.ext_order_id)
+    assert (keys.result(key) or {}).get("recovered") is True  # recovery's record stands, not overwritten
+    # The ext id is free again: submitting the same form once more creates the order, once.
+    again = editor.create(order, user_id="U0ALICE", channel_id="C0ORDERS", view_id="V2")
+    assert again.outcome is EditOutcome.CREATED
+    assert client.find_order(order.ext_order_id).order_id == again.order_id
+
+
+def test_an_edit_waiting_for_a_slot_is_not_saved_once_recovery_settled_its_key(
+    client: MplusClient, emulator: EmulatorServer, sqlite_database: Database
+) -> None:
+    slow = _single_slot_client(client)
+    editor, keys, _ = _editor(slow, sqlite_database)
+    recovery = Recovery(client, ConfirmationStore(sqlite_database), keys, settle_after=timedelta(0))
+    before = client.get_order(create_order(client, prefix="GATE").order_id)
+    change = ValidOrder(
+        relation_number=before.relation_number or 0,
+        ext_order_id=before.ext_order_id,
+        lines=(NewOrderLine(article_number=1001, quantity=Quantity(quantity=7), price_cents=1250),),
+        line_keys=(0,),
+    )
+    holder = _SlotHolder(slow)
+    holder.take()
+
+    out: list[Result] = []
+
+    def edit() -> None:
+        out.append(
+            editor.update(
+                change,
+                order_id=before.order_id,
+                sync_marker=before.sync_marker,
+                change_counter=before.change_counter,
+                version_number=before.version_number,
+                user_id="U0ALICE",
+                channel_id="C0ORDERS",
+                view_id="V1",
+            )
+        )
+
+    threading.Thread(target=edit, daemon=True).start()
+    def edit_settled() -> bool:
+        recovery.settle_stale()
+        recent = keys.claimed_between(utcnow() - timedelta(hours=1), utcnow() + timedelta(hours=1))
+        mine = [e for e in recent if e.key.startswith(f"edit:{before.order_id}")]
+        return any((e.result or {}).get("slot") == "not_done" for e in mine)
+
+    wait_for(edit_settled, 30, "recovery to settle the waiting edit's key")
+    holder.release()
+    wait_for(lambda: out, 30, "the edit to return")
+
+    assert out[0].outcome is EditOutcome.NOT_DONE and out[0].message == WITHDRAWN
+    assert _writes(emulator, "updateOrder", before.order_id) == 0
+    assert client.get_order(before.order_id).sync_marker == before.sync_marker
+
+
+def test_recovery_leaves_a_key_whose_owner_is_still_calling_mplus(
+    client: MplusClient, sqlite_database: Database
+) -> None:
+    """The owner re-dated its key between recovery's read and recovery's write: the owner wins."""
+    keys, audit = IdempotencyKeys(sqlite_database), AuditLog(sqlite_database)
+    recovery = Recovery(client, ConfirmationStore(sqlite_database), keys, settle_after=timedelta(0))
+    key = f"create:GATE-{uuid.uuid4().hex[:8]}"
+    claimed_at = keys.claim(key)
+    assert claimed_at is not None
+    keys.complete(key, {"slot": "running", "view": "V1", "kind": "create", "ext_order_id": key[7:]})
+    seen = keys.entry(key)  # what recovery read while the key looked abandoned
+    guard = KeyGuard(keys, key, claimed_at)
+    assert guard.still_mine()  # the owner's next Mplus call re-dates it
+
+    assert seen is not None and recovery.settle_key(seen) is None
+    assert (keys.result(key) or {}).get("slot") == "running"
+    assert keys.result(f"settle:{key}") is None  # free to be settled later, should the owner die after all
+    done = {"user_id": "U0ALICE", "action": "create", "result": "ok", "order_id": "o-gate"}
+    assert guard.finish({"slot": "done", "view": "V1"}, audit=done)
+    assert [e.result for e in audit.for_order("o-gate")] == ["ok"]  # one attempt, one audit row
+    assert keys.touch(key, claimed_at) is None  # a stale handle can no longer send

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bot.mirror.models import MirrorOrder
 from bot.mirror.overview_queries import BranchDay, NeedGroup, NeedKind
 from bot.overview.home import HomeData
+from bot.slack.i18n import translator
 from bot.slack.views.home import MAX_HOME_BLOCKS, home_view, need_modal
 from bot.store.audit import AuditEntry
 from bot.store.subscriptions import Subscription, SubscriptionFilter
@@ -75,9 +76,10 @@ def test_untrusted_text_is_escaped_everywhere() -> None:
     assert "&lt;!channel&gt;" in dumped
 
 
-def test_counts_use_dutch_thousands_and_every_kind_has_show_all() -> None:
+def test_counts_use_the_readers_thousands_and_every_kind_has_show_all() -> None:
+    assert "*10.000*" in json.dumps(home_view(home("Jan"), translator("nl"))["blocks"])
     blocks = home_view(home("Jan"))["blocks"]
-    assert "*10.000*" in json.dumps(blocks)
+    assert "*10,000*" in json.dumps(blocks)
     show_all = [b for b in blocks if (b.get("accessory") or {}).get("action_id") == "home_show_all"]
     assert len(show_all) == 3
 

@@ -12,6 +12,7 @@ from matplotlib import image as mpimg
 from sqlalchemy import func, select
 
 from bot.mirror.sync import today_in_mplus
+from bot.slack.i18n import ENGLISH
 from bot.store.mirror_tables import MirrorOrderRow
 from tests.overview.conftest import place_order, sync
 from tests.slack.conftest import ALICE, CHANNEL, BotRig, wait_for
@@ -67,7 +68,7 @@ def test_stats_uploads_one_png_with_a_summary_that_matches_the_mirror(rig: BotRi
     assert image["slack_file"] == {"id": chart["id"]}
     count, revenue = mirror_totals(rig, 7)
     summary = reply["text"]
-    assert summary.startswith(f"{count:,} orders, revenue €{revenue / 100:,.2f} in the last 7 days")
+    assert summary.startswith(f"{count} orders, revenue {ENGLISH.money(revenue)} in the last 7 days")
     assert image["alt_text"] == summary == chart["alt_txt"]
 
 
@@ -79,7 +80,7 @@ def test_stats_public_posts_the_chart_in_the_channel(rig: BotRig) -> None:
     post = wait_for(lambda: rig.fake.messages(CHANNEL)[before:], what="the chart in the channel")[0]
     count, revenue = mirror_totals(rig, 30, branch=1)
     expected = "in the last 30 days, branch 1"
-    assert post["text"].startswith(f"{count:,} orders, revenue €{revenue / 100:,.2f} {expected}") or (
+    assert post["text"].startswith(f"{count} orders, revenue {ENGLISH.money(revenue)} {expected}") or (
         count == 0 and post["text"] == f"No orders {expected}."
     )
     (shared,) = post["files"]

@@ -50,7 +50,7 @@ def test_a_dutch_and_an_english_channel_follow_one_order_each_in_its_own_words(r
     assert not said.get("is_ephemeral")
     assert said["text"] == (
         "🔔 <@U0ALICE> heeft dit kanaal geabonneerd op orderwijzigingen (`#1`): alle wijzigingen · "
-        "live orderkaarten. Orderberichten zijn hier in het Nederlands."
+        "live kaarten. Orderberichten zijn hier in het Nederlands."
     )
     said = command(rig, "subscribe taal en", TEAM)
     assert said["text"].endswith("all changes · live cards. Order posts here are in English.")

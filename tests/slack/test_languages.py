@@ -182,8 +182,10 @@ def test_a_chosen_language_wins_over_the_slack_locale_and_is_kept(rig: BotRig) -
     assert rig.runtime.deps.languages.chosen is not None
     assert rig.runtime.deps.languages.chosen.get(ALICE) == "nl"
     assert rig.runtime.deps.languages.chosen.get(ANNEKE) == "en"
+    # A usage error is said in the ack, in the language chosen (known from memory, no store read).
     bad = rig.run("language fr", user=ALICE)
-    assert "`fr` is not a language Orderbot speaks" in shown(bad)
+    assert "`fr` is geen taal die Orderbot spreekt" in shown(bad) and "Gebruik: /order language" in shown(bad)
+    assert "`fr` is not a language Orderbot speaks" in shown(rig.run("language fr", user=ANNEKE))
 
 
 @pytest.mark.bot_settings(**EVERYONE)

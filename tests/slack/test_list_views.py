@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.mirror.models import MirrorOrder, OrderCursor, OrderPage
+from bot.slack.i18n import translator
 from bot.slack.ids import ListRowRef, OrderListQuery
 from bot.slack.views import MAX_MESSAGE_BLOCKS, mirror_order_list
 
@@ -55,7 +56,11 @@ def test_every_row_has_show_and_the_menu_needs_permission() -> None:
     offered = [[ListRowRef.decode(o["value"]).action for o in m["options"]] for m in menus]
     assert offered == [["pay", "deliver"], ["deliver"], ["pay", "deliver"]]
     assert len(elements(allowed, "order_list_show")) == 3
-    assert "€ 24,95 to pay" in texts(plain) and "paid" in texts(plain) and "30-11-2026" in texts(plain)
+    assert "€24.95 to pay" in texts(plain) and "paid" in texts(plain) and "30 Nov 2026" in texts(plain)
+    dutch = mirror_order_list(page, QUERY, title="Orders", tr=translator("nl"))
+    said = texts(dutch)
+    assert "nog € 24,95 te betalen" in said and "betaald" in said and "30 nov 2026" in said
+    assert [b["text"]["text"] for b in elements(dutch, "order_list_show")] == ["Toon"] * 3
 
 
 def test_cancelled_and_delivered_rows_offer_nothing_to_do() -> None:

@@ -69,7 +69,7 @@ def test_idempotency_keys_have_one_owner(database: Database) -> None:
     keys = IdempotencyKeys(database)
     with ThreadPoolExecutor(8) as pool:
         owners = list(pool.map(lambda _: keys.claim("create:EXT-1"), range(8)))
-    assert owners.count(True) == 1
+    assert sum(owner is not None for owner in owners) == 1  # the one owner gets the key's date
     keys.complete("create:EXT-1", {"order_id": "x"})
     assert keys.result("create:EXT-1") == {"order_id": "x"}
     assert keys.result("create:EXT-2") is None

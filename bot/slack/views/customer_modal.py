@@ -22,27 +22,30 @@ from slack_sdk.models.views import View
 from bot.mirror.models import MirrorRelation
 from bot.orders.customers import MAX_LENGTH, CustomerDraft, CustomerField
 from bot.orders.drafts import relation_label
+from bot.slack import form_messages as say
 from bot.slack import text
+from bot.slack.i18n import ENGLISH, Translator
 from bot.slack.ids import CallbackId, NewCustomerMeta
 from bot.slack.views.form_options import option
 
-TITLE = "New customer"
+TITLE = say.CUSTOMER_TITLE
 CHOICE_BLOCK = "nc_choice"
 CHOICE_ACTION = "choice"
 CREATE_NEW = "new"
 USE_PREFIX = "rel:"
 NOTE_MAX = 500
 
-_LABELS: dict[CustomerField, tuple[str, bool, str | None]] = {
-    CustomerField.NAME: ("Name", False, "A person's name, or the company's"),
-    CustomerField.COMPANY: ("Company", True, None),
-    CustomerField.CONTACT: ("Contact person", True, None),
-    CustomerField.EMAIL: ("E-mail", True, "naam@example.nl"),
-    CustomerField.PHONE: ("Phone", True, "06-12345678"),
-    CustomerField.ADDRESS: ("Address", True, "Straat 1"),
-    CustomerField.ZIPCODE: ("Postcode", True, "1234 AB"),
-    CustomerField.CITY: ("City", True, None),
-    CustomerField.COUNTRY: ("Country", True, "NL"),
+# (optional, placeholder): the placeholders are Dutch examples of the shop's own data, not sentences.
+_FIELDS: dict[CustomerField, tuple[bool, str | None]] = {
+    CustomerField.NAME: (False, None),
+    CustomerField.COMPANY: (True, None),
+    CustomerField.CONTACT: (True, None),
+    CustomerField.EMAIL: (True, "naam@example.nl"),
+    CustomerField.PHONE: (True, "06-12345678"),
+    CustomerField.ADDRESS: (True, "Straat 1"),
+    CustomerField.ZIPCODE: (True, "1234 AB"),
+    CustomerField.CITY: (True, None),
+    CustomerField.COUNTRY: (True, "NL"),
 }
 
 
@@ -63,38 +66,43 @@ def new_customer_modal(
     *,
     duplicates: Sequence[MirrorRelation] = (),
     banner: str | None = None,
+    tr: Translator = ENGLISH,
 ) -> dict[str, Any]:
+    """The modal in the reader's language (the order form's); ``banner`` a marked text."""
     blocks: list[Block] = []
     if banner:
         blocks.append(SectionBlock(block_id="nc_banner", text=MarkdownTextObject(
-            text=f"⚠️ {text.safe(banner, NOTE_MAX)}")))
+            text=f"⚠️ {text.safe(tr.said(banner), NOTE_MAX)}")))
     if duplicates:
         listing = "\n".join(_duplicate_line(r) for r in duplicates)
         blocks.append(SectionBlock(block_id="nc_duplicates", text=MarkdownTextObject(
-            text=f"⚠️ *Mplus may already have this customer:*\n{listing}"[:3000])))
+            text=f"{tr(say.CUSTOMER_MAY_EXIST)}\n{listing}"[:3000])))
         choices = [
-            option(f"Use {relation_label(r.name, r.relation_number)}", f"{USE_PREFIX}{r.relation_number}",
-                   r.email or r.city)
+            option(tr(say.CUSTOMER_USE, customer=relation_label(r.name, r.relation_number)),
+                   f"{USE_PREFIX}{r.relation_number}", r.email or r.city)
             for r in duplicates
         ]
-        choices.append(option("No — create a new customer anyway", CREATE_NEW))
+        choices.append(option(tr(say.CUSTOMER_CREATE_ANYWAY), CREATE_NEW))
         blocks.append(InputBlock(
-            block_id=CHOICE_BLOCK, label="Which customer is it?",
+            block_id=CHOICE_BLOCK, label=tr(say.CUSTOMER_WHICH),
             element=RadioButtonsElement(action_id=CHOICE_ACTION, options=choices),
         ))
     for field in CustomerField:
-        label, optional, placeholder = _LABELS[field]
+        optional, placeholder = _FIELDS[field]
+        if field is CustomerField.NAME:
+            placeholder = tr(say.CUSTOMER_NAME_PLACEHOLDER)
         element = PlainTextInputElement(
             action_id=field.value, initial_value=getattr(draft, field.value) or None,
             max_length=MAX_LENGTH[field], placeholder=placeholder,
         )
+        label = tr(say.CUSTOMER_LABELS[field.value])
         blocks.append(InputBlock(block_id=block_id(field), label=label, element=element, optional=optional))
     view = View(
         type="modal",
         callback_id=CallbackId.NEW_CUSTOMER.value,
-        title=TITLE,
-        submit="Continue" if duplicates else "Create customer",
-        close="Back",
+        title=tr(TITLE)[:24],
+        submit=tr(say.CUSTOMER_CONTINUE if duplicates else say.CUSTOMER_CREATE)[:24],
+        close=tr(say.CUSTOMER_BACK)[:24],
         private_metadata=meta.encode(),
         blocks=blocks,
     )
@@ -112,8 +120,8 @@ def read_customer(values: Mapping[str, Any]) -> tuple[CustomerDraft, str | None]
     return CustomerDraft(**typed), choice
 
 
-def field_errors(errors: Mapping[CustomerField, str]) -> dict[str, str]:
-    return {block_id(field): text.safe(message, NOTE_MAX) for field, message in errors.items()}
+def field_errors(errors: Mapping[CustomerField, str], tr: Translator = ENGLISH) -> dict[str, str]:
+    return {block_id(field): text.safe(tr.said(message), NOTE_MAX) for field, message in errors.items()}
 
 
 def chosen_relation(choice: str | None) -> int | None:

@@ -8,6 +8,8 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObj
 from slack_sdk.models.views import View
 
 from bot.mplus.models import Order
+from bot.slack import form_messages as say
+from bot.slack.i18n import ENGLISH, Translator
 from bot.slack.ids import ActionId, OrderFormMeta, OrderRef
 from bot.slack.views.order import Catalogue, order_card
 
@@ -15,9 +17,9 @@ NOTICE_BLOCK = "form_notice"
 NOTICE_ACTIONS_BLOCK = "form_notice_actions"
 
 
-def loading_view(title: str, message: str = "⏳ Loading …") -> dict[str, Any]:
+def loading_view(title: str, tr: Translator = ENGLISH) -> dict[str, Any]:
     """Opened at once with the trigger id (valid for 3 s); replaced when the data is there."""
-    return notice_view(title, message, close="Cancel")
+    return notice_view(title, tr(say.LOADING), close=say.CLOSE_FORM, tr=tr)
 
 
 def notice_view(
@@ -28,20 +30,22 @@ def notice_view(
     catalogue: Catalogue | None = None,
     meta: OrderFormMeta | None = None,
     edit_again: bool = False,
-    close: str = "Close",
+    close: str = say.CLOSE,
+    tr: Translator = ENGLISH,
 ) -> dict[str, Any]:
     """A message in the modal, optionally with the order's card (no buttons: a modal has no respond).
 
-    ``message`` is mrkdwn made by the caller with every untrusted part escaped.
+    ``message`` is mrkdwn made by the caller, in the reader's language, with every untrusted part
+    escaped; ``title`` and ``close`` are marked msgids, said here in the reader's language.
     """
     blocks: list[dict[str, Any]] = [
         SectionBlock(block_id=NOTICE_BLOCK, text=MarkdownTextObject(text=message[:3000])).to_dict()
     ]
     if order is not None:
-        blocks.extend(order_card(order, catalogue or Catalogue(), with_actions=False))
+        blocks.extend(order_card(order, catalogue or Catalogue(), with_actions=False, tr=tr))
     if edit_again and order is not None:
         button = ButtonElement(
-            text="✏️ Edit the current version",
+            text=tr(say.EDIT_CURRENT),
             action_id=ActionId.FORM_EDIT_CURRENT.value,
             value=OrderRef(order_id=order.order_id).encode(),
             style="primary",
@@ -49,8 +53,8 @@ def notice_view(
         blocks.append(ActionsBlock(block_id=NOTICE_ACTIONS_BLOCK, elements=[button]).to_dict())
     view = View(
         type="modal",
-        title=title[:24],
-        close=close,
+        title=tr(title)[:24],
+        close=tr(close)[:24],
         private_metadata=meta.encode() if meta else None,
         blocks=blocks,
     )

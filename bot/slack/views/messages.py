@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.slack import messages, text
-from bot.slack.i18n import ENGLISH, SOURCE_LANGUAGE, Translator
+from bot.slack.i18n import ENGLISH, N_, SOURCE_LANGUAGE, Translator
 from bot.slack.ids import ActionId
 from bot.slack.views._common import EMPTY, SECTION_TEXT_MAX, TOTAL_TEXT_BUDGET, finish, pack_rows, safe_line
 
@@ -86,7 +86,10 @@ def help_topic_view(command: str, name: str, entry: HelpEntry, tr: Translator = 
     return finish(blocks)
 
 
-def error_view(message: str, error_id: str | None = None) -> list[dict]:
+ERROR_ID_LINE = N_("error id: {error_id} — give this to on-call")
+
+
+def error_view(message: str, error_id: str | None = None, tr: Translator | None = None) -> list[dict]:
     """A user-facing error; ``error_id`` (for the logs) shown small so on-call can find the details."""
     blocks: list[Block] = [
         SectionBlock(
@@ -102,7 +105,7 @@ def error_view(message: str, error_id: str | None = None) -> list[dict]:
                 block_id=BLOCK_ERROR_ID,
                 elements=[
                     MarkdownTextObject(
-                        text=f"error id: {safe_line(error_id, ERROR_ID_MAX)} — give this to on-call"
+                        text=(tr or ENGLISH)(ERROR_ID_LINE, error_id=safe_line(error_id, ERROR_ID_MAX))
                     )
                 ],
             )

@@ -43,7 +43,9 @@ from bot.orders.drafts import (
     OrderDraft,
     RelationChoice,
 )
+from bot.slack import form_messages as say
 from bot.slack import text
+from bot.slack.i18n import Translator, translator
 from bot.slack.ids import MAX_FORM_LINES, ActionId, CallbackId, FormLineRef, OrderFormMeta
 from bot.slack.views.form_notices import loading_view, notice_view
 from bot.slack.views.form_options import option
@@ -51,8 +53,13 @@ from bot.slack.views.order import Catalogue
 
 NOTE_MAX = 1000
 MAX_MODAL_BLOCKS = 100
-TITLE_NEW = "New order"
-TITLE_EDIT = "Edit order"
+TITLE_NEW = say.TITLE_NEW
+TITLE_EDIT = say.TITLE_EDIT
+
+
+def reader_of(meta: OrderFormMeta | None) -> Translator:
+    """The language the form was opened in (known without asking anyone: fit for the ack path)."""
+    return translator(meta.language if meta is not None else None)
 
 
 class FormBlock(StrEnum):
@@ -195,24 +202,26 @@ def remove_line(draft: OrderDraft, meta: OrderFormMeta, key: int) -> tuple[Order
 def error_map(
     errors: FieldErrors, blocks: Sequence[dict[str, Any]], meta: OrderFormMeta | None = None
 ) -> dict[str, str]:
-    """``response_action: errors`` payload: block id → escaped message, only for inputs in the view."""
+    """``response_action: errors`` payload: block id → escaped message, only for inputs in the view,
+    in the form's language."""
+    tr = reader_of(meta)
     inputs = {b.get("block_id") for b in blocks if isinstance(b, dict) and b.get("type") == "input"}
     found: dict[str, str] = {}
     for ref, message in errors.items():
         target = block_id(ref, meta)
         if target in inputs and target not in found:
-            found[target] = text.safe(message, NOTE_MAX)
+            found[target] = text.safe(tr.said(message), NOTE_MAX)
     return found
 
 
 # ------------------------------------------------------------------------------- form
 
 
-def _note(ref: FieldRef, message: str, meta: OrderFormMeta | None = None) -> ContextBlock:
+def _note(ref: FieldRef, message: str, meta: OrderFormMeta, tr: Translator) -> ContextBlock:
     # After the ack, errors can no longer be put on a field; this line under it does the same job.
     return ContextBlock(
         block_id=f"{block_id(ref, meta)}_note",
-        elements=[MarkdownTextObject(text=f"⚠️ {text.safe(message, NOTE_MAX)}")],
+        elements=[MarkdownTextObject(text=f"⚠️ {text.safe(tr.said(message), NOTE_MAX)}")],
     )
 
 
@@ -224,72 +233,67 @@ class _Spec(NamedTuple):
     hint: str | None = None
 
 
+# Labels, placeholders and hints are marked msgids, said in the form's language when it is drawn.
 _TEXT_INPUTS: dict[FormField, _Spec] = {
-    FormField.EXT_ORDER_ID: _Spec(
-        "External order id",
-        max_length=EXT_ID_MAX,
-        hint="Unique; it can never be used again for another order.",
-    ),
-    FormField.QUANTITY: _Spec("Quantity", max_length=30, placeholder="e.g. 2 or 1,5"),
-    FormField.PRICE: _Spec(
-        "Unit price (€, incl. VAT)",
-        True,
-        30,
-        "e.g. 12,50",
-        "Leave empty to use the article's price in Mplus.",
-    ),
-    FormField.TEXT: _Spec(
-        "Line text", True, LINE_TEXT_MAX, hint="Leave empty to use the article's own text."
-    ),
-    FormField.REFERENCE: _Spec("Reference", True, REFERENCE_MAX),
+    FormField.EXT_ORDER_ID: _Spec(say.EXT_ORDER_ID, max_length=EXT_ID_MAX, hint=say.EXT_ORDER_ID_HINT),
+    FormField.QUANTITY: _Spec(say.QUANTITY, max_length=30, placeholder=say.QUANTITY_PLACEHOLDER),
+    FormField.PRICE: _Spec(say.PRICE, True, 30, say.PRICE_PLACEHOLDER, say.PRICE_HINT),
+    FormField.TEXT: _Spec(say.LINE_TEXT, True, LINE_TEXT_MAX, hint=say.LINE_TEXT_HINT),
+    FormField.REFERENCE: _Spec(say.REFERENCE, True, REFERENCE_MAX),
 }
 
 
 def _input(
-    ref: FieldRef, element: Any, spec: _Spec, meta: OrderFormMeta | None = None, dispatch: bool = False
+    ref: FieldRef,
+    element: Any,
+    spec: _Spec,
+    tr: Translator,
+    meta: OrderFormMeta | None = None,
+    dispatch: bool = False,
 ) -> InputBlock:
     return InputBlock(
         block_id=block_id(ref, meta),
-        label=spec.label,
+        label=tr(spec.label),
         element=element,
         optional=spec.optional,
-        hint=spec.hint,
+        hint=tr(spec.hint) if spec.hint else None,
         dispatch_action=dispatch or None,
     )
 
 
-def _article_select(ref: FieldRef, line: LineDraft) -> InputBlock:
+def _article_select(ref: FieldRef, line: LineDraft, tr: Translator) -> InputBlock:
     initial = None
     if line.article:
-        initial = option(line.article_label or f"Article #{line.article}", line.article)
+        initial = option(line.article_label or tr(say.ARTICLE_NUMBER, number=line.article), line.article)
     element = ExternalDataSelectElement(
         action_id=ActionId.FORM_ARTICLE.value,
-        placeholder="Name, number, PLU or barcode",
+        placeholder=tr(say.ARTICLE_PLACEHOLDER),
         initial_option=initial,
         min_query_length=1,
     )
-    hint = "The catalogue price is shown next to each article."
-    return _input(ref, element, _Spec("Article", hint=hint))
+    return _input(ref, element, _Spec(say.ARTICLE, hint=say.ARTICLE_HINT), tr)
 
 
-def _text_input(ref: FieldRef, value: str) -> InputBlock:
+def _text_input(ref: FieldRef, value: str, tr: Translator) -> InputBlock:
     spec = _TEXT_INPUTS[ref.field]
     element = PlainTextInputElement(
         action_id=_action_id(ref.field),
         initial_value=value or None,
         max_length=spec.max_length,
-        placeholder=spec.placeholder,
+        placeholder=tr(spec.placeholder) if spec.placeholder else None,
     )
-    return _input(ref, element, spec)
+    return _input(ref, element, spec, tr)
 
 
-def _line_blocks(line: LineDraft, position: int, removable: bool) -> list[tuple[Block, FieldRef | None]]:
+def _line_blocks(
+    line: LineDraft, position: int, removable: bool, tr: Translator
+) -> list[tuple[Block, FieldRef | None]]:
     head = SectionBlock(
-        block_id=f"form_line_{line.key}_head", text=MarkdownTextObject(text=f"*Line {position}*")
+        block_id=f"form_line_{line.key}_head", text=MarkdownTextObject(text=f"*{tr(say.LINE, n=position)}*")
     )
     if removable:
         head.accessory = ButtonElement(
-            text="Remove line",
+            text=tr(say.REMOVE_LINE),
             action_id=ActionId.FORM_REMOVE_LINE.value,
             value=FormLineRef(key=line.key).encode(),
         )
@@ -302,19 +306,21 @@ def _line_blocks(line: LineDraft, position: int, removable: bool) -> list[tuple[
     refs = [FieldRef(field, line.key) for field in typed]
     return [
         (head, None),
-        (_article_select(article, line), article),
-        *((_text_input(ref, typed[ref.field]), ref) for ref in refs),
+        (_article_select(article, line, tr), article),
+        *((_text_input(ref, typed[ref.field], tr), ref) for ref in refs),
     ]
 
 
-def _select(ref: FieldRef, label: str, options: list[Option], current: str | None) -> InputBlock | None:
+def _select(
+    ref: FieldRef, label: str, options: list[Option], current: str | None, tr: Translator
+) -> InputBlock | None:
     if not options:
         return None  # Mplus gave nothing to choose from; Slack refuses a select without options
     initial = next((o for o in options if o.value == current), None)
     element = StaticSelectElement(
         action_id=_action_id(ref.field), options=options[:100], initial_option=initial
     )
-    return _input(ref, element, _Spec(label, optional=True))
+    return _input(ref, element, _Spec(label, optional=True), tr)
 
 
 def _method_options(catalogue: Catalogue, current: str | None) -> list[Option]:
@@ -332,10 +338,10 @@ def _category_options(catalogue: Catalogue, current: str | None) -> list[Option]
     return options
 
 
-def _intro(meta: OrderFormMeta) -> ContextBlock:
-    intro = f"Editing order *{text.safe(meta.number or meta.order_id, 40)}*"
+def _intro(meta: OrderFormMeta, tr: Translator) -> ContextBlock:
+    intro = tr(say.EDITING_ORDER, number=text.safe(meta.number or meta.order_id, 40))
     if meta.ext_order_id:
-        intro += f" · ext id {text.safe(meta.ext_order_id, EXT_ID_MAX)}"
+        intro += " · " + tr(say.EDITING_EXT_ID, id=text.safe(meta.ext_order_id, EXT_ID_MAX))
     return ContextBlock(block_id=FormBlock.INTRO, elements=[MarkdownTextObject(text=intro)])
 
 
@@ -347,51 +353,53 @@ def order_form(
     notes: FieldErrors | None = None,
     banner: str | None = None,
 ) -> dict[str, Any]:
-    """The form, filled with ``draft``; ``notes`` are shown under their fields, ``banner`` on top."""
+    """The form, filled with ``draft``, in the language it was opened in (``meta.language``); ``notes``
+    are shown under their fields, ``banner`` on top (both marked texts or Mplus's own words)."""
+    tr = reader_of(meta)
     notes = notes or {}
     editing = meta.editing
-    blocks: list[Block] = [_intro(meta)] if editing else []
+    blocks: list[Block] = [_intro(meta, tr)] if editing else []
     if banner:
-        warning = MarkdownTextObject(text=f"⚠️ {text.safe(banner, 2500)}")
+        warning = MarkdownTextObject(text=f"⚠️ {text.safe(tr.said(banner), 2500)}")
         blocks.append(SectionBlock(block_id=FormBlock.BANNER, text=warning))
 
     def add(block: Block | None, ref: FieldRef | None = None) -> None:
         if block is not None:
             blocks.append(block)
             if ref is not None and ref in notes:
-                blocks.append(_note(ref, notes[ref], meta))
+                blocks.append(_note(ref, notes[ref], meta, tr))
 
     relation = FieldRef(FormField.RELATION)
     relation_select = ExternalDataSelectElement(
         action_id=ActionId.FORM_RELATION.value,
-        placeholder="Name, e-mail, phone, postcode or number",
+        placeholder=tr(say.RELATION_PLACEHOLDER),
         initial_option=option(draft.relation.label, str(draft.relation.number)) if draft.relation else None,
         min_query_length=1,
     )
     # dispatch_action: picking "➕ New customer…" must reach the bot at once (it pushes a modal).
-    spec = _Spec("Relation", hint="Not there? Pick “➕ New customer…” at the end of the list.")
-    add(_input(relation, relation_select, spec, meta, dispatch=True), relation)
+    spec = _Spec(say.RELATION, hint=say.RELATION_HINT)
+    add(_input(relation, relation_select, spec, tr, meta, dispatch=True), relation)
     if not editing:
         ext = FieldRef(FormField.EXT_ORDER_ID)
-        add(_text_input(ext, draft.ext_order_id), ext)
+        add(_text_input(ext, draft.ext_order_id, tr), ext)
     blocks.append(DividerBlock())
     for position, line in enumerate(draft.lines, start=1):
-        for block, ref in _line_blocks(line, position, removable=len(draft.lines) > 1):
+        for block, ref in _line_blocks(line, position, len(draft.lines) > 1, tr):
             add(block, ref)
     if len(draft.lines) < MAX_FORM_LINES:
-        more = ButtonElement(text="➕ Add line", action_id=ActionId.FORM_ADD_LINE.value, value="add")
+        more = ButtonElement(text=tr(say.ADD_LINE), action_id=ActionId.FORM_ADD_LINE.value, value="add")
         blocks.append(ActionsBlock(block_id=FormBlock.LINES_ACTIONS, elements=[more]))
     blocks.append(DividerBlock())
     method, category = FieldRef(FormField.DELIVERY_METHOD), FieldRef(FormField.CATEGORY)
     methods = _method_options(catalogue, draft.delivery_method)
-    add(_select(method, "Delivery method", methods, draft.delivery_method), method)
+    add(_select(method, say.DELIVERY_METHOD, methods, draft.delivery_method, tr), method)
     categories = _category_options(catalogue, draft.category)
-    add(_select(category, "Order category", categories, draft.category), category)
+    add(_select(category, say.CATEGORY, categories, draft.category, tr), category)
     day = FieldRef(FormField.DELIVERY_DATE)
     picker = DatePickerElement(action_id=_action_id(day.field), initial_date=draft.delivery_date)
-    add(_input(day, picker, _Spec("Delivery date", optional=True)), day)
+    add(_input(day, picker, _Spec(say.DELIVERY_DATE, optional=True), tr), day)
     reference = FieldRef(FormField.REFERENCE)
-    add(_text_input(reference, draft.reference), reference)
+    add(_text_input(reference, draft.reference, tr), reference)
     branch = FieldRef(FormField.BRANCH)
     number = NumberInputElement(
         action_id=_action_id(branch.field),
@@ -401,15 +409,15 @@ def order_form(
         initial_value=draft.branch or None,
     )
     add(
-        _input(branch, number, _Spec("Branch number", True, hint="Leave empty for the default branch.")),
+        _input(branch, number, _Spec(say.BRANCH, True, hint=say.BRANCH_HINT), tr),
         branch,
     )
     view = View(
         type="modal",
         callback_id=CallbackId.ORDER_FORM.value,
-        title=TITLE_EDIT if editing else TITLE_NEW,
-        submit="Save changes" if editing else "Create order",
-        close="Cancel",
+        title=tr(TITLE_EDIT if editing else TITLE_NEW)[:24],
+        submit=tr(say.SUBMIT_EDIT if editing else say.SUBMIT_NEW)[:24],
+        close=tr(say.CLOSE_FORM)[:24],
         private_metadata=meta.encode(),
         blocks=blocks[:MAX_MODAL_BLOCKS],
     )

@@ -28,7 +28,7 @@ from bot.mplus.money import MoneyError, parse_cents
 from bot.orders.permissions import Action
 from bot.slack import confirm_messages as said_to
 from bot.slack import messages, text
-from bot.slack.i18n import ENGLISH, Translator
+from bot.slack.i18n import ENGLISH, N_, Translator
 from bot.slack.ids import ActionId, CallbackId, ConfirmRef, PayFormMeta
 from bot.slack.views._common import finish, money, one_line
 from bot.slack.views.events import slack_date
@@ -272,38 +272,49 @@ def with_pay_remains(view: dict[str, Any], line: str) -> dict[str, Any]:
     return {**{k: view[k] for k in keep if k in view}, "blocks": blocks}
 
 
-def audit_details(entry: AuditEntry) -> str:
-    """What an audit row carries beyond who/what/when: amount, method, documents, the reason."""
+AUDIT_DEPOSIT = N_("deposit {amount}")
+AUDIT_PAYMENT = N_("payment {amount}")
+AUDIT_PACKING_SLIP = N_("packing slip {number}")
+AUDIT_INVOICE = N_("invoice {number}")
+AUDIT_TOTAL = N_("total {old} → {new}")
+AUDIT_NOTHING = N_("Nothing recorded by Orderbot for this order yet.")
+AUDIT_TITLE = N_("History of order {number}")
+
+
+def audit_details(entry: AuditEntry, tr: Translator = ENGLISH) -> str:
+    """What an audit row carries beyond who/what/when: amount, method, documents, the reason (the
+    reason as recorded: the audit log keeps English reasons)."""
     params = entry.params or {}
     parts: list[str] = []
     if params.get("amount_cents") is not None:
-        kind = "deposit" if params.get("prepay") else "payment"
-        parts.append(f"{kind} {money(int(params['amount_cents']))}")
+        kind = AUDIT_DEPOSIT if params.get("prepay") else AUDIT_PAYMENT
+        parts.append(tr(kind, amount=money(int(params["amount_cents"]))))
     if params.get("method"):
         parts.append(text.safe(str(params.get("method_description") or params["method"]), 40))
     if params.get("packing_slip_id"):
-        parts.append(f"packing slip {text.safe(str(params['packing_slip_id']), 40)}")
+        parts.append(tr(AUDIT_PACKING_SLIP, number=text.safe(str(params["packing_slip_id"]), 40)))
     if params.get("invoice_id"):
-        parts.append(f"invoice {text.safe(str(params['invoice_id']), 40)}")
+        parts.append(tr(AUDIT_INVOICE, number=text.safe(str(params["invoice_id"]), 40)))
     if params.get("old_total_cents") is not None and params.get("total") is not None:
-        parts.append(f"total {money(int(params['old_total_cents']))} → {money(int(params['total']))}")
+        old, new = money(int(params["old_total_cents"])), money(int(params["total"]))
+        parts.append(tr(AUDIT_TOTAL, old=old, new=new))
     reason = params.get("reason") or entry.error
     if reason:
         parts.append(f"— {text.safe(str(reason), 200)}")
     return " · ".join(parts)
 
 
-def audit_history(order: Order, entries: Sequence[AuditEntry]) -> list[dict]:
+def audit_history(order: Order, entries: Sequence[AuditEntry], tr: Translator = ENGLISH) -> list[dict]:
     rows = []
     for e in entries[-40:]:
         who, what = text.safe(e.user_id, 40), text.safe(e.action, 20)
         row = f"• {slack_date(e.at)} <@{who}> *{what}* → {text.safe(e.result, 60)}"
-        if details := audit_details(e):
+        if details := audit_details(e, tr):
             row += f" · {details}"
         rows.append(row)
-    body = "\n".join(rows) if rows else "Nothing recorded by Orderbot for this order yet."
+    body = "\n".join(rows) if rows else tr(AUDIT_NOTHING)
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=f"History of order {text.safe(order.number, 40)}")),
+        HeaderBlock(text=PlainTextObject(text=tr(AUDIT_TITLE, number=text.safe(order.number, 40)))),
         SectionBlock(text=MarkdownTextObject(text=body[:2990])),
     ]
     return finish(blocks)

@@ -20,9 +20,10 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.mirror.models import MirrorOrder, MirrorRelation
-from bot.mplus.money import format_cents
+from bot.slack import screen_messages as say
+from bot.slack.i18n import ENGLISH, Translator
 from bot.slack.ids import ActionId, ListRowRef, RelationRef
-from bot.slack.views._common import HEADER_MAX, finish, format_date, plural, safe_line
+from bot.slack.views._common import HEADER_MAX, finish, safe_line
 
 BLOCK_FIND_HEADER = "find_header"
 BLOCK_FIND_COUNT = "find_count"
@@ -32,11 +33,6 @@ FIND_ROWS = 20
 QUERY_MAX = 80
 NAME_MAX = 60
 FIELD_MAX = 60
-
-MIRROR_FILLING = (
-    "The customer index has not finished loading from Mplus yet (or is switched off with "
-    "ORDERBOT_MIRROR=false), so customers and orders may be missing; try again in a few minutes."
-)
 
 
 def _header(title: str) -> HeaderBlock:
@@ -51,30 +47,34 @@ def _note(text: str) -> ContextBlock:
     return ContextBlock(block_id=BLOCK_FIND_NOTE, elements=[MarkdownTextObject(text=text)])
 
 
-def mirror_order_state(order: MirrorOrder) -> str:
+def order_count(n: int, tr: Translator = ENGLISH) -> str:
+    return tr(say.ORDERS_ONE) if n == 1 else tr(say.ORDERS_MANY, n=tr.number(n))
+
+
+def mirror_order_state(order: MirrorOrder, tr: Translator = ENGLISH) -> str:
     """Short state words for a row: cancelled / complete / open, delivered, paid or what is due."""
     if order.is_cancelled:
-        return "cancelled"
-    words = ["open" if order.is_open else "complete"]
+        return tr(say.STATE_CANCELLED)
+    words = [tr(say.STATE_OPEN) if order.is_open else tr(say.STATE_COMPLETE)]
     if order.is_delivered:
-        words.append("delivered")
+        words.append(tr(say.STATE_DELIVERED))
     if order.fully_paid:
-        words.append("paid")
+        words.append(tr(say.STATE_PAID))
     elif order.outstanding_cents > 0:
-        words.append(f"{format_cents(order.outstanding_cents)} due")
+        words.append(tr(say.STATE_DUE, amount=tr.money(order.outstanding_cents)))
     return ", ".join(words)
 
 
-def order_row(order: MirrorOrder) -> str:
+def order_row(order: MirrorOrder, tr: Translator = ENGLISH) -> str:
     """One escaped mrkdwn line: ``*2026-42* · ext · name · date · € total · state``."""
     parts = [f"*{safe_line(order.label, 40)}*"]
     if order.ext_order_id.strip():
         parts.append(safe_line(order.ext_order_id, 30))
     parts.append(safe_line(order.relation_name, NAME_MAX))
     if order.financial_date:
-        parts.append(format_date(order.financial_date) or "")
-    parts.append(format_cents(order.total_cents))
-    parts.append(mirror_order_state(order))
+        parts.append(tr.date(order.financial_date))
+    parts.append(tr.money(order.total_cents))
+    parts.append(mirror_order_state(order, tr))
     row = " · ".join(parts)
     return f"~{row}~" if order.is_cancelled else row
 
@@ -91,48 +91,59 @@ def relation_row(relation: MirrorRelation) -> str:
 
 
 def order_results(
-    orders: Sequence[MirrorOrder], query: str, *, more: bool = False, incomplete: bool = False
+    orders: Sequence[MirrorOrder],
+    query: str,
+    *,
+    more: bool = False,
+    incomplete: bool = False,
+    tr: Translator = ENGLISH,
 ) -> list[dict]:
     """Several orders found: open first, then newest (the caller's order), each with Show."""
-    blocks: list[Block] = [_header(f"Orders for “{query}”")]
-    count = plural(len(orders), "order") + (
-        " — showing the first; narrow the search for others" if more else ""
-    )
+    blocks: list[Block] = [_header(tr(say.FIND_ORDERS_HEADER, query=query))]
+    count = order_count(len(orders), tr)
+    if more:
+        count = tr(say.FIND_SHOWING_FIRST, count=count)
     blocks.append(ContextBlock(block_id=BLOCK_FIND_COUNT, elements=[MarkdownTextObject(text=count)]))
     for i, order in enumerate(orders[:FIND_ROWS]):
         # The same Show as list rows: one handler shows the order's card as Mplus has it now.
         show = ButtonElement(
-            text="Show",
+            text=tr(say.SHOW),
             action_id=ActionId.LIST_SHOW.value,
             value=ListRowRef(order_id=order.order_id).encode(),
         )
         blocks.append(
             SectionBlock(
                 block_id=f"{BLOCK_FIND_ROW}_{i}",
-                text=MarkdownTextObject(text=order_row(order)),
+                text=MarkdownTextObject(text=order_row(order, tr)),
                 accessory=show,
             )
         )
     if incomplete:
-        blocks.append(_note(MIRROR_FILLING))
+        blocks.append(_note(tr(say.MIRROR_FILLING)))
     return finish(blocks)
 
 
 def customer_results(
-    relations: Sequence[MirrorRelation], query: str, *, more: bool = False, incomplete: bool = False
+    relations: Sequence[MirrorRelation],
+    query: str,
+    *,
+    more: bool = False,
+    incomplete: bool = False,
+    tr: Translator = ENGLISH,
 ) -> list[dict]:
     """Customers found but no orders: say so, and offer a new order for each."""
-    blocks: list[Block] = [_header(f"Customers for “{query}”")]
-    summary = f"{plural(len(relations), 'customer')} found, but no orders for them in the last months."
+    blocks: list[Block] = [_header(tr(say.FIND_CUSTOMERS_HEADER, query=query))]
+    n = len(relations)
+    summary = tr(say.FIND_CUSTOMERS_ONE) if n == 1 else tr(say.FIND_CUSTOMERS_MANY, n=tr.number(n))
     if more:
-        summary += " Showing the first; narrow the search for others."
+        summary += " " + tr(say.FIND_CUSTOMERS_MORE)
     blocks.append(ContextBlock(block_id=BLOCK_FIND_COUNT, elements=[MarkdownTextObject(text=summary)]))
     for i, relation in enumerate(relations[:FIND_ROWS]):
         ref = RelationRef(
             relation_number=relation.relation_number, name=" ".join(relation.name.split())[:120]
         )
         button = ButtonElement(
-            text="New order for this customer", action_id=ActionId.NEW_ORDER_FOR.value, value=ref.encode()
+            text=tr(say.NEW_ORDER_FOR_CUSTOMER), action_id=ActionId.NEW_ORDER_FOR.value, value=ref.encode()
         )
         blocks.append(
             SectionBlock(
@@ -142,22 +153,21 @@ def customer_results(
             )
         )
     if incomplete:
-        blocks.append(_note(MIRROR_FILLING))
+        blocks.append(_note(tr(say.MIRROR_FILLING)))
     return finish(blocks)
 
 
-def nothing_found(query: str, searched: Sequence[str], *, incomplete: bool = False) -> list[dict]:
+def nothing_found(
+    query: str, searched: Sequence[str], *, incomplete: bool = False, tr: Translator = ENGLISH
+) -> list[dict]:
     """Nothing: say exactly what was looked for, so the person knows what to try instead."""
-    where = "; ".join(searched) or "orders and customers"
-    text = (
-        f"Nothing found for {_quoted(query)}. Searched: {safe_line(where, 400)}.\n"
-        "Try part of a name, a phone number, a postcode, or an order number like 2026-42."
-    )
+    where = "; ".join(tr.said(s) for s in searched) or tr(say.SEARCHED_EVERYTHING)
+    text = tr(say.NOTHING_FOUND, query=_quoted(query), where=safe_line(where, 400))
     blocks: list[Block] = [SectionBlock(block_id=BLOCK_FIND_ROW, text=MarkdownTextObject(text=text))]
     if incomplete:
-        blocks.append(_note(MIRROR_FILLING))
+        blocks.append(_note(tr(say.MIRROR_FILLING)))
     return finish(blocks)
 
 
-def nothing_found_text(query: str) -> str:
-    return f"Nothing found for {_quoted(query)}"
+def nothing_found_text(query: str, tr: Translator = ENGLISH) -> str:
+    return tr(say.NOTHING_FOUND_TEXT, query=_quoted(query))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import HeaderBlock, ImageBlock, MarkdownTextObject, SectionBlock
 
 from bot.slack import text
+from bot.slack.i18n import ENGLISH, N_, Translator
 from bot.slack.views._common import HEADER_MAX, finish, safe_line
 
 BLOCK_STATS_HEADER = "stats_header"
@@ -13,8 +14,11 @@ BLOCK_STATS_CHART = "stats_chart"
 ALT_MAX = 2000
 
 
-def stats_title(what: str) -> str:
-    return f"Orders and revenue, {what}"
+STATS_TITLE = N_("Orders and revenue, {what}")
+
+
+def stats_title(what: str, tr: Translator = ENGLISH) -> str:
+    return tr(STATS_TITLE, what=what)
 
 
 def stats_message(title: str, summary: str, file_id: str | None) -> list[dict]:

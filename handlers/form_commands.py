@@ -20,6 +20,8 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.mirror.customers import stream_ready
+from bot.mirror.store import RELATIONS
 from bot.mplus.models import Order
 from bot.orders.drafts import (
     OrderDraft,
@@ -65,6 +67,18 @@ class Forms:
 # Keyed by identity, not by value: Deps is a dataclass whose fields need not be hashable.
 _FORMS: dict[int, tuple[weakref.ref[Deps], Forms]] = {}
 _FORMS_LOCK = threading.Lock()
+
+
+def warm_relations(deps: Deps) -> None:
+    """Load the in-memory relation directory for the type-ahead, only while the mirror cannot answer.
+
+    Once the mirror's first relation sync is done the type-ahead answers from the mirror, and loading
+    every relation into memory as well would only cost: with 100,000 relations that is 100 getRelations
+    pages parsed in the bot's process for ~25 s (the request threads wait on the GIL and on the
+    collector: type-ahead p99 150 ms instead of 30 ms meanwhile) and their memory for good.
+    """
+    if not stream_ready(deps.db, RELATIONS):
+        forms_for(deps).relations.warm()
 
 
 def forms_for(deps: Deps) -> Forms:
@@ -162,7 +176,7 @@ def open_new_form(
     )
     if view_id is None:
         return
-    forms_for(deps).relations.warm()  # type-ahead answers from this cache within Slack's 3 s
+    warm_relations(deps)
     meta = OrderFormMeta(channel=card_channel(channel_id))
     draft = OrderDraft(ext_order_id=suggest_ext_order_id(), relation=relation)
     fill_view(client, view_id, modals.TITLE_NEW, lambda: modals.order_form(draft, meta, catalogue(deps)))
@@ -215,7 +229,7 @@ def open_edit_form(
     )
     if view_id is None:
         return
-    forms_for(deps).relations.warm()
+    warm_relations(deps)
     fill_view(client, view_id, modals.TITLE_EDIT, lambda: edit_form_view(deps, fetch(), channel_id, card))
 
 

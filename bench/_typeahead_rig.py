@@ -53,7 +53,6 @@ def bot_env(emulator_url: str, fake_url: str, tmp: Path, database_url: str) -> d
         "HOST": "127.0.0.1",
         "DATABASE_URL": database_url,
         "ORDERBOT_ALLOW_CREATE": "*",
-        "LOG_LEVEL": "WARNING",
     }
 
 

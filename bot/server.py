@@ -24,6 +24,7 @@ from bot.http_guard import guard_slack_requests
 from bot.mirror.health import health as mirror_health
 from bot.mplus.client import MplusClient
 from bot.notifier.runner import NotifierHandle, start_in_background
+from bot.ops.gc_pauses import freeze_startup
 from bot.ops.health import ReadinessMonitor, build_readiness
 from bot.ops.http import OPS_PATHS, OpsServer, ops_app
 from bot.ops.instrument import MeteredConfirmedActions, instrument_app
@@ -108,6 +109,11 @@ class Runtime:
 
 def healthz_progress(db: Database) -> dict[str, Any]:
     return {"mirror": mirror_health(db)}
+
+
+def settle_startup() -> None:
+    """Keep the start-up objects out of the garbage collector's way (see ``bot.ops.gc_pauses``)."""
+    log.info("%d start-up objects frozen out of the garbage collector's full collections", freeze_startup())
 
 
 def start_recovery(runtime: Runtime) -> RecoveryLoop:
@@ -231,6 +237,7 @@ def stop_http_server(server: Any) -> None:
 
 def serve_http(runtime: Runtime, host: str, port: int) -> None:
     server = make_http_server(runtime, host, port)
+    settle_startup()
     runtime.start_background()
     stop = StopSignal().install()
     thread = threading.Thread(target=server.run, name="http", daemon=True)
@@ -258,6 +265,7 @@ def serve_socket_mode(runtime: Runtime) -> None:
         ops_app(runtime.readiness, partial(healthz_progress, runtime.deps.db)), bot.host, bot.port
     ).start()
     log.info("orderbot connecting to Slack in Socket Mode (/healthz, /readyz, /metrics on port %d)", ops.port)
+    settle_startup()
     runtime.start_background()
     stop = StopSignal().install()
     handler = SocketModeHandler(runtime.app, token.get_secret_value())

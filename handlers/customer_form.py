@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.mirror import queries
-from bot.mirror.customers import likely_duplicates
+from bot.mirror.customers import likely_duplicates, remember_created
 from bot.mplus.errors import MplusError, OutcomeUnknown, Refused
 from bot.orders.customers import CustomerDraft, check_customer
 from bot.orders.drafts import NEW_CUSTOMER_VALUE, LineDraft, OrderDraft, RelationChoice, relation_label
@@ -185,6 +185,10 @@ def register(app: App, deps: Deps) -> None:
             _redraw(deps, client, meta, None, Said(say.CUSTOMER_FAILED, error=error))
             return
         _record(deps, user, "ok", number, None)
+        try:
+            remember_created(deps.db, number, relation)
+        except Exception:  # it exists in Mplus all the same; the next mirror pass brings it
+            log.exception("the new customer could not be written to the mirror at once")
         label = relation_label(relation.name, number)
         _redraw(deps, client, meta, RelationChoice(number=number, label=label),
                 Said(say.CUSTOMER_CREATED, customer=label))

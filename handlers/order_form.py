@@ -223,6 +223,8 @@ def outcome_view(
             else:
                 banner = say.NOT_SAVED if meta.editing else say.NOT_CREATED
             return _back_to_form(deps, draft, meta, notes=result.fields, banner=banner)
+        case Outcome.WITHDRAWN:
+            return _back_to_form(deps, draft, meta, banner=say.WITHDRAWN)
         case _:  # Outcome.NOT_DONE
             return _back_to_form(deps, draft, meta, banner=say.NOT_REACHED)
 

@@ -13,6 +13,8 @@ import weakref
 from bot.mirror import queries
 from bot.mirror.models import MirrorRelation
 from bot.mirror.normalise import MIN_PHONE_DIGITS, phone_digits, words
+from bot.mirror.store import MirrorStore
+from bot.mplus.models import NewRelation, Relation
 from bot.store.db import Database
 
 MAX_DUPLICATES = 5
@@ -67,3 +69,14 @@ def likely_duplicates(
             if _same_words(r.name, name) and _same_words(r.zipcode, zipcode)
         ])
     return list(found.values())[:MAX_DUPLICATES]
+
+
+def remember_created(db: Database, relation_number: int, relation: NewRelation) -> None:
+    """Put a customer just created through createRelation into the mirror's relations at once.
+
+    Without it the relation type-ahead and ``/order find`` would not know the customer until the
+    next mirror pass (up to ORDERBOT_MIRROR_INTERVAL_S later); that pass still reads the relation
+    from Mplus and replaces this row by its number.
+    """
+    typed = relation.model_dump(exclude={"relation_number"})
+    MirrorStore(db).add_created_relation(Relation(relation_number=relation_number, active=True, **typed))

@@ -84,7 +84,12 @@ def _matches(
     matched = func.to_tsvector(_SIMPLE, search_text).op("@@")(func.to_tsquery(_SIMPLE, query))
     if cap is None:
         return matched
-    return key.in_(select(key).where(matched).order_by(key.desc()).limit(cap))
+    # OFFSET 0 keeps the planner from merging the match into "newest first": it would walk the
+    # primary key backwards computing to_tsvector row by row until it has ``cap`` matches (a two-
+    # letter prefix: 0.05–0.4 s over 100,000 relations) instead of taking every match from the GIN
+    # index and keeping the newest ``cap`` (under 35 ms even when 40 % of the rows match).
+    found = select(key.label("key")).where(matched).offset(0).subquery()
+    return key.in_(select(found.c.key).order_by(found.c.key.desc()).limit(cap))
 
 
 def _relation_match(dialect: str, tokens: Sequence[str], cap: int | None = None) -> Any:

@@ -326,6 +326,17 @@ class MirrorStore:
             )
         return len(active)
 
+    def add_created_relation(self, relation: Relation) -> None:
+        """A relation Orderbot has just created in Mplus, findable at once instead of after the next pass.
+
+        Written as sync marker 0 and leaving the stream's marker alone: the pass that reads the
+        relation's change from Mplus still comes, replaces this row by its number (no duplicate)
+        with what Mplus holds, and a row a pass already wrote is never overwritten by this one.
+        """
+        with self.db.transaction() as session:
+            values = relation_values(relation.model_copy(update={"sync_marker": 0}))
+            self._upsert(session, MirrorRelationRow, "relation_number", [values])
+
     def _upsert(self, session: Session, model: Any, key: str, values: list[dict[str, Any]]) -> None:
         """One statement, executed for many rows (compiled once; never older over newer)."""
         if not values:

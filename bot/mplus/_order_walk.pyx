@@ -392,22 +392,7 @@ cdef void _line_data(xmlNode* data, dict line) except *:
 
 
 cdef object _line(xmlNode* element):
-    cdef dict line = {}
-    cdef xmlNode* child = element.children
-    cdef int slot, kind
-    while child is not NULL:
-        if _is_mplus(child):
-            slot = LINE_NAMES.find(<const char*>child.name)
-            if slot >= 0:
-                kind = LINE_NAMES.kinds[slot]
-                if kind == C_LINE_DATA:
-                    _line_data(child, line)
-                else:
-                    value = _scalar(child, kind)
-                    if value is not None:
-                        line[LINE_NAMES.fields[slot]] = value
-        child = child.next
-    return NEW_LINE.make(line)
+    return NEW_LINE.make(_shape(element, LINE_NAMES))
 
 
 cdef list _each(xmlNode* element, const char* wanted, bint lines):
@@ -451,6 +436,8 @@ cdef dict _shape(xmlNode* element, _Names names):
                     shaped[name] = _each(child, b"line", True)
                 elif kind == C_PAYMENTS:
                     shaped[name] = _each(child, b"payment", False)
+                elif kind == C_LINE_DATA:
+                    _line_data(child, shaped)
         child = child.next
     return shaped
 

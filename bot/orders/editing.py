@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.marks import N_
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import DuplicateExtOrderId, MplusError, NotFound, OutcomeUnknown, Refused, Unavailable
 from bot.mplus.gate import CallWithdrawn, send_only_if
@@ -40,15 +41,11 @@ from bot.store.idempotency import IdempotencyKeys
 log = logging.getLogger(__name__)
 
 ORDER_HAS_CHANGED = "UPDATE-ORDER-RESULT-ORDER-HAS-CHANGED"
-WITHDRAWN = (
-    "Mplus was busy for longer than Orderbot may wait, so nothing was sent to it and nothing changed. "
-    "Submitting again is safe."
-)
-CREATE_UNCLEAR = (
+CREATE_UNCLEAR = N_(
     "Mplus gave no clear answer to the create, so Orderbot cannot tell yet whether the order exists. "
     "It will check with Mplus in a minute and audit what it finds."
 )
-EDIT_UNCLEAR = (
+EDIT_UNCLEAR = N_(
     "Mplus gave no clear answer to the save, so Orderbot cannot tell yet whether the changes were "
     "saved. Refresh the order card in a minute to see the order as Mplus has it."
 )
@@ -164,6 +161,9 @@ class Outcome(StrEnum):
     """Mplus said no; ``fields`` / ``message`` say why. Nothing changed."""
     NOT_DONE = "not_done"
     """Mplus was unreachable; nothing changed, submitting again is safe."""
+    WITHDRAWN = "withdrawn"
+    """Mplus stayed busy so long that recovery settled this attempt (nothing landed) before its call
+    got a slot; nothing was sent, submitting again is safe."""
     UNKNOWN = "unknown"
     NOT_FOUND = "not_found"
     BUSY = "busy"
@@ -301,7 +301,7 @@ class OrderEditor:
         record = self._keys.result(key) or {}
         if record.get("slot") == _Slot.DONE:
             return _DoneElsewhere(record.get("order_id"))
-        return Result(outcome=Outcome.NOT_DONE, message=WITHDRAWN)
+        return Result(outcome=Outcome.WITHDRAWN)
 
     def _reread(self, order_id: str) -> Order | None:
         try:

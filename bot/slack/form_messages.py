@@ -58,6 +58,10 @@ UNKNOWN_ARTICLE_HINT = N_("Not in Orderbot's copy of the catalogue")
 CREATING = N_("⏳ Creating the order in Mplus …")
 SAVING = N_("⏳ Saving the changes in Mplus …")
 NOT_REACHED = N_("Mplus could not be reached, so nothing was saved. Check the form and submit it again.")
+WITHDRAWN = N_(
+    "Mplus was busy for longer than Orderbot may wait, so nothing was sent to it and nothing was saved. "
+    "Submit the form again."
+)
 EXT_ID_BUSY = N_("Another submission with this external id is being processed right now. Wait a moment.")
 EDIT_BUSY = N_("Someone is saving changes to this order right now. Wait a moment, then reopen it.")
 REFUSED_SEE_FIELDS = N_("Mplus refused: see the marked fields.")

@@ -102,6 +102,19 @@ def test_relations_match_word_prefixes_without_case_or_accents(mirror: MirrorSto
     assert queries.search_relations(db, "erg") == [], "prefixes only, not infixes"
 
 
+def test_a_broad_prefix_shows_the_newest_matches_by_name(
+    mirror: MirrorStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Of the many relations a short prefix matches, the type-ahead sorts only the newest (highest
+    # numbers) by name; on PostgreSQL the match is taken from the index before picking the newest.
+    mirror.save_relations(
+        [relation(n, f"Jansen {chr(ord('E') - n % 5)}{n}", city="Zwolle") for n in range(10, 16)], since=5
+    )
+    monkeypatch.setattr(queries, "SEARCH_CANDIDATES", 3)
+    newest = ["Jansen A14", "Jansen B13", "Jansen E15"]
+    assert names(queries.search_relations(mirror.db, "jans zwol")) == newest
+
+
 def test_phones_match_in_any_dutch_format(mirror: MirrorStore) -> None:
     db = mirror.db
     for typed in ("0612345678", "06-12 34 56 78", "+31612345678", "0031 6 12345678", "612345678"):

@@ -3,14 +3,17 @@ typed prices against the catalogue — end to end through signed requests agains
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from bot.mirror.store import MirrorStore
 from bot.mplus.models import NewRelation
 from bot.slack.ids import ActionId
 from bot.store.audit import AuditRow
+from bot.store.mirror_tables import MirrorRelationRow
 from tests.slack.conftest import ALICE, CHANNEL, BotRig, wait_for
 from tests.slack.test_lists import sync
 from tests.slack.test_order_form import (
@@ -297,3 +300,43 @@ def test_new_customer_needs_allow_create(rig: BotRig) -> None:
     with rig.runtime.deps.db.transaction() as session:
         rows = list(session.scalars(select(AuditRow).where(AuditRow.action == "create")))
     assert [(r.user_id, r.result) for r in rows] == [(ALICE, "refused")]
+
+
+def mirrored_relations(rig: BotRig, number: int) -> list[tuple[int, str | None, int]]:
+    with rig.runtime.deps.db.transaction() as session:
+        found = session.scalars(select(MirrorRelationRow).where(MirrorRelationRow.relation_number == number))
+        return [(r.relation_number, r.zipcode, r.sync_marker) for r in found]
+
+
+@ALLOW
+def test_a_new_customer_is_findable_at_once_before_any_mirror_pass(rig: BotRig) -> None:
+    sync(rig)
+    relations_marker = MirrorStore(rig.runtime.deps.db).state("relations")
+    modal = pick_new_customer(rig, open_new(rig), "Quirijn Verbeek-Oudshoorn")
+    submit(rig, modal, {"nc_phone": {"phone": "06-7788 9900"}, "nc_zipcode": {"zipcode": "3583 xk"}})
+    back = back_in_the_form(rig, "was created in Mplus")
+    number = int(relation_block(back)["element"]["initial_option"]["value"])
+    # No mirror pass has run: the relations stream is where it was, yet every way of finding works.
+    assert MirrorStore(rig.runtime.deps.db).state("relations") == relations_marker
+    label = f"Quirijn Verbeek-Oudshoorn (#{number})"
+    for typed in ("quirijn verbeek", "+31 6 77889900", "3583XK", str(number)):
+        assert labels(suggest(rig, back, RELATION, typed))[0] == label, typed
+    found = rig.run("find verbeek oudshoorn")
+    assert "no orders" in shown(found) and label.split(" (")[0] in shown(found)
+    # The next pass reads the relation from Mplus and replaces the row by its number: still one.
+    sync(rig)
+    ((_, zipcode, marker),) = mirrored_relations(rig, number)
+    assert marker > 0 and zipcode == rig.runtime.mplus.get_relation(number).zipcode
+    assert labels(suggest(rig, back, RELATION, "quirijn"))[:1] == [label]
+
+
+@ALLOW
+def test_the_form_loads_no_relations_from_mplus_once_the_mirror_has_them(rig: BotRig) -> None:
+    # The in-memory relation directory is only the fallback before the mirror's first sync; loading
+    # it anyway meant every relation parsed in the bot's process (the type-ahead's slow tail).
+    sync(rig)
+    rig.emulator.clear_calls()
+    view = open_new(rig)  # the directory would be warmed before the form is filled in
+    assert not [t for t in threading.enumerate() if t.name == "relations-refresh"]
+    assert labels(suggest(rig, view, RELATION, "zoe berg"))[0] == "Zoë van den Berg (#16)"
+    assert calls(rig, "getRelations") == []

@@ -21,7 +21,7 @@ from bot.slack.i18n import Translator, translator
 from bot.slack.ids import ActionId, InvalidValue, OrderRef, PayFormMeta
 from bot.slack.messages import STALE_BUTTON
 from bot.slack.views import prompts
-from handlers.order_cards import card_reply
+from handlers.order_cards import card_reply, channel_reader
 from handlers.pay_form_values import pay_values  # the pay form's one reader
 from handlers.replies import catalogue, reply_on_failure
 
@@ -66,7 +66,9 @@ def register(app: App, deps: Deps) -> None:
     def refreshed(order: Order, body: dict[str, Any], reader: Translator) -> dict[str, Any]:
         ephemeral = bool((body.get("container") or {}).get("is_ephemeral"))
         # A card in the channel is everyone's: it stays in the channel's language.
-        tr = reader if ephemeral else deps.languages.for_channel()
+        container = body.get("container") or {}
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        tr = reader if ephemeral else channel_reader(deps, channel)
         return {"replace_original": True, **card_reply(order, deps, ephemeral=ephemeral, tr=tr)}
 
     def shown(order: Order, _body: dict[str, Any], reader: Translator) -> dict[str, Any]:
@@ -79,7 +81,7 @@ def register(app: App, deps: Deps) -> None:
             "response_type": "ephemeral",
             "replace_original": False,
             "blocks": views.order_details(order, catalogue(deps), reader),
-            "text": views.order_summary_text(order),
+            "text": views.order_summary_text(order, reader),
         }
 
     def pay_form_changed(body: dict[str, Any], client: WebClient) -> None:

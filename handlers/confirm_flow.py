@@ -16,7 +16,6 @@ from slack_sdk import WebClient
 from bot.mplus.errors import MplusError
 from bot.mplus.models import Order
 from bot.mplus.money import parse_cents
-from bot.notifier.live import LiveCards
 from bot.orders.confirmed_actions import ConfirmResult, NotApplicable, Outcome, why_not_applicable
 from bot.orders.permissions import Action
 from bot.orders.recovery import SettledClaim
@@ -44,7 +43,7 @@ from bot.store.confirmations import Confirmation
 from bot.store.db import utcnow
 from handlers.authorise import authorised
 from handlers.form_state import FORGED_FORM, state_values
-from handlers.order_cards import latest_event
+from handlers.order_cards import channel_reader, latest_event, live_cards
 from handlers.pay_form_values import pay_form_errors, pay_values
 from handlers.replies import catalogue, reply_on_failure
 from handlers.surface import view_reply
@@ -182,12 +181,10 @@ class ConfirmFlow:
             error=reason,
         )
         try:
-            self._live(client).refresh(order, card, latest_event(order, self.deps))
+            reader = self.reader(user_id, client)
+            live_cards(self.deps, client, reader).refresh(order, card, latest_event(order, self.deps))
         except Exception:  # the refusal is said either way
             log.exception("could not refresh the card of %s", order.order_id)
-
-    def _live(self, client: WebClient) -> LiveCards:
-        return LiveCards(self.deps.db, client, lambda: catalogue(self.deps))
 
     def prompt(
         self,
@@ -321,8 +318,7 @@ class ConfirmFlow:
         assert result.order is not None
         details = {**result.confirmation.params, **result.details}
         event = views.event_of_action(action.value, user_id, utcnow(), details)
-        note = views.note_message(result.order, event)  # the channel's, under the card
-        told = views.note_message(result.order, event, tr=tr)  # the person's
+        told = views.note_message(result.order, event, tr=tr)  # the person's; each channel gets its own
         blocks = [*told["blocks"], *self._card(result.order, ephemeral=True, event=event, tr=tr)]
         shown = told["text"]
         if result.unrecorded_error_id:
@@ -330,7 +326,7 @@ class ConfirmFlow:
             shown = f"{shown}\n{escape(extra)}"
             blocks = [*views.notice_view(extra), *blocks]
         _ephemeral(respond, shown, replace=True, blocks=blocks)
-        self._update_card(card, result.order, note["text"], client, event=event)
+        self._update_card(card, result.order, "", client, event=event, reader=tr)
 
     def _settle_if_abandoned(self, confirmation: Confirmation) -> SettledClaim | None:
         """A claim running far longer than any live attempt takes was cut off: settle it now."""
@@ -348,13 +344,14 @@ class ConfirmFlow:
         client: WebClient,
         *,
         event: views.OrderEvent | None = None,
+        reader: Translator | None = None,
     ) -> None:
         """Every card of the order shows the new state: the one acted on, and those in other channels.
 
         With an ``event`` the note is built from it (and threaded once per channel); without one,
         ``note`` (escaped mrkdwn) is threaded under the acted-on card, or posted in its channel.
         """
-        live = self._live(client)
+        live = live_cards(self.deps, client, reader)
         try:
             if event is not None:
                 live.changed(order, event, card)
@@ -407,7 +404,8 @@ def announce_settled(deps: Deps, client: WebClient, settled: SettledClaim) -> No
         log.exception("could not tell %s about a settled %s", confirmation.user_id, confirmation.action)
     if settled.landed and settled.order is not None:
         # The card's note is the channel's, in the channel's language, not the person's.
-        ConfirmFlow(deps)._update_card(card, settled.order, escape(_settled_text(settled)), client)
+        note = _settled_text(settled, channel_reader(deps, channel))
+        ConfirmFlow(deps)._update_card(card, settled.order, escape(note), client)
 
 
 def register(app: App, deps: Deps) -> None:

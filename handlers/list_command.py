@@ -222,7 +222,8 @@ def register(app: App, deps: Deps) -> None:
         with reply_on_failure(respond, f"show {ref.order_id}", lambda: tr):
             # The card is the order as Mplus has it now; the list stays where it was.
             order = deps.orders.get(ref.order_id)
-            card = message(views.order_card(order, catalogue(deps), tr=tr), views.order_summary_text(order))
+            blocks = views.order_card(order, catalogue(deps), tr=tr)
+            card = message(blocks, views.order_summary_text(order, tr))
             respond(replace_original=False, response_type="ephemeral", **card)
 
     def menu_chosen(body: dict[str, Any], respond: Respond, client: WebClient) -> None:

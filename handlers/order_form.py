@@ -66,6 +66,7 @@ from handlers.form_commands import (
     user_of,
 )
 from handlers.form_state import FORGED_FORM, state_values
+from handlers.order_cards import live_cards
 from handlers.replies import catalogue
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ MIN_PROGRESS_S = 0.4
 
 
 def _live(deps: Deps, client: WebClient) -> LiveCards:
-    return LiveCards(deps.db, client, lambda: catalogue(deps))
+    return live_cards(deps, client)
 
 
 def _done_text(headline: str, posted: bool, channel: str, result: Result, tr: Translator) -> str:

@@ -19,6 +19,7 @@ from bot.slack.i18n import ENGLISH, N_, Said, Translator
 from bot.slack.views import stats as stats_views
 from handlers.command_parser import Command, Subcommand, UsageError, positive_int
 from handlers.context import CommandContext
+from handlers.order_cards import channel_reader
 from handlers.replies import message
 
 DEFAULT_PERIOD = "week"
@@ -61,12 +62,12 @@ def describe(request: StatsRequest, tr: Translator = ENGLISH) -> str:
 def answer_stats(command: StatsCommand, ctx: CommandContext) -> dict[str, Any] | None:
     request = command.request
     # A public chart is a channel post: the channel's language; otherwise the asker's.
-    tr = ctx.deps.languages.for_channel() if request.public else ctx.reader()
+    tr = channel_reader(ctx.deps, ctx.channel_id) if request.public else ctx.reader()
     what = describe(request, tr)
     days = stats_days(ctx.deps.db, request)
     title = stats_views.stats_title(what, tr)
     summary = chart_summary(days, what, tr)
-    png = render_chart(days, title)
+    png = render_chart(days, title, tr)
     filename = f"orders-{request.period.start:%Y%m%d}-{request.period.end:%Y%m%d}.png"
     if request.public:
         ctx.client.files_upload_v2(

@@ -1,8 +1,10 @@
 """The subscription subcommands: subscribe, unsubscribe, subscriptions (per channel).
 
 Changing what a channel follows needs ORDERBOT_ALLOW_SUBSCRIBE; listing is open to everyone in it.
-A change is announced in the channel itself, so its members see who made the channel louder or
-quieter; refusals and listings stay ephemeral.
+A change is announced in the channel itself, in the channel's language, so its members see who made
+the channel louder or quieter; refusals and listings stay ephemeral, in the language of the person who
+asked. ``lang nl|en`` (also ``taal``) on subscribe sets the language of everything the channel is
+posted (cards, notes, digests), for the whole channel.
 """
 
 from __future__ import annotations
@@ -16,12 +18,21 @@ from pydantic import ValidationError
 from bot.mplus.money import MoneyError, parse_cents
 from bot.notifier import runner
 from bot.orders.permissions import Action
+from bot.slack import channel_messages as said
 from bot.slack import text
-from bot.slack.i18n import N_
+from bot.slack.channel_messages import language_name
+from bot.slack.i18n import LANGUAGES, N_, Translator, language_of
 from bot.slack.views import notifications
-from bot.store.subscriptions import CONFIG_SOURCE, NotifyEvent, SubscriptionFilter, SubscriptionStore
+from bot.store.subscriptions import (
+    CONFIG_SOURCE,
+    ChannelLanguages,
+    NotifyEvent,
+    SubscriptionFilter,
+    SubscriptionStore,
+)
 from handlers.command_parser import Command, Subcommand, UsageError, no_args, positive_int
 from handlers.context import CommandContext
+from handlers.order_cards import channel_reader
 
 FILTER_USAGE = (
     "[branch N] [category N] [method CODE] [events new,paid,delivered,cancelled,changed] [min €AMOUNT]"
@@ -34,6 +45,8 @@ _CURRENCY = {"€", "eur", "euro"}
 
 class SubscribeCommand(Command):
     filter: SubscriptionFilter
+    language: str | None = None
+    """``lang nl|en``: the channel's posts from now on; None leaves it as it is."""
 
 
 class UnsubscribeCommand(Command):
@@ -119,8 +132,32 @@ def parse_filter(args: list[str], subcommand: str, *, digest: bool) -> Subscript
         raise UsageError(problem, subcommand) from None
 
 
+_LANGUAGE_WORDS = ("lang", "taal", "language")
+
+
+def _take_language(args: list[str]) -> tuple[list[str], str | None]:
+    """``lang nl`` / ``taal en`` anywhere among the filters: (the other words, the language)."""
+    rest: list[str] = []
+    language: str | None = None
+    words = list(args)
+    while words:
+        word = words.pop(0)
+        if word.lower() not in _LANGUAGE_WORDS:
+            rest.append(word)
+            continue
+        if language is not None:
+            raise UsageError(f"`{word.lower()}` is given twice", "subscribe")
+        language = language_of(words.pop(0) if words else None)
+        if language is None:
+            raise UsageError(
+                f"`{word.lower()}` needs {' or '.join(LANGUAGES)}, e.g. `{word.lower()} nl`", "subscribe"
+            )
+    return rest, language
+
+
 def parse_subscribe(args: list[str], _today: date | None) -> Command:
-    return SubscribeCommand(filter=parse_filter(args, "subscribe", digest=True))
+    rest, language = _take_language(args)
+    return SubscribeCommand(filter=parse_filter(rest, "subscribe", digest=True), language=language)
 
 
 def parse_unsubscribe(args: list[str], _today: date | None) -> Command:
@@ -148,15 +185,16 @@ def _who(user_id: str) -> str:
     return f"<@{user_id}>" if _USER.match(user_id) else text.escape(user_id)
 
 
-def _refused(ctx: CommandContext, action: str, params: dict[str, Any]) -> dict[str, Any] | None:
+def _refused(
+    ctx: CommandContext, action: str, params: dict[str, Any], tr: Translator
+) -> dict[str, Any] | None:
     if ctx.deps.permissions.allows(ctx.user_id, Action.SUBSCRIBE):
         return None
     ctx.deps.audit.record(
         user_id=ctx.user_id, action=action, result="refused", channel_id=ctx.channel_id, params=params
     )
     return notifications.notice(
-        f"You may not change what this channel follows ({Action.SUBSCRIBE.setting}); "
-        f"`{text.escape(ctx.deps.command)} subscriptions` shows what it follows."
+        tr(said.SUBSCRIBE_REFUSED, setting=Action.SUBSCRIBE.setting, command=text.escape(ctx.deps.command))
     )
 
 
@@ -165,25 +203,36 @@ def _announce(ctx: CommandContext, message: str) -> None:
 
 
 def answer_subscribe(command: SubscribeCommand, ctx: CommandContext) -> dict[str, Any] | None:
-    described = notifications.describe_filter(command.filter)
-    if refusal := _refused(ctx, "subscribe", {"filter": command.filter.key()}):
+    tr = ctx.reader()
+    params: dict[str, Any] = {"filter": command.filter.key()}
+    if command.language:
+        params["language"] = command.language
+    if refusal := _refused(ctx, "subscribe", params, tr):
         return refusal
     sub, created = _store(ctx).add(ctx.channel_id, command.filter, ctx.user_id)
+    switched = bool(command.language) and ChannelLanguages(ctx.deps.db).choose(
+        ctx.channel_id, str(command.language), ctx.user_id
+    )
+    here = channel_reader(ctx.deps, ctx.channel_id)  # the channel's language, as just chosen
+    if created or switched:
+        ctx.deps.audit.record(
+            user_id=ctx.user_id,
+            action="subscribe",
+            result="ok",
+            channel_id=ctx.channel_id,
+            params={"subscription_id": sub.id, **params},
+        )
+    language = text.escape(language_name(here, here.language))
     if not created:
-        return notifications.notice(f"This channel already follows `#{sub.id}` {text.escape(described)}.")
-    ctx.deps.audit.record(
-        user_id=ctx.user_id,
-        action="subscribe",
-        result="ok",
-        channel_id=ctx.channel_id,
-        params={"subscription_id": sub.id, "filter": command.filter.key()},
-    )
+        if switched:  # the same filter with another language: only the language changed
+            _announce(ctx, here(said.LANGUAGE_SET, who=_who(ctx.user_id), language=language))
+            return None
+        described = text.escape(notifications.describe_filter(command.filter, tr))
+        return notifications.notice(tr(said.ALREADY_FOLLOWS, id=sub.id, filter=described))
     runner.subscriptions_changed()
-    _announce(
-        ctx,
-        f"🔔 {_who(ctx.user_id)} subscribed this channel to order changes (`#{sub.id}`): "
-        f"{text.escape(described)}.",
-    )
+    described = text.escape(notifications.describe_filter(command.filter, here))
+    said_here = here(said.SUBSCRIBED, who=_who(ctx.user_id), id=sub.id, filter=described)
+    _announce(ctx, f"{said_here} {here(said.POSTS_IN, language=language)}")
     return None
 
 
@@ -191,46 +240,52 @@ def answer_unsubscribe(command: UnsubscribeCommand, ctx: CommandContext) -> dict
     params = {"id": command.subscription_id, "all": command.everything}
     if command.filter is not None:
         params["filter"] = command.filter.key()
-    if refusal := _refused(ctx, "unsubscribe", params):
+    tr = ctx.reader()
+    if refusal := _refused(ctx, "unsubscribe", params, tr):
         return refusal
     store = _store(ctx)
+    here = channel_reader(ctx.deps, ctx.channel_id)
     if command.everything:
         removed = store.remove_all(ctx.channel_id)
-        what = f"all {removed} subscriptions" if removed != 1 else "its subscription"
+        what = (
+            here(said.ALL_SUBSCRIPTIONS_ONE)
+            if removed == 1
+            else here(said.ALL_SUBSCRIPTIONS_MANY, count=here.number(removed))
+        )
     elif command.subscription_id is not None:
         row = next((s for s in store.for_channel(ctx.channel_id) if s.id == command.subscription_id), None)
         if row is not None and row.source == CONFIG_SOURCE:
-            return notifications.notice(
-                f"`#{row.id}` comes from the ORDERBOT_NOTIFY_CHANNEL setting; change it there to stop it."
-            )
+            return notifications.notice(tr(said.FROM_SETTING, id=row.id))
         removed = int(store.remove_id(ctx.channel_id, command.subscription_id))
         what = f"`#{command.subscription_id}`"
     else:
         assert command.filter is not None
         removed = int(store.remove(ctx.channel_id, command.filter))
-        what = text.escape(notifications.describe_filter(command.filter))
+        what = text.escape(notifications.describe_filter(command.filter, here))
     if not removed:
-        return notifications.notice(
-            f"Nothing to unsubscribe: this channel has no such subscription. "
-            f"`{text.escape(ctx.deps.command)} subscriptions` lists what it follows."
-        )
+        return notifications.notice(tr(said.NOTHING_TO_UNSUBSCRIBE, command=text.escape(ctx.deps.command)))
     ctx.deps.audit.record(
         user_id=ctx.user_id, action="unsubscribe", result="ok", channel_id=ctx.channel_id, params=params
     )
-    _announce(ctx, f"🔕 {_who(ctx.user_id)} unsubscribed this channel from {what}.")
+    _announce(ctx, here(said.UNSUBSCRIBED, who=_who(ctx.user_id), what=what))
     return None
 
 
 def answer_subscriptions(_command: SubscriptionsCommand, ctx: CommandContext) -> dict[str, Any]:
     return notifications.subscriptions_message(
-        ctx.channel_id, _store(ctx).for_channel(ctx.channel_id), ctx.deps.command
+        ctx.channel_id,
+        _store(ctx).for_channel(ctx.channel_id),
+        ctx.deps.command,
+        ctx.reader(),
+        language=language_of(ChannelLanguages(ctx.deps.db).get(ctx.channel_id)),
+        default_language=ctx.deps.languages.default,
     )
 
 
 SUBCOMMANDS = (
     Subcommand(
         "subscribe",
-        f"{FILTER_USAGE} [digest HH:MM]",
+        f"{FILTER_USAGE} [digest HH:MM] [lang nl|en]",
         N_("Post order changes in this channel as live cards (or one daily digest at HH:MM shop time)."),
         parse_subscribe,
         answer_subscribe,

@@ -13,18 +13,23 @@ Entries live in the store keyed by (digest bucket, order), so a replayed page ne
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from bot.mplus.models import MPLUS_TZ
 from bot.notifier.changes import Change, order_state
 from bot.notifier.delivery import Delivery
 from bot.overview.digest_chart import DigestChart
+from bot.slack import channel_messages as said
+from bot.slack.i18n import ENGLISH, Translator
 from bot.slack.views.notifications import DigestLine, digest_message
 from bot.store.cards import Digest, DigestEntry, DigestStore, DigestSummary
 from bot.store.subscriptions import Subscription, SubscriptionFilter
 
 log = logging.getLogger(__name__)
+
+Readers = Callable[[str], Translator]
+"""channel → the Translator of its language (``bot.slack.channel_language.ChannelReaders``)."""
 
 BURST = "burst"
 DAILY = "daily"
@@ -54,8 +59,16 @@ def _lines(summary: DigestSummary) -> list[DigestLine]:
 
 
 class BurstDigests:
-    def __init__(self, store: DigestStore, threshold: int, start_marker: int, first: int = 5) -> None:
+    def __init__(
+        self,
+        store: DigestStore,
+        threshold: int,
+        start_marker: int,
+        first: int = 5,
+        readers: Readers = lambda _channel: ENGLISH,
+    ) -> None:
         self._store = store
+        self._readers = readers
         self._threshold = threshold
         self._start = start_marker
         self._first = first
@@ -82,7 +95,9 @@ class BurstDigests:
             digest = self._open[channel]
             summary = self._store.summary(digest.bucket, self._first)
             if summary.total:
-                self._open[channel] = delivery.publish_digest(digest, self._message(summary))
+                self._open[channel] = delivery.publish_digest(
+                    digest, self._message(summary, self._readers(channel))
+                )
 
     def close_all(self, delivery: Delivery) -> None:
         """The pass caught up: bring every open digest up to date, then close it."""
@@ -92,17 +107,14 @@ class BurstDigests:
             self._store.close(digest.key)
             del self._open[channel]
 
-    def _message(self, summary: DigestSummary) -> dict:
+    def _message(self, summary: DigestSummary, tr: Translator) -> dict:
         return digest_message(
-            title="📦 Many order changes at once",
+            title=tr(said.BURST_TITLE),
             total=summary.total,
             by_state=summary.by_state,
             first=_lines(summary),
-            footer=(
-                f"More than {self._threshold} changes for this channel in one pass, so one digest instead "
-                "of a card per order. Orders that already have a card here are kept current; later "
-                "changes get cards again."
-            ),
+            footer=tr(said.BURST_FOOTER, threshold=tr.number(self._threshold)),
+            tr=tr,
         )
 
 
@@ -111,8 +123,15 @@ def daily_bucket(channel: str, at: str) -> str:
 
 
 class DailyDigests:
-    def __init__(self, store: DigestStore, first: int = 5, chart: DigestChart | None = None) -> None:
+    def __init__(
+        self,
+        store: DigestStore,
+        first: int = 5,
+        chart: DigestChart | None = None,
+        readers: Readers = lambda _channel: ENGLISH,
+    ) -> None:
         self._store = store
+        self._readers = readers
         self._first = first
         self._chart = chart
         """Shares the filter's 7-day chart after the digest (best effort: never blocks the digest)."""
@@ -146,7 +165,7 @@ class DailyDigests:
         if self._chart is None:
             return
         try:
-            self._chart(channel, flt, due.date())
+            self._chart(channel, flt, due.date(), self._readers(channel))
         except Exception:  # the digest itself is out; a missing picture must not repeat it
             log.exception("could not share the digest chart in %s", channel)
 
@@ -162,12 +181,14 @@ class DailyDigests:
         if summary.total == 0 and not started:
             self._store.close(key)  # a quiet day: nothing to say, and no message saying so
             return False
+        tr = self._readers(channel)
         message = digest_message(
-            title=f"🗓️ Daily order digest · {due:%d-%m-%Y}",
+            title=tr(said.DAILY_TITLE, date=tr.date(due.date())),
             total=summary.total,
             by_state=summary.by_state,
             first=_lines(summary),
-            footer="Order changes this channel follows since the last digest (see /order subscriptions).",
+            footer=tr(said.DAILY_FOOTER, command="/order"),
+            tr=tr,
         )
         digest = delivery.publish_digest(digest, message, upto_entry_id=summary.upto_entry_id)
         self._store.delete_entries(bucket, digest.upto_entry_id)

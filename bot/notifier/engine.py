@@ -35,6 +35,7 @@ from bot.notifier.prefetch import prefetched
 from bot.notifier.routing import Router
 from bot.notifier.slack_port import SlackFailure, SlackPort
 from bot.overview.digest_chart import digest_chart
+from bot.slack.channel_language import ChannelReaders
 from bot.slack.views.notifications import outage_message, recovery_message
 from bot.slack.views.order import Catalogue
 from bot.store.audit import AuditEntry, AuditLog
@@ -63,6 +64,8 @@ class NotifierConfig(BaseModel):
     ops_channel: str | None = None
     notify_channel: str | None = None
     digest_first: int = 5
+    language: str = "en"
+    """ORDERBOT_LANGUAGE: what a channel without its own ``lang`` reads."""
 
     @classmethod
     def from_settings(cls, bot: BotSettings, backfill: bool | None = None) -> NotifierConfig:
@@ -74,6 +77,7 @@ class NotifierConfig(BaseModel):
             alert_after_s=bot.notify_alert_after_s,
             ops_channel=bot.ops_channel,
             notify_channel=bot.notify_channel,
+            language=bot.language,
         )
 
 
@@ -127,6 +131,7 @@ class Notifier:
         self.snapshots = SnapshotStore(db)
         self.digests = DigestStore(db)
         self.subscriptions = SubscriptionStore(db)
+        self.readers = ChannelReaders(db, config.language)
         self.lease = LeaseKeeper(Leases(db), config.lease_s, holder)
         upload = getattr(slack, "upload_file", None)  # ports that cannot upload send digests without
         self.digest_chart = digest_chart(db, upload) if upload is not None else None
@@ -156,21 +161,25 @@ class Notifier:
             return self._mplus_down(err, None, delivery)
         mirror_more = self._mirror(state.next_marker)
         subscriptions = self.subscriptions.all()
+        readers = self.readers.snapshot()  # every channel's language, read once per pass
         work = PassWork(
             state,
             Stores(self.sync, self.cards, self.snapshots, self.digests),
             Router(subscriptions),
-            BurstDigests(self.digests, self.config.burst, state.next_marker, self.config.digest_first),
+            BurstDigests(
+                self.digests, self.config.burst, state.next_marker, self.config.digest_first, readers
+            ),
             delivery,
             self.catalogue,
             self._bot_entry,
             self.config.burst,
+            readers,
         )
         pages = prefetched(
             self.mplus.iter_order_changes(state.next_marker, limit=self.config.page_size, include_lines=True)
         )
         try:
-            report = self._pages(pages, work, subscriptions, delivery)
+            report = self._pages(pages, work, subscriptions, delivery, readers)
         finally:
             pages.close()  # stops the read-ahead thread if the pass ends early
         report.mirror_more = mirror_more
@@ -192,6 +201,7 @@ class Notifier:
         work: PassWork,
         subscriptions: list[Subscription],
         delivery: Delivery,
+        readers: ChannelReaders,
     ) -> PassReport:
         count = 0
         since = work.marker
@@ -212,7 +222,7 @@ class Notifier:
                 work.page(page)
             work.finish()
             work.bursts.close_all(delivery)
-            daily = DailyDigests(self.digests, self.config.digest_first, self.digest_chart)
+            daily = DailyDigests(self.digests, self.config.digest_first, self.digest_chart, readers)
             daily.run(subscriptions, delivery, self.clock())
         except SlackFailure as err:
             log.warning("notifier pass stopped at marker %d: Slack %s", work.marker, err.error)
@@ -291,13 +301,13 @@ class Notifier:
             ):
                 try:
                     delivery.guard()
-                    alert = outage_message(since, error)
+                    alert = outage_message(since, error, self.readers(ops))
                     self.slack.post(ops, alert["text"], alert["blocks"])
                     self.sync.set_outage_alerted(True)
                 except SlackFailure as slack_err:
                     log.warning("could not post the Mplus outage alert to %s: %s", ops, slack_err.error)
             try:  # daily digests need only the store and Slack
-                DailyDigests(self.digests, self.config.digest_first, self.digest_chart).run(
+                DailyDigests(self.digests, self.config.digest_first, self.digest_chart, self.readers).run(
                     self.subscriptions.all(), delivery, now
                 )
             except SlackFailure as slack_err:
@@ -312,7 +322,7 @@ class Notifier:
         if state.outage_alerted and ops:
             try:
                 delivery.guard()
-                note = recovery_message(state.mplus_failing_since, self.clock())
+                note = recovery_message(state.mplus_failing_since, self.clock(), self.readers(ops))
                 self.slack.post(ops, note["text"], note["blocks"])
             except SlackFailure as err:
                 log.warning("could not post the Mplus recovery note to %s: %s", ops, err.error)

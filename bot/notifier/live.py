@@ -29,6 +29,8 @@ from slack_sdk.webhook import WebhookClient
 from bot.mplus.models import Order
 from bot.notifier.delivery import Delivery
 from bot.notifier.slack_port import MessageGone, SlackFailure, WebClientSlack
+from bot.slack.channel_language import ChannelReaders
+from bot.slack.i18n import Translator
 from bot.slack.ids import CardLocation
 from bot.slack.views.events import OrderEvent, note_message
 from bot.slack.views.notifications import card_message
@@ -40,7 +42,18 @@ log = logging.getLogger(__name__)
 
 
 class LiveCards:
-    def __init__(self, db: Database, client: WebClient, catalogue: Callable[[], Catalogue]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        client: WebClient,
+        catalogue: Callable[[], Catalogue],
+        language: str = "en",
+        reader: Translator | None = None,
+    ) -> None:
+        """``language``: ORDERBOT_LANGUAGE, for channels without their own; ``reader``: the person who
+        made the change, for the ephemeral copy of the card only they see."""
+        self.readers = ChannelReaders(db, language)
+        self.reader = reader
         self.cards = CardStore(db)
         self.slack = WebClientSlack(client, post_interval_s=0)
         self.delivery = Delivery(self.slack, self.cards, DigestStore(db), lambda: None)
@@ -57,18 +70,22 @@ class LiveCards:
         the caller posts a card there instead.
         """
         catalogue = self.catalogue()
-        public = card_message(order, catalogue, event=event)
-        note = note_message(order, event)
         marker = order.sync_marker or 0
         channel = origin.channel if origin else ""
         tracked = self._tracked(order.order_id)
         for card in tracked:
+            tr = self.readers(card.channel_id)  # each channel its own language
+            public = card_message(order, catalogue, event=event, tr=tr)
             if card.channel_id == channel:
-                self._guard(lambda card=card: self.delivery.refresh(card, marker, public, note))
+                note = note_message(order, event, tr=tr)
+                self._guard(lambda c=card, p=public, n=note: self.delivery.refresh(c, marker, p, n))
             else:
                 self._update(card, public)
         if origin is None or not channel:
             return False
+        tr = self.readers(channel)
+        public = card_message(order, catalogue, event=event, tr=tr)
+        note = note_message(order, event, tr=tr)
         here = next((c for c in tracked if c.channel_id == channel), None)
         ts = origin.ts
         if ts and not origin.ephemeral:
@@ -81,7 +98,7 @@ class LiveCards:
         self.replace_ephemeral(order, origin, event)
         if here is None:
             if announce:
-                alone = note_message(order, event, with_show=True)
+                alone = note_message(order, event, with_show=True, tr=tr)
                 self._guard(lambda: self.slack.post(channel, alone["text"], alone["blocks"]))
             return False
         return True
@@ -89,8 +106,9 @@ class LiveCards:
     def post_card(self, order: Order, event: OrderEvent, channel: str) -> bool:
         """The order's card in ``channel`` (posted once, tracked), with the note in its thread."""
         marker = order.sync_marker or 0
-        public = card_message(order, self.catalogue(), event=event)
-        note = note_message(order, event)
+        tr = self.readers(channel)
+        public = card_message(order, self.catalogue(), event=event, tr=tr)
+        note = note_message(order, event, tr=tr)
         key = uuid.uuid4().hex
         if not self.cards.begin_card(order.order_id, channel, marker, key):
             # The notifier (or an earlier attempt) has a card here already: bring that one up to date.
@@ -111,12 +129,13 @@ class LiveCards:
     def refresh(self, order: Order, origin: CardLocation | None, event: OrderEvent | None = None) -> None:
         """The card whose button was out of date shows the order as it is now (and so do the others);
         ``event``, if known, is the change that left it so (for the top line)."""
-        public = card_message(order, self.catalogue(), event=event)
+        catalogue = self.catalogue()
         for card in self._tracked(order.order_id):
-            self._update(card, public)
+            self._update(card, card_message(order, catalogue, event=event, tr=self.readers(card.channel_id)))
         if origin is None:
             return
         if origin.ts and not origin.ephemeral and origin.channel:
+            public = card_message(order, catalogue, event=event, tr=self.readers(origin.channel))
             self._guard(
                 lambda: self.slack.update(origin.channel, origin.ts or "", public["text"], public["blocks"])
             )
@@ -126,10 +145,12 @@ class LiveCards:
     def replace_ephemeral(self, order: Order, origin: CardLocation, event: OrderEvent | None) -> None:
         if not origin.response_url:
             return
-        blocks = order_card(order, self.catalogue(), event=event, as_of=utcnow())
+        # Only the person sees this copy: their language, else the channel's.
+        tr = self.reader or self.readers(origin.channel)
+        blocks = order_card(order, self.catalogue(), event=event, as_of=utcnow(), tr=tr)
         try:
             WebhookClient(origin.response_url).send(
-                replace_original=True, blocks=blocks, text=order_summary_text(order)
+                replace_original=True, blocks=blocks, text=order_summary_text(order, tr)
             )
         except Exception:  # the change itself is done; an old copy must not hide that
             log.exception("could not replace the ephemeral card of %s", order.order_id)

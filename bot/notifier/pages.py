@@ -25,6 +25,7 @@ from bot.notifier.delivery import Delivery
 from bot.notifier.digests import BurstDigests, daily_bucket, entry_of
 from bot.notifier.routing import Router
 from bot.notifier.slack_port import SlackFailure
+from bot.slack.i18n import ENGLISH, Translator
 from bot.slack.views.events import OrderEvent, note_message
 from bot.slack.views.notifications import card_message
 from bot.slack.views.order import Catalogue
@@ -65,6 +66,7 @@ class PassWork:
         catalogue: Callable[[], Catalogue],
         bot_entry: Callable[[Change], AuditEntry | None],
         burst: int,
+        readers: Callable[[str], Translator] = lambda _channel: ENGLISH,
     ) -> None:
         self.state = state
         self.stores = stores
@@ -74,6 +76,8 @@ class PassWork:
         self.catalogue = catalogue
         self.bot_entry = bot_entry
         self.burst = burst
+        self.readers = readers
+        """Each channel's language, for its cards and notes."""
         self.marker = state.next_marker
         """The stored marker: lowest change not yet fully handled."""
         self.read_to = state.next_marker
@@ -143,7 +147,7 @@ class PassWork:
             self._guarded(
                 change,
                 card.channel_id,
-                lambda: self.delivery.refresh(card, change.marker, self._card(change), None),
+                lambda: self.delivery.refresh(card, change.marker, self._card(change, card.channel_id), None),
             )
 
     def _convert_bursts(self, entries: dict[str, list[DigestEntry]]) -> list[Change]:
@@ -193,15 +197,18 @@ class PassWork:
             self._guarded(
                 change,
                 channel,
-                lambda: self.delivery.new_card(change.order_id, channel, change.marker, self._card(change)),
+                lambda: self.delivery.new_card(
+                    change.order_id, channel, change.marker, self._card(change, channel)
+                ),
             )
             return
         card = item.card
-        note = note_message(change.order, self._event(change)) if item.note else None
+        tr = self.readers(card.channel_id)
+        note = note_message(change.order, self._event(change), tr=tr) if item.note else None
         self._guarded(
             change,
             card.channel_id,
-            lambda: self.delivery.refresh(card, change.marker, self._card(change), note),
+            lambda: self.delivery.refresh(card, change.marker, self._card(change, card.channel_id), note),
         )
 
     def _guarded(self, change: Change, channel: str, action: Callable[[], object]) -> bool:
@@ -222,8 +229,10 @@ class PassWork:
 
     # ---------------------------------------------------------------- bookkeeping
 
-    def _card(self, change: Change) -> dict:
-        return card_message(change.order, self.catalogue(), sorted(change.events), self._event(change))
+    def _card(self, change: Change, channel: str) -> dict:
+        """The card in ``channel``'s language."""
+        tr = self.readers(channel)
+        return card_message(change.order, self.catalogue(), sorted(change.events), self._event(change), tr)
 
     def _event(self, change: Change) -> OrderEvent:
         cached = self._events.get((change.order_id, change.marker))

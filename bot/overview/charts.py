@@ -23,12 +23,14 @@ from bot.mirror.overview_queries import DayStates, StateBucket
 from bot.mplus.money import format_cents
 
 STATE_LABELS = {
-    StateBucket.OPEN: "open",
-    StateBucket.PAID: "paid, not delivered",
-    StateBucket.DELIVERED: "delivered, not paid",
-    StateBucket.COMPLETE: "complete",
-    StateBucket.CANCELLED: "cancelled",
+    StateBucket.OPEN: N_("open"),
+    StateBucket.PAID: N_("paid, not delivered"),
+    StateBucket.DELIVERED: N_("delivered, not paid"),
+    StateBucket.COMPLETE: N_("complete"),
+    StateBucket.CANCELLED: N_("cancelled"),
 }
+ORDERS_AXIS = N_("orders")
+REVENUE_AXIS = N_("revenue (€)")
 # Colour-blind friendly (Okabe–Ito), one per state, the same in both panels.
 STATE_COLOURS = {
     StateBucket.OPEN: "#E69F00",
@@ -42,8 +44,10 @@ _LOCK = threading.Lock()
 """FreeType in matplotlib is not thread safe; charts are rare, so one at a time."""
 
 
-def render_chart(days: Sequence[DayStates], title: str) -> bytes:
-    """A 1000×600 PNG: orders per day (top) and revenue per day in euros (bottom)."""
+def render_chart(days: Sequence[DayStates], title: str, words: Words | None = None) -> bytes:
+    """A 1000×600 PNG: orders per day (top) and revenue per day in euros (bottom); the legend and the
+    axes in the reader's ``words`` (``title`` comes in them already)."""
+    words = words or AS_WRITTEN
     labels = [f"{d.day:%d-%m}" for d in days]
     positions = list(range(len(days)))
     with _LOCK:
@@ -54,13 +58,13 @@ def render_chart(days: Sequence[DayStates], title: str) -> bytes:
         for state in StateBucket:
             counts = [d.counts.get(state, 0) for d in days]
             euros = [d.revenue_cents.get(state, 0) / 100 for d in days]
-            colour, label = STATE_COLOURS[state], STATE_LABELS[state]
+            colour, label = STATE_COLOURS[state], words(STATE_LABELS[state])
             orders_axis.bar(positions, counts, bottom=count_base, color=colour, label=label)
             revenue_axis.bar(positions, euros, bottom=money_base, color=colour)
             count_base = [a + b for a, b in zip(count_base, counts, strict=True)]
             money_base = [a + b for a, b in zip(money_base, euros, strict=True)]
-        orders_axis.set_ylabel("orders")
-        revenue_axis.set_ylabel("revenue (€)")
+        orders_axis.set_ylabel(words(ORDERS_AXIS))
+        revenue_axis.set_ylabel(words(REVENUE_AXIS))
         orders_axis.set_title(title)
         orders_axis.legend(loc="upper left", fontsize="small", ncols=5)
         orders_axis.set_ylim(top=max([*count_base, 1]) * 1.3)  # room for the legend

@@ -110,7 +110,14 @@ class Translator:
 
     def date(self, value: date) -> str:
         """``1 dec. 2026`` in Dutch, ``1 Dec 2026`` in English."""
-        return babel_date(value, "d MMM y", locale=self._babel_locale)
+        if self.language != "nl":
+            return babel_date(value, "d MMM y", locale=self._babel_locale)
+        # Dutch writes a shortened month with a full stop (jan., mrt., dec.; CLDR's traditional form),
+        # a month that is not shortened without (mei). Babel up to 2.19 prints them bare ("1 dec 2026").
+        month = babel_date(value, "MMM", locale=self._babel_locale).rstrip(".")
+        if month != babel_date(value, "MMMM", locale=self._babel_locale):
+            month += "."
+        return f"{value.day} {month} {value.year}"
 
     @property
     def _babel_locale(self) -> Locale:

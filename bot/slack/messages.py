@@ -297,8 +297,8 @@ EVENT_WORD: dict[str, str] = {
     "changed": N_("changed"),
 }
 AS_OF = N_("🕒 As of {when}. This copy is only visible to you and is not kept current: press Refresh.")
-SHOW_BUTTON = "Show order"
-SHOW_BUTTON_LABEL = "Show order {number} with its buttons, only to you"
+SHOW_BUTTON = N_("Show order")
+SHOW_BUTTON_LABEL = N_("Show order {number} with its buttons, only to you")
 
 # ------------------------------------------------------------------------------- the card
 CARD_OPEN_OF = N_("*{open} open* of {total}")

@@ -216,3 +216,57 @@ class SubscriptionStore:
     def _delete(self, *where: object) -> int:
         with self._db.transaction() as session:
             return session.execute(delete(SubscriptionRow).where(*where)).rowcount  # type: ignore[arg-type]
+
+
+class ChannelLanguageRow(Base):
+    """The language a channel's posts are in (``/order subscribe … lang nl``); none: ORDERBOT_LANGUAGE.
+
+    Per channel, not per subscription: a channel shows one card per order, so all its posts speak one
+    language. Kept when subscriptions are removed, so subscribing again needs no ``lang`` again.
+    """
+
+    __tablename__ = "channel_languages"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16))
+    chosen_by: Mapped[str] = mapped_column(String(32))
+    chosen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ChannelLanguages:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def get(self, channel_id: str) -> str | None:
+        with self._db.transaction() as session:
+            return session.scalar(
+                select(ChannelLanguageRow.language).where(ChannelLanguageRow.channel_id == channel_id)
+            )
+
+    def all(self) -> dict[str, str]:
+        """channel → language, for a notifier pass (a handful of rows: read once, not per post)."""
+        with self._db.transaction() as session:
+            rows = session.execute(select(ChannelLanguageRow.channel_id, ChannelLanguageRow.language))
+            return {channel: language for channel, language in rows}
+
+    def choose(self, channel_id: str, language: str, user_id: str) -> bool:
+        """Set the channel's language; True if it changed."""
+        try:
+            return self._choose(channel_id, language, user_id)
+        except IntegrityError:  # two people chose at the same moment: the row exists now, update it
+            return self._choose(channel_id, language, user_id)
+
+    def _choose(self, channel_id: str, language: str, user_id: str) -> bool:
+        with self._db.transaction() as session:
+            row = session.get(ChannelLanguageRow, channel_id)
+            if row is not None and row.language == language:
+                return False
+            if row is None:
+                session.add(
+                    ChannelLanguageRow(
+                        channel_id=channel_id, language=language, chosen_by=user_id, chosen_at=utcnow()
+                    )
+                )
+            else:
+                row.language, row.chosen_by, row.chosen_at = language, user_id, utcnow()
+            return True

@@ -30,17 +30,18 @@ def audited(rig: BotRig) -> list[tuple[str, str]]:
         return [(row.action, row.result) for row in rows if "subscribe" in row.action]
 
 
-def reply(rig: BotRig, text: str, user: str = ALICE) -> dict[str, Any]:
-    """Run ``/order text``; the first thing the user then sees: an ephemeral or a channel message."""
-    ephemerals, messages = len(rig.ephemerals(user)), len(rig.fake.messages(CHANNEL))
-    result = rig.slack.command("/order", text, user=user, channel=CHANNEL)
+def reply(rig: BotRig, text: str, user: str = ALICE, channel: str = CHANNEL) -> dict[str, Any]:
+    """Run ``/order text`` in ``channel``; the first thing the user then sees: an ephemeral or a
+    channel message."""
+    ephemerals, messages = len(rig.ephemerals(user)), len(rig.fake.messages(channel))
+    result = rig.slack.command("/order", text, user=user, channel=channel)
     assert result.status == 200, result.body
 
     def shown() -> dict[str, Any] | None:
-        fresh = rig.ephemerals(user)[ephemerals:] + rig.fake.messages(CHANNEL)[messages:]
+        fresh = rig.ephemerals(user)[ephemerals:] + rig.fake.messages(channel)[messages:]
         return fresh[0] if fresh else None
 
-    return wait_for(shown, what=f"a reply to /order {text}")
+    return wait_for(shown, what=f"a reply to /order {text} in {channel}")
 
 
 def test_subscribe_list_and_unsubscribe(rig: BotRig) -> None:
@@ -50,7 +51,7 @@ def test_subscribe_list_and_unsubscribe(rig: BotRig) -> None:
     said = reply(rig, "subscribe branch 1 events new, paid min € 10")
     assert not said.get("is_ephemeral"), "the channel sees who subscribed it"
     assert "<@U0ALICE> subscribed this channel" in said["text"]
-    assert "branch 1 · new, paid · from € 10,00 · live cards" in said["text"]
+    assert "branch 1 · new, paid · from €10.00 · live cards" in said["text"]
     (sub,) = store.for_channel(CHANNEL)
     assert sub.filter == SubscriptionFilter(
         branch=1, events={NotifyEvent.NEW, NotifyEvent.PAID}, min_cents=1000
@@ -142,7 +143,7 @@ def test_the_running_bot_posts_cards_for_what_a_channel_subscribed_to(
     wait_for(lambda: rig.fake.thread(CHANNEL, posted["ts"]), what="the threaded note")
     (note,) = rig.fake.thread(CHANNEL, posted["ts"])
     said = note["text"].replace("\u00a0", " ")
-    assert said.startswith(f"📦 *{number}* · ") and "was delivered in Mplus — € " in said, said
+    assert said.startswith(f"📦 *{number}* · ") and "was delivered in Mplus — €" in said, said
     # The card's top line says the latest event, and the card lost its Deliver button.
     updated = card()
     assert updated is not None and "Delivered in Mplus" in json.dumps(updated["blocks"], ensure_ascii=False)

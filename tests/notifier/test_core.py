@@ -63,8 +63,8 @@ def test_changes_against_the_snapshot() -> None:
     deposit = classify(order(prepaid_amount=1000), before, NOW)
     assert deposit.events == {NotifyEvent.PAID}
     assert say(deposit) == (
-        f"💶 A € 10,00 deposit was taken in Mplus on *{deposit.order.number}* · Jan de Vries"
-        " — € 39,90 still open"
+        f"💶 A €10.00 deposit was taken in Mplus on *{deposit.order.number}* · Jan de Vries"
+        " — €39.90 still open"
     )
     edited = order(
         total_incl_amount=7485,
@@ -72,7 +72,7 @@ def test_changes_against_the_snapshot() -> None:
     )
     change = classify(edited, before, NOW)
     assert change.events == {NotifyEvent.CHANGED}
-    assert say(change).endswith("was changed in Mplus — € 74,85 still open · total € 49,90 → € 74,85")
+    assert say(change).endswith("was changed in Mplus — €74.85 still open · total €49.90 → €74.85")
     reference_only = classify(order(reference="call first"), before, NOW)
     assert reference_only.events == {NotifyEvent.CHANGED} and "total" not in say(reference_only)
     done = classify(order(fully_paid=True, delivery_state=DeliveryState.COMPLETE), before, NOW)
@@ -187,7 +187,7 @@ def test_views_escape_mplus_text_and_stay_inside_slack_limits() -> None:
         title=evil, total=12_345, by_state={"open": 12_000, "paid": 345}, first=lines, footer=evil
     )
     assert "<!channel>" not in str(digest) and "&lt;!channel&gt;" in str(digest)
-    assert "12.345 orders" in str(digest) and len(digest["blocks"]) <= 50
+    assert "12,345 orders" in str(digest) and len(digest["blocks"]) <= 50
     many = [_sub("C1", i, branch=i) for i in range(1, 80)]
     listing = subscriptions_message("C1", many, "/order")
     assert len(listing["blocks"]) <= 50 and "… and 39 more" in str(listing)

@@ -72,7 +72,7 @@ def test_an_order_lifecycle_is_one_card_per_channel_updated_in_place(notify_rig:
     expected = {
         paid: ("was paid in Mplus — paid in full (also delivered)", "*Paid*"),
         cancelled: ("was cancelled in Mplus", "*Cancelled*"),
-        deposit: ("A € 5,00 deposit was taken in Mplus", "deposit € 5,00"),
+        deposit: ("A €5.00 deposit was taken in Mplus", "deposit €5.00"),
         delivered: ("was delivered in Mplus", "📦 delivered"),
     }
     for oid, (note, badge) in expected.items():
@@ -165,7 +165,7 @@ def test_changes_made_through_the_bot_are_noted_with_who_made_them(notify_rig: N
     assert card.get("edited") and "*Paid*" in all_text(card)
     # A channel following the order hears of it like of any change, with who made it.
     (note,) = rig.notes(NOTIFY, card)
-    assert note.startswith("💶 <@U0ALICE> took the payment of € ") and rig.shop.number(oid) in note
+    assert note.startswith("💶 <@U0ALICE> took the payment of €") and rig.shop.number(oid) in note
     assert "Paid " in all_text(card) and "by <@U0ALICE>" in all_text(card), "the top line says who"
     rig.shop.deliver(rig.shop.create())
     rig.run()
@@ -290,8 +290,8 @@ def test_an_edit_made_in_mplus_is_noted_with_the_new_total(notify_rig: NotifierR
     rig.run()
     card = rig.card_of(NOTIFY, current.number)
     (note,) = rig.notes(NOTIFY, card)
-    assert note.startswith(f"✏️ *{current.number}* · ") and note.endswith("total € 24,95 → € 74,85")
-    assert "€ 74,85" in all_text(card)
+    assert note.startswith(f"✏️ *{current.number}* · ") and note.endswith("total €24.95 → €74.85")
+    assert "€74.85" in all_text(card)
 
 
 def test_in_the_bot_process_the_configured_channel_starts_the_thread(notify_rig: NotifierRig) -> None:

@@ -384,10 +384,10 @@ def test_create_in_the_modal_then_deposit_deliver_and_pay_the_rest_on_its_card(r
     )
     said = [shown(n) for n in notes]
     assert f"<@{ALICE}> created *{order.number}*" in said[0]
-    assert f"<@{ALICE}> took a € 10,00 deposit on *{order.number}* · " in said[1]
-    assert "€ 15,00 still open" in said[1]
+    assert f"<@{ALICE}> took a €10.00 deposit on *{order.number}* · " in said[1]
+    assert "€15.00 still open" in said[1]
     assert f"<@{ALICE}> delivered *{order.number}*" in said[2] and "packing slip" in said[2]
-    assert f"<@{ALICE}> took the payment of € 15,00 on *{order.number}*" in said[3]
+    assert f"<@{ALICE}> took the payment of €15.00 on *{order.number}*" in said[3]
     assert "paid in full" in said[3] and "invoice" in said[3]
 
 

@@ -74,17 +74,17 @@ def test_every_card_shows_each_change_and_keeps_only_buttons_that_apply(rig: Bot
     assert "still open" in shown(prompt), "the prompt says what remains"
     rig.slack.press_button(prompt, action_id="order_confirm", user=ALICE, channel=CHANNEL)
     left = (
-        f"€ {(order.total_incl_amount - 1000) // 100},{(order.total_incl_amount - 1000) % 100:02d} still open"
+        f"€{(order.total_incl_amount - 1000) // 100}.{(order.total_incl_amount - 1000) % 100:02d} still open"
     )
-    said = f"<@{ALICE}> took a € 10,00 deposit on *{number}* · {customer} — {left}"
+    said = f"<@{ALICE}> took a €10.00 deposit on *{number}* · {customer} — {left}"
     last_ephemeral_with(rig, said)
     # Both channel cards show it at once, before the notifier has even looked.
     for channel in (CHANNEL, TEAM):
         wait_for(
-            lambda channel=channel: "deposit € 10,00" in shown(card_in(rig, channel, number) or {}),
+            lambda channel=channel: "deposit €10.00" in shown(card_in(rig, channel, number) or {}),
             what=f"the card in {channel} showing the deposit",
         )
-        assert f"Deposit of € 10,00 by <@{ALICE}>" in shown(card_in(rig, channel, number) or {})
+        assert f"Deposit of €10.00 by <@{ALICE}>" in shown(card_in(rig, channel, number) or {})
     assert [n for n in notes(rig, CHANNEL, here) if said in n], "the note is threaded where it was done"
     notifier.run_pass()
     # The team lead's channel hears of it too, once; #orders does not get it twice.

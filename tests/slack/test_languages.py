@@ -88,7 +88,7 @@ def test_a_dutch_and_an_english_user_pay_deposit_deliver_and_pay_the_rest_each_i
     # The card each is shown: words in their language; Mplus's words (Koffiemolen…) as they are.
     card_nl, card_en = rig.run(f"toon {dutch.number}", user=ANNEKE), rig.run(f"show {english.number}")
     assert "*€ 100,00 open* · nog niets betaald · 📦 niet geleverd" in shown(card_nl)
-    assert "*€ 100,00 open* · nothing paid yet · 📦 not delivered" in shown(card_en)
+    assert "*€100.00 open* · nothing paid yet · 📦 not delivered" in shown(card_en)
     assert "💶 Betalen" in shown(card_nl) and "📦 Leveren" in shown(card_nl) and "💶 Pay" in shown(card_en)
     assert "Stand van" in shown(card_nl) and "As of" in shown(card_en)
 
@@ -136,7 +136,7 @@ def test_a_dutch_and_an_english_user_pay_deposit_deliver_and_pay_the_rest_each_i
     assert "— € 75,00 nog open" in told_nl and "Aanbetaling van € 25,00 door" in told_nl
     told_en = wait_for(lambda: next((shown(e) for e in reversed(rig.ephemerals(ALICE))
                                      if "took a" in shown(e)), None), what="the English note")
-    assert f"<@{ALICE}> took a € 25,00 deposit on *{english.number}*" in told_en
+    assert f"<@{ALICE}> took a €25.00 deposit on *{english.number}*" in told_en
 
     # 2. Delivery, with the Dutch command word.
     said_nl = _deliver(rig, ANNEKE, f"lever {dutch.number}", dutch, "pakbon")

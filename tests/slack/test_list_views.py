@@ -59,7 +59,7 @@ def test_every_row_has_show_and_the_menu_needs_permission() -> None:
     assert "€24.95 to pay" in texts(plain) and "paid" in texts(plain) and "30 Nov 2026" in texts(plain)
     dutch = mirror_order_list(page, QUERY, title="Orders", tr=translator("nl"))
     said = texts(dutch)
-    assert "nog € 24,95 te betalen" in said and "betaald" in said and "30 nov 2026" in said
+    assert "nog € 24,95 te betalen" in said and "betaald" in said and "30 nov. 2026" in said
     assert [b["text"]["text"] for b in elements(dutch, "order_list_show")] == ["Toon"] * 3
 
 

@@ -413,7 +413,7 @@ def test_an_edit_updates_the_card_it_came_from_instead_of_posting_another(rig: B
     wait_view(rig, "was created in Mplus")
     order = rig.runtime.mplus.find_order(ext)
     [card] = wait_for(lambda: rig.fake.messages(CHANNEL), 10, "the new card")
-    assert f"Order {order.number}" in shown(card) and "€ 25,00 open" in shown(card)
+    assert f"Order {order.number}" in shown(card) and "€25.00 open" in shown(card)
 
     rig.slack.press_button(card, action_id=ActionId.EDIT.value, user=ALICE, channel=CHANNEL)
     form = wait_form(rig)
@@ -422,7 +422,7 @@ def test_an_edit_updates_the_card_it_came_from_instead_of_posting_another(rig: B
 
     def edited() -> dict[str, Any] | None:
         [now] = rig.fake.messages(CHANNEL)
-        return now if "€ 37,50 open" in shown(now) else None
+        return now if "€37.50 open" in shown(now) else None
 
     now = wait_for(edited, 10, "the same card, edited")
     assert now["ts"] == card["ts"], "no second card: the one the edit came from is updated"
@@ -431,4 +431,4 @@ def test_an_edit_updates_the_card_it_came_from_instead_of_posting_another(rig: B
         lambda: len(rig.fake.thread(CHANNEL, card["ts"])) >= 2 and rig.fake.thread(CHANNEL, card["ts"])
     )
     said = shown(notes[-1])
-    assert f"<@{ALICE}> edited *{order.number}* · " in said and "total € 25,00 → € 37,50" in said
+    assert f"<@{ALICE}> edited *{order.number}* · " in said and "total €25.00 → €37.50" in said

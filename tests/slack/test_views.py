@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
 from bot.mplus.models import DeliveryMethod, Order, OrderCategory
+from bot.slack.i18n import translator
 from bot.slack.ids import ActionId, OrderRef
 from bot.slack.views import (
     BLOCK_ORDER_ACTIONS,
@@ -185,17 +186,17 @@ def test_card_shows_what_staff_need() -> None:
     assert header == "Order 2026-42 · Jansen B.V."
     # Money and state come right after number and customer, in words.
     state = block(blocks, BLOCK_ORDER_STATE)["text"]["text"]
-    assert state == "*€\u00a0123,45 open* · nothing paid yet · 📦 not delivered"
+    assert state == "*€123.45 open* · nothing paid yet · 📦 not delivered"
     shown = all_text(blocks)
     for expected in (
         "relation #7",
         "WEB-1001",
         "WEB-ORDER-9",
-        "03-02-2026",
-        "05-02-2026",
+        "3 Feb 2026",
+        "5 Feb 2026",
         "PO 778",
-        "2 × Koffie · € 2,50 = *€ 5,00*",
-        "0,53 × Thee · € 10,00 = *€ 5,30*",
+        "2 × Koffie · €2.50 = *€5.00*",
+        "0.53 × Thee · €10.00 = *€5.30*",
     ):
         assert expected in shown
     # Ids and the rest of the details are behind More, not on the card.
@@ -204,9 +205,12 @@ def test_card_shows_what_staff_need() -> None:
 
 
 def test_amounts_never_wrap_between_euro_sign_and_number() -> None:
-    blocks = order_card(make_order(prepaidAmount=1000), CATALOGUE)
-    assert "€ " not in "\n".join(texts(blocks)).replace("€ ", "")  # only the non-breaking kind
-    assert "€\u00a0113,45" in block(blocks, BLOCK_ORDER_STATE)["text"]["text"]
+    # Dutch writes a space after €: always the non-breaking kind; English writes none.
+    dutch = order_card(make_order(prepaidAmount=1000), CATALOGUE, tr=translator("nl"))
+    assert "€ " not in "\n".join(texts(dutch)).replace("€ ", "")
+    assert "€\u00a0113,45" in block(dutch, BLOCK_ORDER_STATE)["text"]["text"]
+    english = order_card(make_order(prepaidAmount=1000), CATALOGUE)
+    assert "€113.45 open" in block(english, BLOCK_ORDER_STATE)["text"]["text"]
 
 
 def test_every_button_says_what_it_does_to_which_order() -> None:
@@ -246,14 +250,14 @@ def test_card_has_no_personal_data_beyond_relation_name() -> None:
 
 
 def test_summary_text() -> None:
-    assert order_summary_text(make_order()) == "Order 2026-42 · Jansen B.V. · € 123,45 · open, unpaid"
+    assert order_summary_text(make_order()) == "Order 2026-42 · Jansen B.V. · €123.45 · open, unpaid"
 
 
 @pytest.mark.parametrize(
     ("state", "expected"),
     [
         ("open", "🚚 open · 💶 unpaid"),
-        ("deposit", "🚚 open · 💶 deposit € 10,00"),
+        ("deposit", "🚚 open · 💶 deposit €10.00"),
         ("paid", "🚚 open · 💶 paid"),
         ("delivered", "📦 delivered · 💶 unpaid"),
         ("cancelled", "🚫 cancelled"),
@@ -268,12 +272,12 @@ def test_state_badges(state: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("state", "expected"),
     [
-        ("open", "*€ 123,45 open* · nothing paid yet · 📦 not delivered"),
-        ("deposit", "*€ 113,45 open* of € 123,45 · deposit € 10,00 · 📦 not delivered"),
-        ("paid", "*Paid* € 123,45 · 📦 not delivered"),
-        ("delivered", "*€ 123,45 open* · nothing paid yet · 📦 delivered"),
-        ("cancelled", "🚫 *Cancelled* · total € 123,45"),
-        ("complete", "*Paid* € 123,45 · 📦 delivered · 🧾 invoice inv-1"),
+        ("open", "*€123.45 open* · nothing paid yet · 📦 not delivered"),
+        ("deposit", "*€113.45 open* of €123.45 · deposit €10.00 · 📦 not delivered"),
+        ("paid", "*Paid* €123.45 · 📦 not delivered"),
+        ("delivered", "*€123.45 open* · nothing paid yet · 📦 delivered"),
+        ("cancelled", "🚫 *Cancelled* · total €123.45"),
+        ("complete", "*Paid* €123.45 · 📦 delivered · 🧾 invoice inv-1"),
     ],
 )
 def test_card_leads_with_money_and_state_in_words(state: str, expected: str) -> None:
@@ -292,8 +296,8 @@ def test_card_shows_the_packing_slip_and_invoice_numbers_once_they_exist() -> No
 
 def test_cancelled_order_keeps_its_deposit_visible() -> None:
     order = make_order(cancelState="ORDER-CANCEL-STATE-COMPLETE", prepaidAmount=500)
-    assert order_state_badges(order) == "🚫 cancelled · 💶 deposit € 5,00"
-    assert order_state_badges(order, short=True) == "cancelled · deposit € 5,00"
+    assert order_state_badges(order) == "🚫 cancelled · 💶 deposit €5.00"
+    assert order_state_badges(order, short=True) == "cancelled · deposit €5.00"
 
 
 P, D, C, E, R = ActionId.PAY, ActionId.DELIVER, ActionId.CANCEL, ActionId.EDIT, ActionId.REFRESH
@@ -537,5 +541,5 @@ def test_fuzzed_messages_fit_and_are_escaped(message: str, error_id: str | None,
 
 def test_an_invoice_on_account_is_not_called_paid() -> None:
     line = block(order_card(make_order(**STATES["invoiced"]), CATALOGUE), BLOCK_ORDER_STATE)["text"]["text"]
-    assert line.replace("\u00a0", " ").startswith("*€ 123,45 open*") and "🧾 invoice inv-1" in line
+    assert line.replace("\u00a0", " ").startswith("*€123.45 open*") and "🧾 invoice inv-1" in line
     assert "Paid" not in line

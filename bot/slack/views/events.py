@@ -17,7 +17,7 @@ from bot.mplus.models import MPLUS_TZ, Order
 from bot.slack import messages, text
 from bot.slack.i18n import ENGLISH, Translator
 from bot.slack.ids import ActionId, OrderRef
-from bot.slack.views._common import finish, money, one_line
+from bot.slack.views._common import finish, one_line
 
 EventKind = Literal["created", "new", "deposit", "paid", "delivered", "cancelled", "edited", "changed"]
 BLOCK_NOTE = "notifier_note"
@@ -85,23 +85,24 @@ def _left(order: Order, tr: Translator = ENGLISH) -> str:
         return tr(messages.LEFT_PAID)
     if order.outstanding_cents <= 0:
         return tr(messages.LEFT_PAID) if order.prepaid_amount else tr(messages.LEFT_NOTHING)
-    return tr(messages.LEFT_OPEN, amount=money(order.outstanding_cents))
+    return tr(messages.LEFT_OPEN, amount=tr.money(order.outstanding_cents))
 
 
-def _amount(event: OrderEvent, order: Order) -> str:
+def _amount(event: OrderEvent, order: Order, tr: Translator = ENGLISH) -> str:
     if event.amount_cents is not None:
-        return money(event.amount_cents)
-    return money(order.prepaid_amount if event.kind == "deposit" else order.total_incl_amount)
+        return tr.money(event.amount_cents)
+    return tr.money(order.prepaid_amount if event.kind == "deposit" else order.total_incl_amount)
 
 
 def note_text(order: Order, event: OrderEvent, tr: Translator = ENGLISH) -> str:
     """One mrkdwn line naming the order, the customer, who, what and what is left (words in the
-    reader's language; amounts as the shop writes them, like the card)."""
+    reader's language, amounts written the reader's way, like the card)."""
+    money = tr.money
     templates = messages.NOTE_BY_USER if event.user_id else messages.NOTE_IN_MPLUS
     template = tr(templates.get(event.kind) or messages.NOTE_IN_MPLUS["changed"])
     line = template.format(
         who=_who(event),
-        amount=_amount(event, order),
+        amount=_amount(event, order, tr),
         number=text.literal(one_line(order.number), NUMBER_MAX) or "?",
         customer=text.literal(one_line(order.relation_name), CUSTOMER_MAX) or "—",
         left=_left(order, tr),
@@ -127,7 +128,7 @@ def note_text(order: Order, event: OrderEvent, tr: Translator = ENGLISH) -> str:
 def event_line(event: OrderEvent, order: Order, tr: Translator = ENGLISH) -> str:
     """The card's top line: the latest event, who and when."""
     kind = messages.EVENT_WHAT.get(event.kind, messages.EVENT_WHAT["changed"])
-    what = tr(kind, amount=_amount(event, order))
+    what = tr(kind, amount=_amount(event, order, tr))
     template = messages.EVENT_BY_USER if event.user_id else messages.EVENT_IN_MPLUS
     return tr(template, what=what, who=_who(event), when=slack_date(event.at))
 
@@ -136,17 +137,17 @@ def as_of_line(at: datetime, tr: Translator = ENGLISH) -> str:
     return tr(messages.AS_OF, when=slack_date(at, "{time}"))
 
 
-def show_button(order: Order) -> ButtonElement | None:
+def show_button(order: Order, tr: Translator = ENGLISH) -> ButtonElement | None:
     try:
         value = OrderRef(order_id=order.order_id).encode()
     except ValueError:
         return None
     number = text.literal(one_line(order.number), NUMBER_MAX) or "?"
     return ButtonElement(
-        text=messages.SHOW_BUTTON,
+        text=tr(messages.SHOW_BUTTON),
         action_id=ActionId.SHOW.value,
         value=value,
-        accessibility_label=messages.SHOW_BUTTON_LABEL.format(number=number),
+        accessibility_label=tr(messages.SHOW_BUTTON_LABEL, number=number)[:75],
     )
 
 
@@ -156,6 +157,6 @@ def note_message(
     """The note: threaded under a card, or (``with_show``) on its own with a Show button."""
     line = note_text(order, event, tr)
     blocks: list[Block] = [SectionBlock(block_id=BLOCK_NOTE, text=line)]
-    if with_show and (button := show_button(order)):
+    if with_show and (button := show_button(order, tr)):
         blocks.append(ActionsBlock(block_id=BLOCK_NOTE_ACTIONS, elements=[button]))
     return {"text": line, "blocks": finish(blocks)}

@@ -22,8 +22,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.mplus.models import CompleteState, DeliveryMethod, DeliveryState, Order, OrderCategory, OrderLine
-from bot.mplus.money import format_cents, format_quantity
-from bot.slack import messages, text
+from bot.mplus.money import format_quantity
+from bot.slack import channel_messages, messages, text
 from bot.slack.i18n import ENGLISH, Translator
 from bot.slack.ids import ActionId, OrderRef
 from bot.slack.views._common import (
@@ -32,8 +32,6 @@ from bot.slack.views._common import (
     HEADER_MAX,
     SECTION_FIELDS_MAX,
     finish,
-    format_date,
-    money,
     one_line,
     pack_rows,
     safe_line,
@@ -89,49 +87,50 @@ class Catalogue(BaseModel):
 # ------------------------------------------------------------------------------- state
 
 
-def _state_words(order: Order) -> list[tuple[str, str]]:
-    """(emoji, plain words) per state badge; words contain no untrusted text."""
+def _state_words(order: Order, tr: Translator = ENGLISH) -> list[tuple[str, str]]:
+    """(emoji, plain words in the reader's language) per state badge; no untrusted text."""
+    words = channel_messages.STATE_WORDS
     badges: list[tuple[str, str]] = []
     if order.is_cancelled:
-        badges.append(("🚫", "cancelled"))
+        badges.append(("🚫", tr(words["cancelled"])))
     else:
         if order.is_delivered:
-            badges.append(("📦", "delivered"))
+            badges.append(("📦", tr(words["delivered"])))
         elif order.delivery_state == DeliveryState.PARTIAL:
-            badges.append(("🚚", "partly delivered"))
+            badges.append(("🚚", tr(words["partly delivered"])))
         else:
-            badges.append(("🚚", "open"))
+            badges.append(("🚚", tr(words["open"])))
     if order.fully_paid:
-        badges.append(("💶", "paid"))
+        badges.append(("💶", tr(words["paid"])))
     elif order.prepaid_amount > 0:
         # Also shown on a cancelled order: a deposit there may have to be refunded.
-        badges.append(("💶", f"deposit {format_cents(order.prepaid_amount)}"))
+        badges.append(("💶", tr(channel_messages.STATE_DEPOSIT, amount=tr.money(order.prepaid_amount))))
     elif not order.is_cancelled:
-        badges.append(("💶", "unpaid"))
+        badges.append(("💶", tr(words["unpaid"])))
     if order.is_invoiced:
         # Explains why Pay / Edit / Cancel are missing from the card.
-        badges.append(("🧾", "invoiced"))
+        badges.append(("🧾", tr(words["invoiced"])))
     if order.complete_state == CompleteState.COMPLETE:
-        badges.append(("✅", "complete"))
+        badges.append(("✅", tr(words["complete"])))
     return badges
 
 
-def order_state_badges(order: Order, *, short: bool = False) -> str:
-    """Escaped mrkdwn badges, e.g. ``🚚 open · 💶 deposit € 10,00 · ✅ complete``.
+def order_state_badges(order: Order, *, short: bool = False, tr: Translator = ENGLISH) -> str:
+    """Escaped mrkdwn badges, e.g. ``🚚 open · 💶 deposit €10.00 · ✅ complete``.
 
     ``short`` drops the emoji for list rows, where many of them side by side are noise.
     """
-    parts = [word if short else f"{emoji} {word}" for emoji, word in _state_words(order)]
+    parts = [word if short else f"{emoji} {word}" for emoji, word in _state_words(order, tr)]
     return text.escape(" · ".join(parts))
 
 
-def order_summary_text(order: Order) -> str:
+def order_summary_text(order: Order, tr: Translator = ENGLISH) -> str:
     """One escaped plain line for a message's ``text`` (notifications, screen readers)."""
-    parts = [f"Order {_number(order)}"]
+    parts = [tr(messages.CARD_HEADER, number=_number(order))]
     if order.relation_name.strip():
         parts.append(text.literal(one_line(order.relation_name), SUMMARY_RELATION_MAX))
-    parts.append(format_cents(order.total_incl_amount))
-    parts.append(text.escape(", ".join(word for _, word in _state_words(order))))
+    parts.append(tr.money(order.total_incl_amount))
+    parts.append(text.escape(", ".join(word for _, word in _state_words(order, tr))))
     return " · ".join(parts)
 
 
@@ -246,7 +245,8 @@ def _ids(values: list[str]) -> str:
 def money_line(order: Order, tr: Translator = ENGLISH) -> str:
     """Money and state in one glance, in words (emoji only decorate): what is open, paid, delivered.
 
-    Words in the reader's language; amounts still as the shop writes them (``money``) on cards."""
+    Words, amounts and dates in the reader's language (``tr``)."""
+    money = tr.money
     total = money(order.total_incl_amount)
     parts: list[str] = []
     if order.is_cancelled:
@@ -296,14 +296,14 @@ def _secondary(order: Order, catalogue: Catalogue, tr: Translator = ENGLISH) -> 
     if order.delivery_method:
         method = catalogue.delivery_description(order.delivery_method) or order.delivery_method
         found.append(safe_line(method, DESCRIPTION_MAX))
-    if delivery := format_date(order.delivery_date):
-        found.append(tr(messages.CARD_DELIVERY_ON, date=delivery))
+    if order.delivery_date is not None:
+        found.append(tr(messages.CARD_DELIVERY_ON, date=tr.date(order.delivery_date)))
     if category := _category_text(order, catalogue):
         found.append(category)
     if order.reference.strip():
         found.append(tr(messages.CARD_REFERENCE, reference=safe_line(order.reference, REFERENCE_MAX)))
-    if financial := format_date(order.financial_date):
-        found.append(tr(messages.CARD_FINANCIAL_DATE, date=financial))
+    if order.financial_date is not None:
+        found.append(tr(messages.CARD_FINANCIAL_DATE, date=tr.date(order.financial_date)))
     return found
 
 
@@ -313,9 +313,13 @@ def _line_row(line: OrderLine, tr: Translator = ENGLISH) -> str:
         if line.text.strip()
         else tr(messages.CARD_ARTICLE, number=line.article_number)
     )
+    # No thousands separator either way (as the order form reads it back); only the decimal mark.
+    quantity = format_quantity(line.quantity)
+    if tr.language != "nl":
+        quantity = quantity.replace(",", ".")
     return (
-        f"{format_quantity(line.quantity)} × {label} · {money(line.price)}"
-        f" = *{money(line.total_incl_amount)}*"
+        f"{quantity} × {label} · {tr.money(line.price)}"
+        f" = *{tr.money(line.total_incl_amount)}*"
     )
 
 
@@ -378,10 +382,10 @@ def order_details(order: Order, catalogue: Catalogue, tr: Translator = ENGLISH) 
     ]
     if order.ext_order_id.strip():
         fields.append(_field(label["ext_id"], safe_line(order.ext_order_id, EXT_ID_MAX)))
-    if financial := format_date(order.financial_date):
-        fields.append(_field(label["financial_date"], financial))
-    if delivery := format_date(order.delivery_date):
-        fields.append(_field(label["delivery_date"], delivery))
+    if order.financial_date is not None:
+        fields.append(_field(label["financial_date"], tr.date(order.financial_date)))
+    if order.delivery_date is not None:
+        fields.append(_field(label["delivery_date"], tr.date(order.delivery_date)))
     if order.delivery_method:
         method = catalogue.delivery_description(order.delivery_method) or order.delivery_method
         fields.append(_field(label["delivery_method"], safe_line(method, DESCRIPTION_MAX)))

@@ -25,7 +25,7 @@ from bot.notifier.live import LiveCards
 from bot.orders.drafts import FieldRef, FormField, OrderDraft, RelationChoice, relation_label, validate
 from bot.orders.editing import Outcome, Result
 from bot.orders.permissions import Action
-from bot.orders.price_check import CatalogueEntry, price_differences
+from bot.orders.price_check import CatalogueEntry, PriceNote, price_differences
 from bot.slack import form_messages as say
 from bot.slack import text, views
 from bot.slack.deps import Deps
@@ -100,7 +100,7 @@ def outcome_line(result: Result, error_id: str, tr: Translator = ENGLISH) -> str
     return f"{said}\n{tr(say.DETAILS_NOT_SHOWN, error_id=error_id)}{late}"
 
 
-def price_notes(deps: Deps, draft: OrderDraft, meta: OrderFormMeta) -> list[str]:
+def price_notes(deps: Deps, draft: OrderDraft, meta: OrderFormMeta) -> list[PriceNote]:
     """"Line 1 (Koffiemolen): € 12,50 instead of € 24,95" for typed prices off the catalogue (mirror)."""
     checked = validate(draft, require_ext_id=not meta.editing).order
     if checked is None:
@@ -114,18 +114,18 @@ def price_notes(deps: Deps, draft: OrderDraft, meta: OrderFormMeta) -> list[str]
             entries[line.article_number] = CatalogueEntry(
                 description=article.description, price_cents=article.price_cents
             )
-    return [str(note) for note in price_differences(checked, entries)]
+    return price_differences(checked, entries)
 
 
-def _with_prices(headline: str, notes: list[str], tr: Translator) -> str:
+def _with_prices(headline: str, notes: list[PriceNote], tr: Translator) -> str:
     if not notes:
         return headline
-    listed = "\n".join(f"• {text.escape(n)}" for n in notes)
+    listed = "\n".join(f"• {views.price_note_text(n, tr)}" for n in notes)
     return f"{headline}\n{tr(say.PRICES_OFF)}\n{listed}"
 
 
 def _created_view(
-    deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str, notes: list[str]
+    deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str, notes: list[PriceNote]
 ) -> dict:
     order, tr = result.order, modals.reader_of(meta)
     if order is None:  # created, but Mplus did not show it to us just now
@@ -147,7 +147,7 @@ def _created_view(
 
 
 def _updated_view(
-    deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str, notes: list[str]
+    deps: Deps, client: WebClient, meta: OrderFormMeta, result: Result, user: str, notes: list[PriceNote]
 ) -> dict:
     order, tr = result.order, modals.reader_of(meta)
     if order is None:

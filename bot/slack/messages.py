@@ -273,6 +273,8 @@ NOTE_PACKING_SLIP = N_(" · packing slip {number}")
 NOTE_INVOICE = N_(" · invoice {number}")
 NOTE_ALSO = N_(" (also {what})")
 NOTE_PRICES_OFF_CATALOGUE = N_("💶 Prices that differ from the catalogue: {notes}")
+PRICE_NOTE = N_("Line {position} ({name}): {typed} instead of {catalogue}")
+PRICE_NOTE_ARTICLE = N_("article {number}")
 
 EVENT_BY_USER = N_("{what} by {who} · {when}")
 EVENT_IN_MPLUS = N_("{what} in Mplus · {when}")

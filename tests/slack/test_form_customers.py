@@ -11,7 +11,10 @@ from sqlalchemy import select
 
 from bot.mirror.store import MirrorStore
 from bot.mplus.models import NewRelation
+from bot.orders.price_check import PriceNote
+from bot.slack.i18n import translator
 from bot.slack.ids import ActionId
+from bot.slack.views import price_note_text
 from bot.store.audit import AuditRow
 from bot.store.mirror_tables import MirrorRelationRow
 from tests.slack.conftest import ALICE, CHANNEL, BotRig, wait_for
@@ -108,7 +111,8 @@ def test_typed_price_off_the_catalogue_is_pointed_out_and_empty_takes_the_catalo
     )
     submit(rig, view, form)
     done = wait_view(rig, "was created in Mplus", timeout=30)
-    assert "Line 1 (Koffiemolen handmatig): € 12,50 instead of € 59,95" in shown(done)
+    # Said in the reader's words and money (this form is English; see the test below for Dutch).
+    assert "Line 1 (Koffiemolen handmatig): €12.50 instead of €59.95" in shown(done).replace("\u00a0", " ")
     assert "Line 2" not in shown(done)  # no price typed: the catalogue price, nothing to point out
     created = calls(rig, "createOrder")
     assert len(created) == 1
@@ -116,7 +120,23 @@ def test_typed_price_off_the_catalogue_is_pointed_out_and_empty_takes_the_catalo
     assert [(ln.article_number, ln.price) for ln in order.lines] == [(2005, 1250), (1001, 2495)]
     card = next(m for m in rig.fake.messages(CHANNEL) if order.number in shown(m))
     notes = wait_for(lambda: rig.fake.thread(CHANNEL, card["ts"]), what="the note under the card")
-    assert "€ 12,50 instead of € 59,95" in shown(notes[0]), "the note under the order card says it too"
+    said = shown(notes[0]).replace("\u00a0", " ")
+    assert "€12.50 instead of €59.95" in said, "the note under the order card says it too"
+
+
+def test_a_price_note_reads_in_each_readers_language_and_money() -> None:
+    note = PriceNote(position=1, article_number=2005, description="Koffiemolen  handmatig",
+                     typed_cents=1250, catalogue_cents=5995)  # fmt: skip
+    dutch, english = translator("nl"), translator("en")
+    assert price_note_text(note, dutch).replace("\u00a0", " ") == (
+        "Regel 1 (Koffiemolen handmatig): € 12,50 in plaats van € 59,95"
+    )
+    assert price_note_text(note, english) == "Line 1 (Koffiemolen handmatig): €12.50 instead of €59.95"
+    nameless = note.model_copy(update={"description": " "})
+    assert price_note_text(nameless, dutch).startswith("Regel 1 (artikel 2005): ")
+    assert price_note_text(note.model_copy(update={"description": "<b>&"}), english).startswith(
+        "Line 1 (&lt;b&gt;&amp;)"
+    )
 
 
 @ALLOW

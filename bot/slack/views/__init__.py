@@ -6,7 +6,7 @@ characters of text) for any input. Split into modules by kind of view; import fr
 """
 
 from bot.slack.views._common import MAX_MESSAGE_BLOCKS, format_date
-from bot.slack.views.events import OrderEvent, event_of_action, note_message
+from bot.slack.views.events import OrderEvent, event_of_action, note_message, price_note_text
 from bot.slack.views.lists import (
     BLOCK_CATEGORIES,
     BLOCK_LIST_ACTIONS,
@@ -86,4 +86,5 @@ __all__ = [
     "order_details",
     "order_state_badges",
     "order_summary_text",
+    "price_note_text",
 ]

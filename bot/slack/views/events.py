@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, SectionBlock
 
 from bot.mplus.models import MPLUS_TZ, Order
+from bot.orders.price_check import PriceNote
 from bot.slack import messages, text
 from bot.slack.i18n import ENGLISH, Translator
 from bot.slack.ids import ActionId, OrderRef
@@ -41,8 +42,8 @@ class OrderEvent(BaseModel):
     packing_slip_id: str | None = None
     invoice_id: str | None = None
     also: tuple[EventKind, ...] = ()
-    price_notes: tuple[str, ...] = ()
-    """Typed prices that differ from the catalogue ("Line 1 (…): € 12,50 instead of € 24,95")."""
+    price_notes: tuple[PriceNote, ...] = ()
+    """Typed prices that differ from the catalogue, said per reader by ``price_note_text``."""
 
 
 def event_of_action(action: str, user_id: str, at: datetime, details: dict[str, Any]) -> OrderEvent:
@@ -64,6 +65,19 @@ def event_of_action(action: str, user_id: str, at: datetime, details: dict[str, 
         packing_slip_id=details.get("packing_slip_id") or None,
         invoice_id=details.get("invoice_id") or None,
         price_notes=tuple(details.get("price_notes") or ()),
+    )
+
+
+def price_note_text(note: PriceNote, tr: Translator = ENGLISH) -> str:
+    """"Line 1 (Koffiemolen): € 12,50 instead of € 24,95", in the reader's words and money; escaped."""
+    name = " ".join(note.description.split())
+    name = text.escape(name) if name else tr(messages.PRICE_NOTE_ARTICLE, number=note.article_number)
+    return tr(
+        messages.PRICE_NOTE,
+        position=note.position,
+        name=name,
+        typed=tr.money(note.typed_cents),
+        catalogue=tr.money(note.catalogue_cents),
     )
 
 
@@ -120,7 +134,7 @@ def note_text(order: Order, event: OrderEvent, tr: Translator = ENGLISH) -> str:
     if also:
         line += tr(messages.NOTE_ALSO, what=", ".join(also))
     if event.price_notes:
-        listed = "; ".join(text.safe(one_line(note), 200) for note in event.price_notes[:10])
+        listed = "; ".join(one_line(price_note_text(note, tr))[:200] for note in event.price_notes[:10])
         line += "\n" + tr(messages.NOTE_PRICES_OFF_CATALOGUE, notes=listed)
     return line[:NOTE_MAX]
 

@@ -78,7 +78,12 @@ def warm_relations(deps: Deps) -> None:
     pages parsed in the bot's process for ~25 s (the request threads wait on the GIL and on the
     collector: type-ahead p99 150 ms instead of 30 ms meanwhile) and their memory for good.
     """
-    if not stream_ready(deps.db, RELATIONS):
+    try:
+        ready = stream_ready(deps.db, RELATIONS)
+    except Exception as err:  # store unreadable: the directory is the safe choice, the form must open
+        log.warning("mirror state unreadable (%s): warming the relation directory", type(err).__name__)
+        ready = False
+    if not ready:
         forms_for(deps).relations.warm()
 
 

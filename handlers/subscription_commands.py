@@ -21,7 +21,7 @@ from bot.orders.permissions import Action
 from bot.slack import channel_messages as said
 from bot.slack import text
 from bot.slack.channel_messages import language_name
-from bot.slack.i18n import LANGUAGES, N_, Translator, language_of
+from bot.slack.i18n import LANGUAGES, N_, Said, Translator, language_of
 from bot.slack.views import notifications
 from bot.store.subscriptions import (
     CONFIG_SOURCE,
@@ -81,11 +81,11 @@ def _take_events(rest: list[str], subcommand: str) -> frozenset[NotifyEvent]:
                 break
             bad = next((n for n, p in zip(names, parsed, strict=True) if p is None), rest[0])
             valid = ", ".join(e.value for e in NotifyEvent)
-            raise UsageError(f"`{bad[:30]}` is not an event; use {valid}", subcommand)
+            raise UsageError(Said(said.NOT_AN_EVENT, word=bad[:30], valid=valid), subcommand)
         events.update(p for p in parsed if p is not None)
         rest.pop(0)
     if not events:
-        raise UsageError("`events` needs a list, e.g. `events new,paid`", subcommand)
+        raise UsageError(Said(said.EVENTS_NEED_LIST), subcommand)
     return frozenset(events)
 
 
@@ -96,7 +96,8 @@ def _take_amount(rest: list[str], subcommand: str) -> int:
     try:
         return parse_cents(word)
     except MoneyError as err:
-        raise UsageError(f"`min` needs an amount, e.g. `min €50`: {err}", subcommand) from None
+        problem = err.args[0] if err.args else str(err)  # a Said: translated with the sentence around it
+        raise UsageError(Said(said.MIN_NEEDS_AMOUNT, problem=problem), subcommand) from None
 
 
 def parse_filter(args: list[str], subcommand: str, *, digest: bool) -> SubscriptionFilter:
@@ -109,13 +110,13 @@ def parse_filter(args: list[str], subcommand: str, *, digest: bool) -> Subscript
             or (word == "min" and "min_cents" in values)
             or (word == "digest" and "digest_at" in values)
         ):
-            raise UsageError(f"`{word}` is given twice", subcommand)
+            raise UsageError(Said(said.GIVEN_TWICE, word=word[:40]), subcommand)
         if word in ("branch", "category"):
             values[word] = positive_int(rest.pop(0) if rest else None, word, subcommand)
         elif word == "method":
             code = rest.pop(0) if rest else ""
             if not _METHOD.match(code):
-                raise UsageError("`method` needs a delivery method code, e.g. `method POSTNL`", subcommand)
+                raise UsageError(Said(said.METHOD_NEEDS_CODE), subcommand)
             values["method"] = code
         elif word == "events":
             values["events"] = _take_events(rest, subcommand)
@@ -124,11 +125,12 @@ def parse_filter(args: list[str], subcommand: str, *, digest: bool) -> Subscript
         elif word == "digest" and digest:
             values["digest_at"] = rest.pop(0) if rest else ""
         else:
-            raise UsageError(f"`{word[:40]}` is not a subscription filter", subcommand)
+            raise UsageError(Said(said.NOT_A_FILTER, word=word[:40]), subcommand)
     try:
         return SubscriptionFilter(**values)
     except ValidationError as err:
-        problem = err.errors()[0]["msg"].removeprefix("Value error, ")
+        cause = err.errors()[0].get("ctx", {}).get("error")
+        problem = cause.args[0] if isinstance(cause, ValueError) and cause.args else err.errors()[0]["msg"]
         raise UsageError(problem, subcommand) from None
 
 
@@ -146,12 +148,11 @@ def _take_language(args: list[str]) -> tuple[list[str], str | None]:
             rest.append(word)
             continue
         if language is not None:
-            raise UsageError(f"`{word.lower()}` is given twice", "subscribe")
+            raise UsageError(Said(said.GIVEN_TWICE, word=word.lower()[:40]), "subscribe")
         language = language_of(words.pop(0) if words else None)
         if language is None:
-            raise UsageError(
-                f"`{word.lower()}` needs {' or '.join(LANGUAGES)}, e.g. `{word.lower()} nl`", "subscribe"
-            )
+            problem = Said(said.LANG_NEEDS, word=word.lower()[:40], choices=" / ".join(LANGUAGES))
+            raise UsageError(problem, "subscribe")
     return rest, language
 
 
@@ -163,8 +164,7 @@ def parse_subscribe(args: list[str], _today: date | None) -> Command:
 def parse_unsubscribe(args: list[str], _today: date | None) -> Command:
     if not args:  # never read as "the all-changes subscription": removing it must be asked for
         raise UsageError(
-            "say which subscription to remove: `unsubscribe #ID` (see `subscriptions`), "
-            "`unsubscribe all`, or the filter it was made with",
+            Said(said.UNSUBSCRIBE_WHICH),
             "unsubscribe",
         )
     if len(args) == 1 and args[0].lower() == "all":

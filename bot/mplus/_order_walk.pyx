@@ -442,7 +442,7 @@ cdef dict _shape(xmlNode* element, _Names names):
     return shaped
 
 
-def order(cetree._Element element):
+def order(cetree._Element element not None):
     """An ``<order>`` element as an ``Order`` — the same as ``order_xml.order(element)``."""
     try:
         return NEW_ORDER.make(_shape(element._c_node, ORDER_NAMES))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import re
 import threading
 from collections.abc import Iterable, Iterator
@@ -29,7 +30,10 @@ from bot.mplus.models import Order
 
 try:  # the compiled walk (setup.py); the same results as order_xml.order, ~3x faster
     from bot.mplus._order_walk import order as shape_order
-except ImportError:  # no C compiler where it was installed: the pure-Python shaper
+except (ImportError, ValueError) as err:
+    # ImportError: not built (no C compiler at install). ValueError: built against another lxml than
+    # the one installed now (Cython's struct-size check). Either way the pure-Python shaper reads.
+    logging.getLogger(__name__).info("orders are read by the pure-Python shaper: %s", err)
     shape_order = order_xml.order
 
 _SOAP_NS = ("http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope")

@@ -21,7 +21,6 @@ from bot.marks import N_, Said
 from bot.mplus.models import NewOrder, NewOrderLine, Order, OrderChange
 from bot.mplus.money import MAX_QUANTITY, MoneyError, format_quantity, parse_cents, parse_quantity
 from bot.orders.chars import CONTROL_CHAR_TEXT, has_control_chars, strip_bidi
-from bot.slack.ids import MAX_FORM_LINES
 
 EXT_ID_MAX = 64
 REFERENCE_MAX = 200
@@ -39,6 +38,8 @@ NO_EXT_ID = N_("Give the order an external id, e.g. SLACK-20260101-AB12.")
 EXT_ID_TOO_LONG = Said(N_("The external id can be at most {n} characters."), n=EXT_ID_MAX)
 EXT_ID_SPACES = N_("The external id cannot contain spaces or line breaks.")
 NO_LINES = N_("Add at least one line with an article number and a quantity.")
+MAX_FORM_LINES = 10
+"""Order lines in one form: 5 blocks each keeps Slack's modal far below its 100 blocks."""
 TOO_MANY_LINES = Said(N_("An order made here can have at most {n} lines."), n=MAX_FORM_LINES)
 NO_ARTICLE = N_("Pick the article: type part of its name, its number, PLU or barcode, then choose it.")
 NEW_CUSTOMER_PENDING = N_(

@@ -162,8 +162,8 @@ class Outcome(StrEnum):
     NOT_DONE = "not_done"
     """Mplus was unreachable; nothing changed, submitting again is safe."""
     WITHDRAWN = "withdrawn"
-    """Mplus stayed busy so long that recovery settled this attempt (nothing landed) before its call
-    got a slot; nothing was sent, submitting again is safe."""
+    """Its call was stopped before anything was sent: recovery settled the attempt while the call
+    waited for a free Mplus slot, or the store could not vouch for it. Submitting again is safe."""
     UNKNOWN = "unknown"
     NOT_FOUND = "not_found"
     BUSY = "busy"
@@ -298,7 +298,11 @@ class OrderEditor:
     def _settled_meanwhile(self, key: str) -> Result | _DoneElsewhere:
         """Recovery settled the key while its Mplus call waited for a slot: nothing was sent by this
         attempt, and recovery's finding (from Mplus) is what is said."""
-        record = self._keys.result(key) or {}
+        try:
+            record = self._keys.result(key) or {}
+        except Exception as err:  # the store is what stopped the call: nothing was sent
+            log.warning("key %s unreadable after a withdrawn call: %s", key, type(err).__name__)
+            record = {}
         if record.get("slot") == _Slot.DONE:
             return _DoneElsewhere(record.get("order_id"))
         return Result(outcome=Outcome.WITHDRAWN)

@@ -28,12 +28,15 @@ class KeyGuard:
         self._since = claimed_at
 
     def still_mine(self) -> bool:
-        """Just before each Mplus call: re-date the key; False once recovery has settled it."""
+        """Just before each Mplus call: re-date the key; False once recovery has settled it (or when
+        the store cannot tell)."""
         try:
             touched = self._keys.touch(self.key, self._since)
-        except Exception as err:  # store down: go on as before; the settle bound still covers one call
-            log.warning("could not date key %s before an Mplus call: %s", self.key, type(err).__name__)
-            return True
+        except Exception as err:
+            # The store cannot say whether recovery settled the key, nor record what happens next:
+            # sending now could do it twice or leave a wrong story, so nothing is sent.
+            log.warning("key %s: store unreadable (%s), not sending", self.key, type(err).__name__)
+            return False
         if touched is None:
             return False
         self._since = touched

@@ -111,3 +111,17 @@ def counted(tr: Translator, one: str, many: str, count: int, **values: object) -
 
 def language_name(tr: Translator, language: str) -> str:
     return tr(LANGUAGE_NAMES[language]) if language in LANGUAGE_NAMES else language
+
+
+# ------------------------------------------------ usage errors of subscribe / unsubscribe (to the person)
+NOT_AN_EVENT = N_("`{word}` is not an event; use {valid}")
+EVENTS_NEED_LIST = N_("`events` needs a list, e.g. `events new,paid`")
+MIN_NEEDS_AMOUNT = N_("`min` needs an amount, e.g. `min €50`: {problem}")
+GIVEN_TWICE = N_("`{word}` is given twice")
+METHOD_NEEDS_CODE = N_("`method` needs a delivery method code, e.g. `method POSTNL`")
+NOT_A_FILTER = N_("`{word}` is not a subscription filter")
+LANG_NEEDS = N_("`{word}` needs {choices}, e.g. `{word} nl`")
+UNSUBSCRIBE_WHICH = N_(
+    "say which subscription to remove: `unsubscribe #ID` (see `subscriptions`), "
+    "`unsubscribe all`, or the filter it was made with"
+)

@@ -12,6 +12,8 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.orders.drafts import MAX_FORM_LINES  # the orders layer's rule; the form follows it
+
 
 class ActionId(StrEnum):
     REFRESH = "order_refresh"
@@ -138,10 +140,6 @@ class PayFormMeta(SlackValue):
     card: CardLocation = Field(alias="l")
     language: str = Field("en", alias="g", pattern=r"^[a-z]{2}$")
     """The language the form was opened in: its field errors are said in it, on the ack path."""
-
-
-MAX_FORM_LINES = 10
-"""Order lines in one form: 5 blocks each keeps the modal far below Slack's 100 blocks."""
 
 
 class OrderFormMeta(SlackValue):

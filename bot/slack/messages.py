@@ -24,6 +24,7 @@ from bot.slack.i18n import ENGLISH, N_, Translator
 
 log = logging.getLogger(__name__)
 
+SOMETHING_WRONG = N_("Something went wrong.")
 UNEXPECTED = N_("Something went wrong inside Orderbot. Nothing was changed in Mplus by this request.")
 STALE_BUTTON = N_("That button is out of date. Run the command again to get a fresh one.")
 

@@ -16,6 +16,7 @@ from sqlalchemy import BigInteger, Integer, String, UniqueConstraint, delete, se
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.marks import N_, Said
 from bot.store.db import Base, Database, UtcDateTime, utcnow
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -56,7 +57,7 @@ class SubscriptionFilter(BaseModel):
             return None
         match = _TIME.match(value.strip())
         if not match:
-            raise ValueError(f"`{value[:20]}` is not a time like 08:00")
+            raise ValueError(Said(N_("`{value}` is not a time like 08:00"), value=value[:20]))
         return f"{int(match[1]):02d}:{match[2]}"
 
     @property

@@ -198,3 +198,20 @@ def test_a_usage_error_is_said_in_the_ack_in_the_persons_language(rig: BotRig, a
     assert "`shwo` is geen orderopdracht. Bedoel je `show`?" in typo and "Gebruik: /order show" in typo
     english = rig.slack.command("/order", "list 2026-13-45", user=ALICE, channel=CHANNEL).json()["text"]
     assert "is not a date — use YYYY-MM-DD or DD-MM-YYYY" in english and "Usage: /order list" in english
+
+
+def test_subscribe_usage_errors_in_the_persons_language(rig: BotRig, anneke: str) -> None:
+    rig.slack.command("/order", "help", user=anneke, channel=CHANNEL)  # Anneke becomes known
+    wait_for(lambda: rig.runtime.deps.languages.cached(anneke).language == "nl", what="Anneke's language")
+
+    def said(words: str, user: str) -> str:
+        return rig.slack.command("/order", words, user=user, channel=CHANNEL).json()["text"]
+
+    assert "`kleur` is geen filter voor een abonnement" in said("subscribe kleur", anneke)
+    assert "`min` heeft een bedrag nodig, bijv. `min €50`:" in said("subscribe min veel", anneke)
+    assert "`events` heeft een lijst nodig" in said("subscribe events", anneke)
+    assert "`taal` heeft en / nl nodig, bijv. `taal nl`" in said("subscribe taal fr", anneke)
+    assert "`25:99` is geen tijd zoals 08:00" in said("subscribe digest 25:99", anneke)
+    assert "zeg welk abonnement weg moet" in said("unsubscribe", anneke)
+    assert "`kleur` is not a subscription filter" in said("subscribe kleur", ALICE)
+    assert "`25:99` is not a time like 08:00" in said("subscribe digest 25:99", ALICE)

@@ -27,6 +27,8 @@ NUMBER_MAX = 40
 CUSTOMER_MAX = 80
 ID_MAX = 40
 NOTE_MAX = 2900
+NAME_MAX = 80
+"""An article's name in a price note; the note itself is cut at NOTE_MAX."""
 
 
 class OrderEvent(BaseModel):
@@ -71,7 +73,8 @@ def event_of_action(action: str, user_id: str, at: datetime, details: dict[str, 
 def price_note_text(note: PriceNote, tr: Translator = ENGLISH) -> str:
     """"Line 1 (Koffiemolen): € 12,50 instead of € 24,95", in the reader's words and money; escaped."""
     name = " ".join(note.description.split())
-    name = text.escape(name) if name else tr(messages.PRICE_NOTE_ARTICLE, number=note.article_number)
+    # Cut before escaping (text.safe), so an entity is never cut in half.
+    name = text.safe(name, NAME_MAX) if name else tr(messages.PRICE_NOTE_ARTICLE, number=note.article_number)
     return tr(
         messages.PRICE_NOTE,
         position=note.position,
@@ -134,7 +137,7 @@ def note_text(order: Order, event: OrderEvent, tr: Translator = ENGLISH) -> str:
     if also:
         line += tr(messages.NOTE_ALSO, what=", ".join(also))
     if event.price_notes:
-        listed = "; ".join(one_line(price_note_text(note, tr))[:200] for note in event.price_notes[:10])
+        listed = "; ".join(one_line(price_note_text(note, tr)) for note in event.price_notes[:10])
         line += "\n" + tr(messages.NOTE_PRICES_OFF_CATALOGUE, notes=listed)
     return line[:NOTE_MAX]
 

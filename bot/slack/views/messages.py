@@ -95,7 +95,7 @@ def error_view(message: str, error_id: str | None = None, tr: Translator | None 
         SectionBlock(
             block_id=BLOCK_ERROR,
             text=MarkdownTextObject(
-                text=f"⚠️ {text.safe(message, ERROR_MESSAGE_MAX) or 'Something went wrong.'}"
+                text=f"⚠️ {text.safe(message, ERROR_MESSAGE_MAX) or (tr or ENGLISH)(messages.SOMETHING_WRONG)}"
             ),
         )
     ]

@@ -14,7 +14,7 @@ def register(app: App, deps: Deps, identity: IdentityWatcher | None = None) -> N
         app_home,
         channels,
         commands,
-        confirm_flow,
+        confirm_listeners,
         customer_form,
         form_typeahead,
         list_command,
@@ -26,7 +26,7 @@ def register(app: App, deps: Deps, identity: IdentityWatcher | None = None) -> N
     channels.register(app, deps)
     commands.register(app, deps)
     actions.register(app, deps)
-    confirm_flow.register(app, deps)
+    confirm_listeners.register(app, deps)
     order_form.register(app, deps)
     list_command.register(app, deps)
     form_typeahead.register(app, deps)

@@ -1,6 +1,7 @@
 """Cancel / pay / deliver from Slack: button or command → (pay modal →) prompt → Confirm → result.
 
-Every listener acks at once; Mplus, the store and the Web API are used only in lazy listeners.
+The flow itself; its Bolt listeners are in ``handlers.confirm_listeners``. Every listener acks at
+once; Mplus, the store and the Web API are used only in lazy listeners.
 """
 
 from __future__ import annotations
@@ -9,23 +10,20 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.mplus.errors import MplusError
 from bot.mplus.models import Order
-from bot.mplus.money import parse_cents
 from bot.orders.confirmed_actions import ConfirmResult, NotApplicable, Outcome, why_not_applicable
 from bot.orders.permissions import Action
 from bot.orders.recovery import SettledClaim
 from bot.slack import confirm_messages as said_to
 from bot.slack import messages, views
 from bot.slack.deps import Deps
-from bot.slack.i18n import ENGLISH, Translator, translator
-from bot.slack.ids import ActionId, CallbackId, CardLocation, ConfirmRef, InvalidValue, OrderRef, PayFormMeta
+from bot.slack.i18n import ENGLISH, Translator
+from bot.slack.ids import ActionId, CardLocation, PayFormMeta
 from bot.slack.messages import (
-    FORM_ORIGIN_UNKNOWN,
     NOT_YOUR_PROMPT,
     STALE_BUTTON,
     already_confirmed,
@@ -42,15 +40,12 @@ from bot.slack.views import prompts
 from bot.store.confirmations import Confirmation
 from bot.store.db import utcnow
 from handlers.authorise import authorised
-from handlers.form_state import FORGED_FORM, state_values
 from handlers.order_cards import channel_reader, latest_event, live_cards
-from handlers.pay_form_values import pay_form_errors, pay_values
-from handlers.replies import catalogue, reply_on_failure
-from handlers.surface import view_reply
+from handlers.replies import catalogue
 
 log = logging.getLogger(__name__)
 
-_ACTION_OF_BUTTON = {
+ACTION_OF_BUTTON = {
     ActionId.PAY: Action.PAY,
     ActionId.DELIVER: Action.DELIVER,
     ActionId.CANCEL: Action.CANCEL,
@@ -66,7 +61,7 @@ OUTCOME_TEXT = {  # msgids: say them with the reader's translator
 }
 
 
-def _ephemeral(
+def ephemeral(
     respond: Respond | Callable[..., Any],
     message: str,
     *,
@@ -118,7 +113,7 @@ class ConfirmFlow:
         deps = self.deps
 
         def tell(text: str, blocks: list[dict]) -> None:
-            _ephemeral(respond, escape(text), blocks=blocks)
+            ephemeral(respond, escape(text), blocks=blocks)
 
         if not authorised(deps, user_id, action, tell, order_id=order_id, channel_id=card.channel):
             return
@@ -137,13 +132,13 @@ class ConfirmFlow:
         if reason:
             # An out-of-date button: say why, audit the refused press, and fix the card on the spot.
             self.refused(action, order, str(reason), user_id=user_id, card=card, client=client)
-            said = tr(messages.REFUSED_OLD_BUTTON, reason=_reason(reason, tr))
+            said = tr(messages.REFUSED_OLD_BUTTON, reason=reason_text(reason, tr))
             if view_id:
                 notice = prompts.notice_modal(tr(said_to.PAY_TITLE), said, tr)
                 client.views_update(view_id=view_id, view=notice)
             else:
                 shown = [*views.notice_view(said), *self._card(order, ephemeral=True, tr=tr)]
-                _ephemeral(respond, said, blocks=shown)
+                ephemeral(respond, said, blocks=shown)
             return
         if action == Action.PAY:
             meta = PayFormMeta(
@@ -156,7 +151,7 @@ class ConfirmFlow:
             if view_id:
                 client.views_update(view_id=view_id, view=form)
             else:
-                _ephemeral(respond, tr(said_to.PAY_FORM_NOT_OPENED))
+                ephemeral(respond, tr(said_to.PAY_FORM_NOT_OPENED))
             return
         self.prompt(action, order, user_id=user_id, card=card, params={}, client=client)
 
@@ -214,15 +209,15 @@ class ConfirmFlow:
         tr = self.reader(user_id, client)
         pending = deps.confirmations.get(token)
         if pending is None:
-            _ephemeral(respond, tr(STALE_BUTTON))
+            ephemeral(respond, tr(STALE_BUTTON))
             return
         action = Action(pending.action)
         if pending.user_id != user_id:  # a prompt belongs to the person who asked for it
-            _ephemeral(respond, tr(NOT_YOUR_PROMPT))
+            ephemeral(respond, tr(NOT_YOUR_PROMPT))
             return
 
         def tell(text: str, blocks: list[dict]) -> None:
-            _ephemeral(respond, escape(text), blocks=blocks)
+            ephemeral(respond, escape(text), blocks=blocks)
 
         if not authorised(
             deps, user_id, action, tell, order_id=pending.order_id, channel_id=pending.channel_id
@@ -241,7 +236,7 @@ class ConfirmFlow:
                 if result.outcome == Outcome.DONE
                 else outcome_unknown_not_shown(error_id, tr)
             )
-            _ephemeral(respond, text)
+            ephemeral(respond, text)
 
     def _report(
         self,
@@ -258,15 +253,15 @@ class ConfirmFlow:
             settled = self._settle_if_abandoned(result.confirmation)
             if settled is not None:
                 announce_settled(self.deps, client, settled)
-                _ephemeral(respond, _settled_text(settled, tr))
+                ephemeral(respond, _settled_text(settled, tr))
                 return
         if outcome == Outcome.ALREADY_DONE:
             # Never overwrite what the first press is showing; say what happened then.
             first = result.confirmation.result if result.confirmation else None
-            _ephemeral(respond, already_confirmed(first, tr))
+            ephemeral(respond, already_confirmed(first, tr))
             return
         if outcome == Outcome.IN_PROGRESS:
-            _ephemeral(respond, tr(OUTCOME_TEXT[outcome]))
+            ephemeral(respond, tr(OUTCOME_TEXT[outcome]))
             return
         if outcome in (Outcome.EXPIRED, Outcome.WITHDRAWN, Outcome.NOT_FOUND):
             if result.confirmation is not None:  # an old Confirm button, pressed: on the record
@@ -279,18 +274,18 @@ class ConfirmFlow:
                     params={"reason": outcome.value},
                     error=OUTCOME_TEXT[outcome],
                 )
-            _ephemeral(respond, tr(OUTCOME_TEXT[outcome]), replace=True)
+            ephemeral(respond, tr(OUTCOME_TEXT[outcome]), replace=True)
             return
         assert result.confirmation is not None
         card = CardLocation.model_validate(result.confirmation.params.get("card") or {"c": ""})
         if outcome == Outcome.STALE and result.order is not None:
             reason = why_not_applicable(action, result.order, self.deps.orders.categories())
             said = (
-                tr(messages.STALE_NOTHING_LEFT, reason=_reason(reason, tr))
+                tr(messages.STALE_NOTHING_LEFT, reason=reason_text(reason, tr))
                 if reason
                 else tr(OUTCOME_TEXT[outcome])
             )
-            _ephemeral(
+            ephemeral(
                 respond,
                 said,
                 replace=True,
@@ -305,7 +300,7 @@ class ConfirmFlow:
         if outcome == Outcome.CHECKING:
             said = _error_text(result, tr)
             settle_after = self.deps.recovery.settle_after.total_seconds() if self.deps.recovery else 60.0
-            _ephemeral(respond, checking_text(said, settle_after, tr), replace=True)
+            ephemeral(respond, checking_text(said, settle_after, tr), replace=True)
             return
         if outcome != Outcome.DONE:
             text = _error_text(result, tr)
@@ -313,7 +308,7 @@ class ConfirmFlow:
                 text = tr(said_to.NOT_APPLIED, error=text)
             if result.unrecorded_error_id:
                 text = f"{text} {unrecorded_note(result.unrecorded_error_id, tr)}"
-            _ephemeral(respond, text, replace=True)
+            ephemeral(respond, text, replace=True)
             return
         assert result.order is not None
         details = {**result.confirmation.params, **result.details}
@@ -325,7 +320,7 @@ class ConfirmFlow:
             extra = unrecorded_note(result.unrecorded_error_id, tr)
             shown = f"{shown}\n{escape(extra)}"
             blocks = [*views.notice_view(extra), *blocks]
-        _ephemeral(respond, shown, replace=True, blocks=blocks)
+        ephemeral(respond, shown, replace=True, blocks=blocks)
         self._update_card(card, result.order, "", client, event=event, reader=tr)
 
     def _settle_if_abandoned(self, confirmation: Confirmation) -> SettledClaim | None:
@@ -375,7 +370,7 @@ class ConfirmFlow:
         return views.order_card(order, catalogue(self.deps), event=event, as_of=as_of, tr=tr)
 
 
-def _reason(reason: NotApplicable, tr: Translator) -> str:
+def reason_text(reason: NotApplicable, tr: Translator) -> str:
     """Why an action no longer applies, in the reader's words (the order number and Mplus's category
     name as they are)."""
     return tr(reason.template, **reason.values)
@@ -406,125 +401,3 @@ def announce_settled(deps: Deps, client: WebClient, settled: SettledClaim) -> No
         # The card's note is the channel's, in the channel's language, not the person's.
         note = _settled_text(settled, channel_reader(deps, channel))
         ConfirmFlow(deps)._update_card(card, settled.order, escape(note), client)
-
-
-def register(app: App, deps: Deps) -> None:
-    flow = ConfirmFlow(deps)
-
-    def ack(ack: Ack) -> None:
-        ack()
-
-    def start_from_button(body: dict[str, Any], respond: Respond | None, client: WebClient) -> None:
-        action_id = ActionId(body["actions"][0]["action_id"])
-        # From the App Home there is no card: prompts and notes go to the person's DM with the bot.
-        reply, dm = view_reply(body, respond, client)
-        try:
-            ref = OrderRef.decode(body["actions"][0].get("value"))
-        except InvalidValue:
-            _ephemeral(reply, STALE_BUTTON)
-            return
-        with reply_on_failure(reply, f"{action_id.value} {ref.order_id}"):
-            flow.start(
-                _ACTION_OF_BUTTON[action_id],
-                ref.order_id,
-                user_id=body["user"]["id"],
-                card=CardLocation(channel=dm) if dm else card_location(body),
-                trigger_id=body.get("trigger_id"),
-                respond=reply,
-                client=client,
-            )
-
-    def confirm_pressed(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        try:
-            ref = ConfirmRef.decode(body["actions"][0].get("value"))
-        except InvalidValue:
-            _ephemeral(respond, STALE_BUTTON)
-            return
-        with reply_on_failure(respond, "confirm"):
-            flow.confirm(ref.token, user_id=body["user"]["id"], respond=respond, client=client)
-
-    def back_pressed(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        tr = flow.reader(body["user"]["id"], client)
-        try:
-            ref = ConfirmRef.decode(body["actions"][0].get("value"))
-        except InvalidValue:
-            _ephemeral(respond, tr(STALE_BUTTON))
-            return
-        with reply_on_failure(respond, "back"):
-            pending = deps.confirmations.get(ref.token)
-            if pending is not None and pending.user_id != body["user"]["id"]:
-                _ephemeral(respond, tr(NOT_YOUR_PROMPT))
-                return
-            withdrawn = deps.confirmed.withdraw(ref.token)
-            said = OUTCOME_TEXT[Outcome.WITHDRAWN] if withdrawn else STALE_BUTTON
-            _ephemeral(respond, tr(said), replace=True)
-
-    def ack_pay_form(ack: Ack, view: dict[str, Any]) -> None:
-        try:
-            meta = PayFormMeta.decode(view.get("private_metadata"))
-        except InvalidValue:
-            ack(response_action="errors", errors={prompts.BLOCK_PAY_AMOUNT: STALE_BUTTON})
-            return
-        if deps.form_origins is not None and deps.form_origins.get(view.get("id")) is None:
-            ack(response_action="errors", errors={prompts.BLOCK_PAY_AMOUNT: FORM_ORIGIN_UNKNOWN})
-            return
-        if state_values(view) is None:
-            ack(response_action="errors", errors={prompts.BLOCK_PAY_AMOUNT: FORGED_FORM})
-            return
-        # The ack path: no users.info here; the form carries the language it was opened in.
-        errors = pay_form_errors(pay_values(view), meta.outstanding_cents, translator(meta.language))
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        ack()
-
-    def pay_form_submitted(body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        meta = PayFormMeta.decode(view.get("private_metadata"))
-        if state_values(view) is None:
-            return  # refused in the ack
-        values = pay_values(view)
-        origin = deps.form_origins.get(view.get("id")) if deps.form_origins is not None else None
-        if pay_form_errors(values, meta.outstanding_cents, translator(meta.language)) or (
-            deps.form_origins and origin is None
-        ):
-            return  # answered in the ack
-        if origin is not None and origin.channel_id != meta.card.channel:
-            # The form says another channel than it was opened in: believe the server, not the form.
-            meta = meta.model_copy(update={"card": CardLocation(c=origin.channel_id)})
-        user_id = body["user"]["id"]
-        tr = flow.reader(user_id, client)
-
-        def tell(text: str, blocks: list[dict]) -> None:
-            channel = meta.card.channel
-            client.chat_postEphemeral(channel=channel, user=user_id, text=escape(text), blocks=blocks)
-
-        with reply_on_failure(
-            lambda **reply: tell(reply["text"], reply["blocks"]), f"pay form {meta.order_id}"
-        ):
-            if not authorised(
-                deps, user_id, Action.PAY, tell, order_id=meta.order_id, channel_id=meta.card.channel
-            ):
-                return
-            order = deps.orders.get(meta.order_id)
-            not_applicable = why_not_applicable(Action.PAY, order, deps.orders.categories())
-            reason = _reason(not_applicable, tr) if not_applicable else None
-            if not reason and order.is_delivered and values["kind"] == prompts.KIND_DEPOSIT:
-                reason = tr(messages.PAY_DEPOSIT_ON_DELIVERED)  # the form was opened before delivery
-            if reason:
-                tell(reason, views.notice_view(reason))
-                return
-            cents = parse_cents(values["amount"])
-            params = {
-                "amount_cents": cents,
-                "method": values["method"],
-                "method_description": values["method_description"],
-                "prepay": values["kind"] == prompts.KIND_DEPOSIT,
-                "overpayment_cents": max(cents - order.outstanding_cents, 0),
-            }
-            flow.prompt(Action.PAY, order, user_id=user_id, card=meta.card, params=params, client=client)
-
-    for button in _ACTION_OF_BUTTON:
-        app.action(button.value)(ack=ack, lazy=[start_from_button])
-    app.action(ActionId.CONFIRM.value)(ack=ack, lazy=[confirm_pressed])
-    app.action(ActionId.BACK.value)(ack=ack, lazy=[back_pressed])
-    app.view(CallbackId.PAY_FORM.value)(ack=ack_pay_form, lazy=[pay_form_submitted])

@@ -31,8 +31,9 @@ from bot.orders.drafts import (
     edit_problem,
     suggest_ext_order_id,
 )
-from bot.orders.editing import OrderEditor, RelationDirectory
+from bot.orders.editing import OrderEditor
 from bot.orders.permissions import Action
+from bot.orders.relation_directory import RelationDirectory
 from bot.orders.service import OrderKey
 from bot.slack import form_messages as say
 from bot.slack import text, views

@@ -17,7 +17,6 @@ after its ack; both return a result the layer turns into a view. Rules that matt
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -30,7 +29,7 @@ from bot.marks import N_
 from bot.mplus.client import MplusClient
 from bot.mplus.errors import DuplicateExtOrderId, MplusError, NotFound, OutcomeUnknown, Refused, Unavailable
 from bot.mplus.gate import CallWithdrawn, send_only_if
-from bot.mplus.models import Order, OrderChange, Relation, UpdateResult
+from bot.mplus.models import Order, OrderChange, UpdateResult
 from bot.orders.drafts import FieldErrors, ValidOrder, edit_problem, refusal_fields
 from bot.orders.key_guard import KeyGuard
 from bot.orders.late_records import LateRecords
@@ -53,98 +52,6 @@ MAX_ATTEMPTS = 50
 """Keys in one chain; far more failed attempts than anyone makes on one external id."""
 
 
-# ------------------------------------------------------------------------ relations
-
-
-class RelationDirectory:
-    """All relations, kept in memory, for type-ahead that must answer inside Slack's 3 s.
-
-    Loaded with getRelations in sync-marker pages, refreshed in the background when older than
-    ``ttl_s``; a search never waits for a refresh, only (briefly) for the very first load.
-    """
-
-    PAGE = 1000
-
-    def __init__(self, client: MplusClient, ttl_s: float = 60.0, first_load_wait_s: float = 2.0) -> None:
-        self._client = client
-        self._ttl_s = ttl_s
-        self._first_load_wait_s = first_load_wait_s
-        self._lock = threading.Lock()
-        self._loaded = threading.Event()
-        self._relations: dict[int, Relation] = {}
-        self._marker: int | None = None
-        self._loaded_at = -float("inf")
-        self._refreshing = False
-
-    def warm(self) -> None:
-        """Start a background refresh if the data is stale and none is running."""
-        with self._lock:
-            if self._refreshing or time.monotonic() - self._loaded_at < self._ttl_s:
-                return
-            self._refreshing = True
-        threading.Thread(target=self._refresh, name="relations-refresh", daemon=True).start()
-
-    def _refresh(self) -> None:
-        try:
-            marker = self._marker + 1 if self._marker is not None else 0
-            found: dict[int, Relation] = {}
-            incremental = True
-            while True:
-                page = self._client.get_relations(sync_marker=marker, limit=self.PAGE)
-                found.update((r.relation_number, r) for r in page)
-                markers = [r.sync_marker for r in page]
-                if any(m is None for m in markers):
-                    incremental = False  # a server without markers: reload everything next time
-                if len(page) < self.PAGE or not incremental:
-                    break
-                marker = max(m for m in markers if m is not None) + 1
-            with self._lock:
-                self._relations.update(found)
-                tops = [r.sync_marker for r in found.values() if r.sync_marker is not None]
-                if not incremental:
-                    self._marker = None
-                elif tops:
-                    self._marker = max([*tops, self._marker or 0])
-                self._loaded_at = time.monotonic()
-            self._loaded.set()
-        except Exception as err:  # a background thread: log and let the next search try again
-            log.warning("relations could not be loaded for type-ahead: %s: %s", type(err).__name__, err)
-        finally:
-            with self._lock:
-                self._refreshing = False
-
-    def _current(self) -> list[Relation]:
-        self.warm()
-        if not self._loaded.is_set():
-            self._loaded.wait(self._first_load_wait_s)
-        with self._lock:
-            return list(self._relations.values())
-
-    def get(self, number: int) -> Relation | None:
-        with self._lock:
-            return self._relations.get(number)
-
-    def search(self, query: str, limit: int = 100) -> list[Relation]:
-        """Relations whose number starts with the digits typed, or whose name contains the text."""
-        wanted = " ".join(query.split()).lstrip("#").casefold()
-        relations = [r for r in self._current() if r.active is not False]
-        if not wanted:
-            return sorted(relations, key=lambda r: (r.name.casefold(), r.relation_number))[:limit]
-
-        def rank(relation: Relation) -> tuple[int, str, int] | None:
-            name = " ".join(relation.name.split()).casefold()
-            if wanted.isdigit() and str(relation.relation_number).startswith(wanted):
-                return (0 if str(relation.relation_number) == wanted else 1, name, relation.relation_number)
-            if name.startswith(wanted):
-                return (2, name, relation.relation_number)
-            if wanted in name or wanted in (relation.company_name or "").casefold():
-                return (3, name, relation.relation_number)
-            return None
-
-        ranked = [(key, r) for r in relations if (key := rank(r)) is not None]
-        return [r for _, r in sorted(ranked, key=lambda item: item[0])][:limit]
-
-
 # ---------------------------------------------------------------------------- results
 
 
@@ -162,8 +69,8 @@ class Outcome(StrEnum):
     NOT_DONE = "not_done"
     """Mplus was unreachable; nothing changed, submitting again is safe."""
     WITHDRAWN = "withdrawn"
-    """Its call was stopped before anything was sent: recovery settled the attempt while the call
-    waited for a free Mplus slot, or the store could not vouch for it. Submitting again is safe."""
+    """Recovery settled this attempt (nothing landed) while its call waited for a free Mplus slot;
+    nothing was sent, submitting again is safe."""
     UNKNOWN = "unknown"
     NOT_FOUND = "not_found"
     BUSY = "busy"
@@ -333,7 +240,7 @@ class OrderEditor:
         guard = self._guard(claim)
         try:
             with send_only_if(guard.still_mine):
-                result = self._create(order)
+                result = self._create(order, guard)
         except CallWithdrawn:
             settled = self._settled_meanwhile(guard.key)
             if isinstance(settled, _DoneElsewhere):
@@ -360,7 +267,7 @@ class OrderEditor:
         )
         return result.model_copy(update={"unrecorded_error_id": error_id}) if error_id else result
 
-    def _create(self, order: ValidOrder) -> Result:
+    def _create(self, order: ValidOrder, guard: KeyGuard) -> Result:
         try:
             existing = self._client.find_order(order.ext_order_id)
             return Result(outcome=Outcome.EXT_ID_USED, order=existing, order_id=existing.order_id)
@@ -385,6 +292,8 @@ class OrderEditor:
             return Result(outcome=Outcome.UNKNOWN, message=CREATE_UNCLEAR)
         except MplusError as err:
             return Result(outcome=Outcome.NOT_DONE, message=str(err))
+        finally:
+            guard.sent()  # re-reading what was done is never withdrawn
         return Result(
             outcome=Outcome.CREATED,
             order=self._reread(created.order_id),
@@ -448,7 +357,7 @@ class OrderEditor:
         guard = self._guard(claim)
         try:
             with send_only_if(guard.still_mine):
-                result = self._update(order, order_id, sync_marker, change_counter, version_number)
+                result = self._update(order, order_id, sync_marker, change_counter, version_number, guard)
         except CallWithdrawn:
             settled = self._settled_meanwhile(guard.key)
             if isinstance(settled, _DoneElsewhere):  # the order moved in Mplus: not saved over it
@@ -494,6 +403,7 @@ class OrderEditor:
         sync_marker: int | None,
         change_counter: int | None,
         version_number: int | None,
+        guard: KeyGuard,
     ) -> Result:
         try:
             current = self._client.get_order(order_id)
@@ -528,6 +438,8 @@ class OrderEditor:
             return Result(outcome=Outcome.UNKNOWN, order_id=order_id, message=EDIT_UNCLEAR)
         except MplusError as err:
             return Result(outcome=Outcome.NOT_DONE, order_id=order_id, message=str(err))
+        finally:
+            guard.sent()  # re-reading what was done is never withdrawn
         if saved is UpdateResult.NO_CHANGES:
             return Result(outcome=Outcome.NO_CHANGES, order=current, order_id=order_id)
         return Result(

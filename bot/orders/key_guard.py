@@ -26,17 +26,25 @@ class KeyGuard:
         self._keys = keys
         self.key = key
         self._since = claimed_at
+        self._sent = False
+
+    def sent(self) -> None:
+        """The write has been tried: the calls after it only read back what it did, and are never
+        withdrawn (a withdrawn re-read would tell "nothing was sent" about a write that went out)."""
+        self._sent = True
 
     def still_mine(self) -> bool:
-        """Just before each Mplus call: re-date the key; False once recovery has settled it (or when
-        the store cannot tell)."""
+        """Just before each Mplus call: re-date the key; False once recovery has settled it."""
+        if self._sent:
+            return True
         try:
             touched = self._keys.touch(self.key, self._since)
         except Exception as err:
-            # The store cannot say whether recovery settled the key, nor record what happens next:
-            # sending now could do it twice or leave a wrong story, so nothing is sent.
-            log.warning("key %s: store unreadable (%s), not sending", self.key, type(err).__name__)
-            return False
+            # A locked or restarting store must not stop a person's order (issue #10: the outcome is
+            # told, its audit row written late). Recovery only settles a key older than the settle
+            # bound, so going on risks nothing unless this call also waited that long for a slot.
+            log.warning("key %s: store unreadable before a call (%s); going on", self.key, type(err).__name__)
+            return True
         if touched is None:
             return False
         self._since = touched

@@ -59,9 +59,8 @@ CREATING = N_("⏳ Creating the order in Mplus …")
 SAVING = N_("⏳ Saving the changes in Mplus …")
 NOT_REACHED = N_("Mplus could not be reached, so nothing was saved. Check the form and submit it again.")
 WITHDRAWN = N_(
-    "Orderbot could not make sure this would be sent to Mplus only once (Mplus was busy for too long, "
-    "or Orderbot's own store did not answer), so nothing was sent and nothing was saved. Submit the "
-    "form again."
+    "Mplus was busy for longer than Orderbot may wait, so nothing was sent to it and nothing was saved. "
+    "Submit the form again."
 )
 EXT_ID_BUSY = N_("Another submission with this external id is being processed right now. Wait a moment.")
 EDIT_BUSY = N_("Someone is saving changes to this order right now. Wait a moment, then reopen it.")

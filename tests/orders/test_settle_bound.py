@@ -14,7 +14,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy.exc import OperationalError
 
 from bot.config import CLAIM_SETTLE_MARGIN_S, load_settings
 from bot.mplus.client import MplusClient
@@ -293,22 +292,3 @@ def test_recovery_leaves_a_key_whose_owner_is_still_calling_mplus(
     assert [e.result for e in audit.for_order("o-gate")] == ["ok"]  # one attempt, one audit row
     assert keys.touch(key, claimed_at) is None  # a stale handle can no longer send
 
-
-class _StoreFailsBeforeCalls(IdempotencyKeys):
-    """The store answers the claim, then stops answering (a locked SQLite, a PostgreSQL restart)."""
-
-    def touch(self, key: str, since: Any) -> Any:
-        raise OperationalError("UPDATE idempotency_keys", {}, Exception("database is locked"))
-
-
-def test_a_create_is_not_sent_when_the_store_cannot_vouch_for_its_key(
-    client: MplusClient, emulator: EmulatorServer, sqlite_database: Database
-) -> None:
-    keys = _StoreFailsBeforeCalls(sqlite_database)
-    editor = OrderEditor(client, keys, AuditLog(sqlite_database), wait_s=0.5)
-    order = _new_order(client)
-    result = editor.create(order, user_id="U0ALICE", channel_id="C0ORDERS", view_id="V1")
-    assert result.outcome is EditOutcome.WITHDRAWN  # said: nothing sent, submit again
-    assert not [c for c in emulator.calls() if c.get("extOrderId") == order.ext_order_id]
-    with pytest.raises(NotFound):
-        client.find_order(order.ext_order_id)

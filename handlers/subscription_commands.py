@@ -151,7 +151,7 @@ def _take_language(args: list[str]) -> tuple[list[str], str | None]:
             raise UsageError(Said(said.GIVEN_TWICE, word=word.lower()[:40]), "subscribe")
         language = language_of(words.pop(0) if words else None)
         if language is None:
-            problem = Said(said.LANG_NEEDS, word=word.lower()[:40], choices=" / ".join(LANGUAGES))
+            problem = Said(said.LANG_NEEDS, word=word.lower()[:40], choices=", ".join(LANGUAGES))
             raise UsageError(problem, "subscribe")
     return rest, language
 

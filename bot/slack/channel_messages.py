@@ -120,7 +120,7 @@ MIN_NEEDS_AMOUNT = N_("`min` needs an amount, e.g. `min €50`: {problem}")
 GIVEN_TWICE = N_("`{word}` is given twice")
 METHOD_NEEDS_CODE = N_("`method` needs a delivery method code, e.g. `method POSTNL`")
 NOT_A_FILTER = N_("`{word}` is not a subscription filter")
-LANG_NEEDS = N_("`{word}` needs {choices}, e.g. `{word} nl`")
+LANG_NEEDS = N_("`{word}` needs one of {choices}, e.g. `{word} nl`")
 UNSUBSCRIBE_WHICH = N_(
     "say which subscription to remove: `unsubscribe #ID` (see `subscriptions`), "
     "`unsubscribe all`, or the filter it was made with"

@@ -132,7 +132,7 @@ def test_a_channel_without_its_own_language_reads_orderbot_language_and_can_swit
 
 def test_lang_needs_a_language_orderbot_speaks(rig: BotRig) -> None:
     said = shown(command(rig, "subscribe lang de", CHANNEL))
-    assert "`lang` needs en or nl" in said
+    assert "`lang` needs one of en, nl, e.g. `lang nl`" in said
     assert ChannelLanguages(rig.runtime.deps.db).all() == {}
 
 

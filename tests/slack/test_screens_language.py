@@ -210,7 +210,7 @@ def test_subscribe_usage_errors_in_the_persons_language(rig: BotRig, anneke: str
     assert "`kleur` is geen filter voor een abonnement" in said("subscribe kleur", anneke)
     assert "`min` heeft een bedrag nodig, bijv. `min €50`:" in said("subscribe min veel", anneke)
     assert "`events` heeft een lijst nodig" in said("subscribe events", anneke)
-    assert "`taal` heeft en / nl nodig, bijv. `taal nl`" in said("subscribe taal fr", anneke)
+    assert "`taal` heeft een van en, nl nodig, bijv. `taal nl`" in said("subscribe taal fr", anneke)
     assert "`25:99` is geen tijd zoals 08:00" in said("subscribe digest 25:99", anneke)
     assert "zeg welk abonnement weg moet" in said("unsubscribe", anneke)
     assert "`kleur` is not a subscription filter" in said("subscribe kleur", ALICE)

@@ -7,6 +7,8 @@ conditional UPDATEs and unique INSERTs, which both databases make atomic across 
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -52,10 +54,31 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets readers and one writer work at once; busy_timeout makes concurrent writers wait
     # instead of failing, which two bot processes on one file need.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _switch_to_wal(cursor)
     cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """``PRAGMA journal_mode=WAL``, waiting out others doing the same on a brand-new file.
+
+    Switching a new database to WAL needs its exclusive lock, and SQLite answers "database is
+    locked" at once (the busy timeout does not apply) when another connection holds it: `orderbot
+    run` and `orderbot notify` starting together on one new file did exactly that. So try again,
+    briefly, for as long as any other lock may be waited for.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.01
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def _owner_only(url: str) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from bot.orders.chars import CONTROL_CHAR_TEXT, has_control_chars, strip_bidi
-from bot.slack import messages
+from bot.slack import help_messages
 from bot.slack.i18n import ENGLISH, N_, Said, Translator
 from bot.slack.text import ZERO_WIDTH_SPACE
 from bot.slack.views import HelpEntry
@@ -92,8 +92,8 @@ class Subcommands:
         word = word[:40]
         close = difflib.get_close_matches(word.lower(), list(self._rows), n=1, cutoff=0.6)
         if close:
-            return UsageError(Said(messages.DID_YOU_MEAN, word=word, suggestion=close[0]), close[0])
-        return UsageError(Said(messages.NOT_A_COMMAND, word=word, names=", ".join(self._rows)))
+            return UsageError(Said(help_messages.DID_YOU_MEAN, word=word, suggestion=close[0]), close[0])
+        return UsageError(Said(help_messages.NOT_A_COMMAND, word=word, names=", ".join(self._rows)))
 
     def parse(self, text: str, today: date | None = None) -> tuple[Subcommand, Command]:
         if has_control_chars(text):
@@ -114,7 +114,7 @@ class Subcommands:
         if row is not None:
             usage = f"{command} {row.name} {row.usage}".rstrip()
             return f"{problem}\n{tr(USAGE_LINE, usage=usage)}"
-        return f"{problem}\n{tr(messages.HELP_ONE, command=command)}"
+        return f"{problem}\n{tr(help_messages.HELP_ONE, command=command)}"
 
 
 def no_args(name: str, factory: Callable[[], Command]) -> Parse:

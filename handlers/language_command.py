@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.slack import messages, views
+from bot.slack import help_messages, views
 from bot.slack.i18n import LANGUAGES, N_, Said, language_of, translator
 from bot.slack.text import escape
 from handlers.command_parser import Command, Subcommand, UsageError
@@ -26,17 +26,17 @@ def parse_language(args: list[str], _today: date | None) -> Command:
     chosen = language_of(args[0])
     if chosen is None:
         # Said in the ack, before any lookup of the person's language: English, the msgid itself.
-        raise UsageError(Said(messages.LANGUAGE_UNKNOWN, word=args[0][:20]), "language")
+        raise UsageError(Said(help_messages.LANGUAGE_UNKNOWN, word=args[0][:20]), "language")
     return LanguageCommand(language=chosen)
 
 
 def answer_language(command: LanguageCommand, ctx: CommandContext) -> dict[str, Any]:
     if command.language is None:
         tr = ctx.reader()
-        said = tr(messages.LANGUAGE_IS, command=ctx.deps.command)
+        said = tr(help_messages.LANGUAGE_IS, command=ctx.deps.command)
     else:
         ctx.deps.languages.choose(ctx.user_id, command.language)
-        said = translator(command.language)(messages.LANGUAGE_NOW, command=ctx.deps.command)
+        said = translator(command.language)(help_messages.LANGUAGE_NOW, command=ctx.deps.command)
     return message(views.notice_view(said), escape(said))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from bot.mirror.find import FindKind, find
 from bot.mirror.sync import today_in_mplus
 from bot.orders.service import OrderKey, OrderKeyError
-from bot.slack import messages, text, views
+from bot.slack import help_messages, text, views
 from bot.slack import screen_messages as say
 from bot.slack.i18n import N_, Said
 from bot.slack.views import search as search_views
@@ -75,13 +75,13 @@ def answer_help(command: HelpCommand, ctx: CommandContext) -> dict[str, Any]:
     subcommands = ctx.subcommands
     if command.topic is None:
         blocks = views.help_view(ctx.deps.command, subcommands.help_entries(), tr, subcommands.aliases())
-        return message(blocks, tr(messages.HELP_HEADER))
+        return message(blocks, tr(help_messages.HELP_HEADER))
     row = subcommands.get(command.topic)
     if row is None:
         said = subcommands.usage_text(subcommands.unknown(command.topic), ctx.deps.command, tr)
         return message(views.error_view(said), text.escape(said))  # the topic is what was typed
     entry = views.HelpEntry(f"{row.name} {row.usage}".strip(), row.description)
-    title = tr(messages.HELP_TITLE, name=row.name)
+    title = tr(help_messages.HELP_TITLE, name=row.name)
     return message(views.help_topic_view(ctx.deps.command, row.name, entry, tr), title)
 
 

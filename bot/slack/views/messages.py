@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.slack import messages, text
+from bot.slack import help_messages, messages, text
 from bot.slack.i18n import ENGLISH, N_, SOURCE_LANGUAGE, Translator
 from bot.slack.ids import ActionId
 from bot.slack.views._common import EMPTY, SECTION_TEXT_MAX, TOTAL_TEXT_BUDGET, finish, pack_rows, safe_line
@@ -52,8 +52,8 @@ def help_view(
     ]
     if aliases and tr.language != SOURCE_LANGUAGE:
         words = ", ".join(f"`{text.escape(word)}` = `{text.escape(name)}`" for word, name in aliases.items())
-        rows.append(tr(messages.HELP_ALIASES, words=words))
-    title = tr(messages.HELP_HEADER)
+        rows.append(tr(help_messages.HELP_ALIASES, words=words))
+    title = tr(help_messages.HELP_HEADER)
     blocks: list[Block] = [
         HeaderBlock(block_id=f"{BLOCK_HELP}_header", text=PlainTextObject(text=title, emoji=True)),
         # Packed like any list so a longer table still splits into valid sections.
@@ -62,7 +62,7 @@ def help_view(
     if any(entry.usage.split(maxsplit=1)[:1] == ["new"] for entry in entries):
         # Only offered where `new` exists: the button opens the same form as the command.
         new_order = ButtonElement(
-            text=tr(messages.NEW_ORDER_BUTTON), action_id=ActionId.NEW_ORDER.value, value="new"
+            text=tr(help_messages.NEW_ORDER_BUTTON), action_id=ActionId.NEW_ORDER.value, value="new"
         )
         blocks.append(ActionsBlock(block_id=BLOCK_HELP_ACTIONS, elements=[new_order]))
     return finish(blocks)
@@ -72,13 +72,13 @@ def help_topic_view(command: str, name: str, entry: HelpEntry, tr: Translator = 
     """``/order help pay``: one command's usage, what it does, and examples."""
     shown = safe_line(command, COMMAND_MAX)
     body = f"`{shown} {text.escape(entry.usage)}`\n{text.escape(tr(entry.description))}"
-    if details := messages.HELP_DETAILS.get(name):
+    if details := help_messages.HELP_DETAILS.get(name):
         body += f"\n\n{text.escape(tr(details))}"
-    examples = [e.format(command=command) for e in messages.HELP_EXAMPLES.get(name, ())]
+    examples = [e.format(command=command) for e in help_messages.HELP_EXAMPLES.get(name, ())]
     if examples:
         rows = "\n".join(f"• `{text.escape(e)}`" for e in examples)
-        body += f"\n\n*{tr(messages.HELP_EXAMPLES_TITLE)}*\n{rows}"
-    title = tr(messages.HELP_TITLE, name=name)
+        body += f"\n\n*{tr(help_messages.HELP_EXAMPLES_TITLE)}*\n{rows}"
+    title = tr(help_messages.HELP_TITLE, name=name)
     blocks: list[Block] = [
         HeaderBlock(block_id=f"{BLOCK_HELP}_header", text=PlainTextObject(text=title[:150], emoji=True)),
         SectionBlock(block_id=BLOCK_HELP, text=MarkdownTextObject(text=body[:SECTION_TEXT_MAX])),

@@ -65,8 +65,6 @@ cdef enum:
     C_LINES = 15
     C_PAYMENTS = 16
     C_LINE_DATA = 17
-    C_QUANTITY = 18
-    C_DECIMALS = 19
 
 
 DEF SLOTS = 128  # per table; a power of two well above the ~40 names of the biggest one
@@ -158,7 +156,7 @@ cdef _Names PAYMENT_NAMES = _Names(_kinds(
 cdef _Names LINE_NAMES = _Names(_kinds(order_xml._LINE_SCALARS, {"data": ("data", C_LINE_DATA)}))
 cdef _Names LINE_DATA_NAMES = _Names(_kinds(
     order_xml._LINE_DATA,
-    {"quantity": ("quantity", C_QUANTITY), "decimalPlaces": ("decimal_places", C_DECIMALS)},
+    {"quantity": ("quantity", K_INT), "decimalPlaces": ("decimal_places", K_INT)},
 ))
 # The parts of order_xml._child_ints (isdst and timezone are not read).
 cdef _Names DATE_PART_NAMES = _Names({
@@ -299,19 +297,24 @@ cdef object _scalar(xmlNode* node, int kind):
     raise _Irregular()
 
 
-cdef dict _child_ints(xmlNode* element):
+cdef dict _ints(xmlNode* element, _Names names):
+    """The integer children ``names`` reads (a date's parts, a line's data), by field name."""
     cdef dict parts = {}
     cdef xmlNode* child = element.children
     cdef int slot
     while child is not NULL:
         if _is_mplus(child):
-            slot = DATE_PART_NAMES.find(<const char*>child.name)
+            slot = names.find(<const char*>child.name)
             if slot >= 0:
                 value = _int(child)
                 if value is not None:
-                    parts[DATE_PART_NAMES.fields[slot]] = value
+                    parts[names.fields[slot]] = value
         child = child.next
     return parts
+
+
+cdef inline dict _child_ints(xmlNode* element):
+    return _ints(element, DATE_PART_NAMES)
 
 
 cdef object _date(xmlNode* element):
@@ -369,25 +372,12 @@ cdef object _address(xmlNode* element):
 
 
 cdef void _line_data(xmlNode* data, dict line) except *:
-    quantity, places = 0, 0
-    cdef xmlNode* field = data.children
-    cdef int slot, kind
-    while field is not NULL:
-        if _is_mplus(field):
-            slot = LINE_DATA_NAMES.find(<const char*>field.name)
-            if slot >= 0:
-                value = _int(field)
-                if value is not None:
-                    kind = LINE_DATA_NAMES.kinds[slot]
-                    if kind == C_QUANTITY:
-                        quantity = value
-                    elif kind == C_DECIMALS:
-                        places = value
-                    else:
-                        line[LINE_DATA_NAMES.fields[slot]] = value
-        field = field.next
+    values = _ints(data, LINE_DATA_NAMES)
+    quantity = values.pop("quantity", 0)
+    places = values.pop("decimal_places", 0)
     if not 0 <= places <= MAX_QUANTITY_DECIMALS or not -LONG_LIMIT - 1 <= quantity <= LONG_LIMIT:
         raise _Irregular()
+    line.update(values)
     line["quantity"] = NEW_QUANTITY.make({"quantity": quantity, "decimal_places": places})
 
 

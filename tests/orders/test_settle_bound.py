@@ -168,9 +168,16 @@ def test_the_default_bound_outlasts_two_calls_of_the_call_deadline(monkeypatch: 
 # --- creates and edits: their idempotency keys get the same guard --------------------------------
 
 
-def _editor(client: MplusClient, database: Database) -> tuple[OrderEditor, IdempotencyKeys, AuditLog]:
-    keys, audit = IdempotencyKeys(database), AuditLog(database)
-    return OrderEditor(client, keys, audit, wait_s=0.5), keys, audit
+def _waiting_editor(
+    client: MplusClient, database: Database
+) -> tuple[MplusClient, OrderEditor, IdempotencyKeys, Recovery]:
+    """An editor whose Mplus client has one slot (to be held), and recovery in "another process"
+    with a bound the waiting call outlives."""
+    slow = _single_slot_client(client)
+    keys = IdempotencyKeys(database)
+    editor = OrderEditor(slow, keys, AuditLog(database), wait_s=0.5)
+    recovery = Recovery(client, ConfirmationStore(database), keys, settle_after=timedelta(0))
+    return slow, editor, keys, recovery
 
 
 def _new_order(client: MplusClient) -> ValidOrder:
@@ -190,9 +197,7 @@ def _settled(recovery: Recovery, keys: IdempotencyKeys, key: str) -> bool:
 def test_a_create_waiting_for_a_slot_is_not_sent_once_recovery_settled_its_key(
     client: MplusClient, emulator: EmulatorServer, sqlite_database: Database
 ) -> None:
-    slow = _single_slot_client(client)
-    editor, keys, _ = _editor(slow, sqlite_database)
-    recovery = Recovery(client, ConfirmationStore(sqlite_database), keys, settle_after=timedelta(0))
+    slow, editor, keys, recovery = _waiting_editor(client, sqlite_database)
     order = _new_order(client)
     holder = _SlotHolder(slow)
     holder.take()  # the create's findOrder waits for the only slot, past the settle bound
@@ -225,9 +230,7 @@ def test_a_create_waiting_for_a_slot_is_not_sent_once_recovery_settled_its_key(
 def test_an_edit_waiting_for_a_slot_is_not_saved_once_recovery_settled_its_key(
     client: MplusClient, emulator: EmulatorServer, sqlite_database: Database
 ) -> None:
-    slow = _single_slot_client(client)
-    editor, keys, _ = _editor(slow, sqlite_database)
-    recovery = Recovery(client, ConfirmationStore(sqlite_database), keys, settle_after=timedelta(0))
+    slow, editor, keys, recovery = _waiting_editor(client, sqlite_database)
     before = client.get_order(create_order(client, prefix="GATE").order_id)
     change = ValidOrder(
         relation_number=before.relation_number or 0,
